@@ -1,0 +1,70 @@
+# Two commands set everything up: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run serve test e2e lint bench install install-test translations check-content clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   - install test extras and run the whole suite"
+	@echo "make e2e    - browser tests only (Debian chromium)"
+	@echo "make lint   - ruff"
+	@echo "make serve  - production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY"
+	@echo "make bench  - benchmarks; results in bench/RESULTS.md"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# Compile the Flask-Babel catalogues (.po -> .mo); the .mo files are build output, not committed.
+translations: $(BIN)/python
+	@for po in training/translations/*/LC_MESSAGES/messages.po; do \
+	  [ -f "$$po" ] || continue; \
+	  $(BIN)/python -c "import sys; from babel.messages.pofile import read_po; from babel.messages.mofile import write_mo; \
+	    cat = read_po(open(sys.argv[1], 'rb')); write_mo(open(sys.argv[2], 'wb'), cat)" "$$po" "$${po%.po}.mo"; \
+	done
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@$(FLASK) demo accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --debug --no-debugger --host 127.0.0.1 --port $(PORT)
+
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py app:app
+
+test: install-test
+	$(BIN)/python -m pytest
+
+e2e: install-test
+	$(BIN)/python -m pytest -m e2e
+
+lint: install-test
+	$(BIN)/ruff check .
+
+check-content: install
+	$(FLASK) content check
+
+# Refresh the message catalogues after changing user-facing strings.
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o training/translations/messages.pot --omit-header --no-location --sort-output .
+	$(BIN)/pybabel update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --omit-header --no-location
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

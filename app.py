@@ -1,0 +1,4 @@
+"""Entry point for `flask --app app` and `gunicorn app:app`."""
+from training import create_app
+
+app = create_app()

@@ -1,0 +1,103 @@
+"""The atrocity-prevention training platform: application factory."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from training import config as config_module
+
+#: Blueprints, one per domain (``training.<domain>.views:bp``).
+BLUEPRINTS = (
+    'training.main.views',
+    'training.assets',
+    'training.auth.views',
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.ROOT / 'templates'),
+        static_folder=str(config_module.ROOT / 'static'),
+        instance_path=str(config_module.INSTANCE),
+        instance_relative_config=True,
+    )
+    config_module.load(app, config)
+    if int(app.config['PROXY_FIX']):
+        n = int(app.config['PROXY_FIX'])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+
+    from training import content
+    content.init_app(app)
+
+    for path in BLUEPRINTS:
+        app.register_blueprint(import_module(path).bp)
+
+    from training import cli, errors, security, templating
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from training.i18n import _l, select_locale
+
+    if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
+        app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
+            k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
+        if ':memory:' in app.config['SQLALCHEMY_DATABASE_URI'] or app.config['SQLALCHEMY_DATABASE_URI'] in (
+                'sqlite://', 'sqlite:///'):
+            from sqlalchemy.pool import StaticPool
+            app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
+                **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
+                'connect_args': {'check_same_thread': False}}
+        else:
+            config_module.INSTANCE.mkdir(exist_ok=True)
+    db.init_app(app)
+    _sqlite_pragmas(app)
+    import training.models  # noqa: F401 - every model registered before migrations compare
+
+    migrate.init_app(app, db, directory=str(config_module.ROOT / 'training' / 'migrations'))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    compress.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = 'auth.login'
+    login_manager.login_message = _l('Please sign in to open this page.')
+    login_manager.login_message_category = 'info'
+
+    from training.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from training.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != 'sqlite':
+            return
+
+        @sa.event.listens_for(engine, 'connect')
+        def _on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute('PRAGMA foreign_keys=ON')
+            if ':memory:' not in str(engine.url) and str(engine.url) != 'sqlite://':
+                cur.execute('PRAGMA journal_mode=WAL')
+                cur.execute('PRAGMA synchronous=NORMAL')
+            cur.close()

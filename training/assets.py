@@ -1,0 +1,40 @@
+"""Static files under content-hashed URLs, cached for a year by browsers and proxies.
+
+``asset_url('css/site.css')`` gives ``/static/v/<hash>/css/site.css``; a new file content gives a new URL, so
+the old one can be cached "immutable".
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory, url_for
+
+from training.auth.permissions import public
+
+bp = Blueprint('assets', __name__)
+_hashes: dict[str, str] = {}
+
+
+def file_hash(filename: str) -> str:
+    cached = _hashes.get(filename)
+    if cached is None or current_app.debug:
+        path = Path(current_app.static_folder) / filename
+        cached = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else '0'
+        _hashes[filename] = cached
+    return cached
+
+
+def asset_url(filename: str) -> str:
+    return url_for('assets.hashed', digest=file_hash(filename), filename=filename)
+
+
+@bp.route('/static/v/<digest>/<path:filename>')
+@public
+def hashed(digest, filename):
+    if file_hash(filename) != digest:
+        abort(404)
+    response = send_from_directory(current_app.static_folder, filename, max_age=365 * 24 * 3600)
+    response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response

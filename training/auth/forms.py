@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from training.auth.models import Role, User
+from training.auth.services import MIN_PASSWORD_LENGTH, normalise_email
+from training.extensions import db
+from training.forms import CountryField, strip_filter
+from training.i18n import LANGUAGE_NAMES, _l
+from training.vocab import OrganisationType
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l('Email address'), validators=[DataRequired(), Length(max=254)], filters=[strip_filter])
+    password = PasswordField(_l('Password'), validators=[DataRequired()])
+    remember = BooleanField(_l('Keep me signed in on this device'))
+    submit = SubmitField(_l('Sign in'))
+
+
+def _org_type_choices():
+    return [('', _l('— choose —'))] + OrganisationType.choices()
+
+
+def _language_choices():
+    return [(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    country = CountryField(_l('Country'), validators=[Optional()], blank=_l('— choose —'))
+    organisation = StringField(_l('Organisation'), validators=[Optional(), Length(max=200)], filters=[strip_filter])
+    organisation_type = SelectField(_l('Organisation type'), choices=_org_type_choices, validators=[Optional()])
+    preferred_language = SelectField(_l('Preferred language'), choices=_language_choices)
+    submit = SubmitField(_l('Save'))
+
+
+class RegistrationForm(ProfileForm):
+    email = EmailField(_l('Email address'),
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       filters=[strip_filter])
+    password = PasswordField(_l('Password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
+    confirm = PasswordField(_l('Repeat password'),
+                            validators=[DataRequired(), EqualTo('password', message=_l('The passwords differ.'))])
+    submit = SubmitField(_l('Create account'))
+
+    def validate_email(self, field):
+        if db.session.scalar(sa.select(User.id).where(User.email == normalise_email(field.data))):
+            raise ValidationError(_l('An account with this email address already exists.'))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l('Current password'), validators=[DataRequired()])
+    password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
+    confirm = PasswordField(_l('Repeat new password'),
+                            validators=[DataRequired(), EqualTo('password', message=_l('The passwords differ.'))])
+    submit = SubmitField(_l('Change password'))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                             description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
+    confirm = PasswordField(_l('Repeat new password'),
+                            validators=[DataRequired(), EqualTo('password', message=_l('The passwords differ.'))])
+    submit = SubmitField(_l('Set password'))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserAdminForm(FlaskForm):
+    roles = MultiCheckboxField(_l('Roles'), choices=Role.choices)
+    is_active = BooleanField(_l('Account active'))
+    submit = SubmitField(_l('Save changes'))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""
+
+    submit = SubmitField(_l('Confirm'))

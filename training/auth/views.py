@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from training.auth import services
+from training.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    UserAdminForm,
+)
+from training.auth.models import Role, User
+from training.auth.permissions import ADMINS, login_required, public, roles_required
+from training.errors import TrainingError
+from training.extensions import db, limiter
+from training.i18n import _
+from training.vocab import OrganisationType
+
+bp = Blueprint('auth', __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return default
+    target = target.replace('\\', '/')
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith('/') or target.startswith('//'):
+        return default
+    return target
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return 'login-account:' + services.normalise_email(request.form.get('email', ''))
+
+
+def _on_breach(limit):
+    form = LoginForm()
+    form.email.errors = [_('Too many sign-in attempts. For your security, please wait %(minutes)d minutes '
+                           'and try again.', minutes=max(1, limit.limit.get_expiry() // 60))]
+    return make_response(render_template('auth/login.html', form=form), 429)
+
+
+@bp.route('/login', methods=['GET', 'POST'])
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ADDRESS'], methods=['POST'],
+               deduct_when=_login_failed, on_breach=_on_breach)
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'], key_func=_account_key,
+               deduct_when=_login_failed, on_breach=_on_breach)
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get('next'), url_for('main.index')))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.get_user_by_email(form.email.data)
+        if user is None or not services.check_password(user, form.password.data):
+            form.password.errors.append(_('The email address or password is incorrect.'))
+        elif not user.is_active:
+            form.email.errors.append(_('This account has been deactivated. Contact the programme team.'))
+        else:
+            login_user(user, remember=form.remember.data)
+            services.record_login(user)
+            db.session.commit()
+            flash(_('Welcome, %(name)s.', name=user.name), 'success')
+            return redirect(safe_next(request.args.get('next'), url_for('main.index')))
+    return render_template('auth/login.html', form=form)
+
+
+@bp.route('/logout', methods=['POST'])
+@login_required
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        lang = session.get('lang')
+        logout_user()
+        session.clear()
+        if lang:
+            session['lang'] = lang
+        flash(_('You have signed out.'), 'info')
+    return redirect(url_for('main.index'))
+
+
+@bp.route('/register', methods=['GET', 'POST'])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for('main.index'))
+    form = RegistrationForm()
+    if request.method == 'GET':
+        form.preferred_language.data = session.get('lang') or request.accept_languages.best_match(
+            current_app.config['LANGUAGES']) or 'en'
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data, name=form.name.data, password=form.password.data,
+                country=form.country.data or None, organisation=form.organisation.data or None,
+                organisation_type=(OrganisationType[form.organisation_type.data]
+                                   if form.organisation_type.data else None),
+                preferred_language=form.preferred_language.data)
+        except TrainingError as exc:
+            getattr(form, exc.field or 'email').errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            session['lang'] = user.preferred_language
+            flash(_('Your account has been created. Welcome!'), 'success')
+            return redirect(url_for('main.index'))
+    return render_template('auth/register.html', form=form)
+
+
+@bp.route('/account', methods=['GET', 'POST'])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == 'GET':
+        form.organisation_type.data = current_user.organisation_type.name if current_user.organisation_type else ''
+        form.country.data = current_user.country or ''
+    if form.validate_on_submit():
+        current_user.name = form.name.data
+        current_user.country = form.country.data or None
+        current_user.organisation = form.organisation.data or None
+        current_user.organisation_type = (OrganisationType[form.organisation_type.data]
+                                          if form.organisation_type.data else None)
+        current_user.preferred_language = form.preferred_language.data
+        session['lang'] = form.preferred_language.data
+        db.session.commit()
+        flash(_('Your profile has been saved.'), 'success')
+        return redirect(url_for('auth.profile'))
+    return render_template('auth/profile.html', form=form)
+
+
+@bp.route('/account/password', methods=['GET', 'POST'])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not services.check_password(current_user, form.current.data):
+            form.current.errors.append(_('This is not your current password.'))
+        else:
+            services.set_password(current_user, form.password.data)
+            db.session.commit()
+            flash(_('Your password has been changed.'), 'success')
+            return redirect(url_for('auth.profile'))
+    return render_template('auth/change_password.html', form=form)
+
+
+@bp.route('/reset/<token>', methods=['GET', 'POST'])
+@public
+def reset_password(token):
+    row = services.find_reset_token(token)
+    if row is None:
+        return render_template('auth/reset_invalid.html'), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.use_reset_token(row, form.password.data)
+        db.session.commit()
+        flash(_('Your password has been set. You can now sign in.'), 'success')
+        return redirect(url_for('auth.login'))
+    return render_template('auth/reset_password.html', form=form, user=row.user)
+
+
+# --- administration -------------------------------------------------------------------------------------------
+
+@bp.route('/manage/users')
+@roles_required(*ADMINS)
+def list_users():
+    q = request.args.get('q', '').strip()
+    role = request.args.get('role', '')
+    stmt = sa.select(User).order_by(User.name, User.id)
+    if q:
+        like = f'%{q.lower()}%'
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like),
+                                 sa.func.lower(User.organisation).like(like)))
+    if role in Role.__members__:
+        stmt = stmt.where(User.role_links.any(role=Role[role]))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template('admin/users.html', page=page, q=q, role=role, roles=list(Role))
+
+
+@bp.route('/manage/users/<int:user_id>', methods=['GET', 'POST'])
+@roles_required(*ADMINS)
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserAdminForm()
+    if request.method == 'GET':
+        form.roles.data = [r.name for r in user.roles]
+        form.is_active.data = user.is_active
+    if form.validate_on_submit():
+        try:
+            services.set_roles(user, {Role[r] for r in form.roles.data}, by=current_user)
+            services.set_active(user, form.is_active.data, by=current_user)
+        except TrainingError as exc:
+            db.session.rollback()
+            flash(exc.message, 'error')
+        else:
+            db.session.commit()
+            flash(_('Changes to %(name)s saved.', name=user.name), 'success')
+            return redirect(url_for('auth.edit_user', user_id=user.id))
+    return render_template('admin/user.html', user=user, form=form, reset_form=ConfirmForm(), reset_link=None)
+
+
+@bp.route('/manage/users/<int:user_id>/reset-link', methods=['POST'])
+@roles_required(*ADMINS)
+def issue_reset_link(user_id):
+    user = db.get_or_404(User, user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    hours = int(current_app.config['PASSWORD_RESET_HOURS'])
+    token = services.issue_reset_token(user, by=current_user, hours=hours)
+    db.session.commit()
+    link = url_for('auth.reset_password', token=token, _external=True)
+    mailed = False
+    if current_app.config.get('MAIL_SERVER'):
+        try:
+            services.send_mail(current_app.config, to=user.email, subject=_('Set your password'),
+                               body=_('Open this link within %(hours)d hours to set a new password:\n\n%(link)s',
+                                      hours=hours, link=link))
+            mailed = True
+        except OSError:
+            current_app.logger.exception('Could not send the reset link to %s', user.email)
+            flash(_('The mail server could not be reached; give the link below to the user yourself.'), 'error')
+    if mailed:
+        flash(_('A reset link has been sent to %(email)s.', email=user.email), 'success')
+    admin_form = UserAdminForm(formdata=None, roles=[r.name for r in user.roles], is_active=user.is_active)
+    return render_template('admin/user.html', user=user, form=admin_form, reset_form=ConfirmForm(),
+                           reset_link=None if mailed else link, reset_hours=hours)

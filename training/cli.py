@@ -1,0 +1,78 @@
+"""Command-line tools: ``flask users ...``, ``flask demo load``."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+
+from training.auth import services as auth_services
+from training.auth.models import Role
+from training.errors import TrainingError
+from training.extensions import db
+
+users = click.Group('users', help='Manage user accounts.')
+demo = click.Group('demo', help='Demonstration data.')
+
+
+@users.command('create')
+@click.option('--email', required=True)
+@click.option('--name', required=True)
+@click.option('--role', 'roles', multiple=True, type=click.Choice([r.name for r in Role]), default=['trainee'],
+              show_default=True, help='Repeat for several roles.')
+@click.option('--password-stdin', is_flag=True, help='Read the password from standard input (first line).')
+@click.option('--language', default='en', type=click.Choice(['en', 'fr']))
+def create_user(email, name, roles, password_stdin, language):
+    """Create a user account."""
+    if not password_stdin:
+        raise click.UsageError('pass --password-stdin and give the password on standard input')
+    password = sys.stdin.readline().rstrip('\r\n')
+    try:
+        user = auth_services.create_user(email=email, name=name, password=password,
+                                         roles=[Role[r] for r in roles], preferred_language=language)
+    except TrainingError as exc:
+        raise click.ClickException(f'{exc.field or "error"}: {exc.message}') from exc
+    db.session.commit()
+    click.echo(f'Created user {user.id} <{user.email}> with roles: {", ".join(sorted(r.name for r in user.roles))}')
+
+
+@users.command('list')
+@click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
+def list_users(fmt):
+    """List user accounts."""
+    import sqlalchemy as sa
+
+    from training.auth.models import User
+    rows = db.session.scalars(sa.select(User).order_by(User.id)).all()
+    data = [{'id': u.id, 'email': u.email, 'name': u.name, 'roles': sorted(r.name for r in u.roles),
+             'active': u.is_active} for u in rows]
+    if fmt == 'json':
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for d in data:
+            click.echo(f'{d["id"]:>5}  {d["email"]:<40} {",".join(d["roles"]):<28} {"" if d["active"] else "inactive"}')
+
+
+@demo.command('load')
+def load_demo():
+    """Load demonstration data (idempotent: running it again changes nothing)."""
+    from training import demo as demo_module
+    summary = demo_module.load()
+    db.session.commit()
+    for line in summary:
+        click.echo(line)
+
+
+@demo.command('accounts')
+def demo_accounts():
+    """Print the demonstration sign-ins."""
+    from training import demo as demo_module
+    for line in demo_module.account_lines():
+        click.echo(line)
+
+
+def init_app(app):
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    current_app  # noqa: B018 - keep import for extensions that read config in commands

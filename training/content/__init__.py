@@ -1,0 +1,17 @@
+"""Course, scenario and framework content: files -> validated immutable objects -> a read-only registry."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from training.content.registry import Registry, load_content_cached
+
+
+def init_app(app) -> None:
+    """Load the content once; the app refuses to start if any file is invalid (ContentErrors lists them)."""
+    app.extensions['content'] = load_content_cached(Path(app.config['CONTENT_DIR']))
+
+
+def registry() -> Registry:
+    return current_app.extensions['content']

@@ -1,0 +1,39 @@
+"""``flask content check [DIR]``: the same validation the app runs at start-up, for authors.
+
+Registered as a Flask plugin command (entry point ``flask.commands``), so it runs without loading the app:
+it must work precisely when the content is broken and the app would refuse to start.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from training.content.base import ContentErrors
+from training.content.registry import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@click.group(help='Check course, scenario and framework files.')
+def content():
+    pass
+
+
+@content.command('check')
+@click.argument('directory', required=False, type=click.Path(file_okay=False, path_type=Path))
+def check(directory: Path | None):
+    """Validate every file under DIRECTORY (default: the project root); print problems as path:line: message."""
+    root = (directory or ROOT).resolve()
+    if not (root / 'courses').is_dir() and not (root / 'scenarios').is_dir():
+        click.echo(f'{root}: no courses/ or scenarios/ folder here', err=True)
+        sys.exit(1)
+    try:
+        registry = load_content(root)
+    except ContentErrors as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        click.echo(f'{len(exc.problems)} problem(s) found.', err=True)
+        sys.exit(1)
+    click.echo(f'{registry.summary()}: OK')

@@ -1,0 +1,88 @@
+"""The read-only content registry: every course, scenario and framework, validated once at start-up."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from training.content.base import Problems
+from training.content.frameworks import Framework, load_frameworks
+
+
+@dataclass(frozen=True)
+class Registry:
+    frameworks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    courses: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    scenarios: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def framework(self, framework_id: str) -> Framework | None:
+        return self.frameworks.get(framework_id)
+
+    def course(self, slug: str) -> Any:
+        return self.courses.get(slug)
+
+    def scenario(self, slug: str) -> Any:
+        return self.scenarios.get(slug)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            'courses': len(self.courses),
+            'lessons': sum(len(c.lessons) for c in self.courses.values()),
+            'questions': sum(c.question_count for c in self.courses.values()),
+            'scenarios': len(self.scenarios),
+            'frameworks': len(self.frameworks),
+        }
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (f'{c["courses"]} courses, {c["lessons"]} lessons, {c["questions"]} questions, '
+                f'{c["scenarios"]} scenarios, {c["frameworks"]} frameworks')
+
+
+def load_content(root: Path) -> Registry:
+    """Load and validate everything under ``root`` (which holds courses/ and scenarios/).
+
+    Raises ContentErrors listing every problem as ``path:line: message``.
+    """
+    root = Path(root).resolve()
+    problems = Problems(root)
+    frameworks = load_frameworks(root / 'scenarios' / 'frameworks', problems)
+    courses: dict[str, Any] = {}
+    scenarios: dict[str, Any] = {}
+    problems.raise_if_any()
+    return Registry(frameworks=MappingProxyType(frameworks), courses=MappingProxyType(courses),
+                    scenarios=MappingProxyType(scenarios))
+
+
+def _fingerprint(root: Path) -> tuple:
+    stats = []
+    for sub in ('courses', 'scenarios'):
+        base = root / sub
+        if not base.is_dir():
+            continue
+        for dirpath, _dirnames, filenames in os.walk(base):
+            for name in filenames:
+                st = os.stat(os.path.join(dirpath, name))
+                stats.append((dirpath, name, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(stats))
+
+
+_cache: dict[Path, tuple[tuple, Registry]] = {}
+_lock = threading.Lock()
+
+
+def load_content_cached(root: Path) -> Registry:
+    """load_content, reused while no file under root has changed (tests build many apps)."""
+    root = Path(root).resolve()
+    fp = _fingerprint(root)
+    with _lock:
+        hit = _cache.get(root)
+        if hit and hit[0] == fp:
+            return hit[1]
+    registry = load_content(root)
+    with _lock:
+        _cache[root] = (fp, registry)
+    return registry

@@ -1,0 +1,25 @@
+"""Translation helpers and the locale selector.
+
+``_`` translates at call time (inside a request); ``_l`` is lazy, for module-level strings such as form
+labels and enum titles.
+"""
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import gettext as _  # noqa: F401 - re-exported
+from flask_babel import lazy_gettext as _l  # noqa: F401 - re-exported
+from flask_babel import ngettext  # noqa: F401 - re-exported
+from flask_login import current_user
+
+LANGUAGE_NAMES = {'en': 'English', 'fr': 'Français'}
+
+
+def select_locale() -> str:
+    """The user's saved preference, else the switcher's choice, else Accept-Language, else English."""
+    languages = current_app.config['LANGUAGES']
+    if current_user and current_user.is_authenticated and current_user.preferred_language in languages:
+        return current_user.preferred_language
+    chosen = session.get('lang')
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from training.auth.permissions import public
+from training.auth.views import safe_next
+from training.extensions import db
+from training.i18n import LANGUAGE_NAMES
+
+bp = Blueprint('main', __name__)
+
+
+@bp.route('/')
+@public
+def index():
+    return render_template('main/index.html')
+
+
+@bp.route('/healthz')
+@public
+def healthz():
+    try:
+        db.session.execute(sa.text('SELECT 1'))
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        current_app.logger.exception('health check: database unreachable')
+        return jsonify(status='error', database='error'), 503
+    return jsonify(status='ok', database='ok')
+
+
+@bp.route('/language', methods=['POST'])
+@public
+def set_language():
+    """The language switcher: a small POST form in the header, so it works without JavaScript."""
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    lang = request.form.get('lang', '')
+    try:
+        validate_csrf(request.form.get('csrf_token'))
+    except ValidationError:
+        return redirect(url_for('main.index'))
+    if lang in LANGUAGE_NAMES:
+        session['lang'] = lang
+        if current_user.is_authenticated:
+            current_user.preferred_language = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get('next'), url_for('main.index')))

@@ -1,0 +1,2 @@
+"""Imports every model module so that metadata is complete (for Alembic and create_all)."""
+from training.auth import models as auth_models  # noqa: F401
