@@ -1,2 +1,3 @@
 """Imports every model module so that metadata is complete (for Alembic and create_all)."""
 from training.auth import models as auth_models  # noqa: F401
+from training.workshops import models as workshops_models  # noqa: F401

@@ -1,0 +1,144 @@
+"""Training sessions, persons and attendance: the ledger behind the programme reports."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from training.db import enum_column, utcnow
+from training.extensions import db
+from training.i18n import _l
+from training.vocab import OrganisationType, TitledEnum
+
+
+class SessionMode(TitledEnum):
+    in_person = ('in_person', _l('In person'))
+    online = ('online', _l('Online'))
+    blended = ('blended', _l('Blended'))
+
+
+class SessionStatus(TitledEnum):
+    planned = ('planned', _l('Planned'))
+    held = ('held', _l('Held'))
+    cancelled = ('cancelled', _l('Cancelled'))
+
+
+class Sex(TitledEnum):
+    female = ('female', _l('Female'))
+    male = ('male', _l('Male'))
+    other = ('other', _l('Other'))
+    undisclosed = ('undisclosed', _l('Not disclosed'))
+
+
+class AttendanceRole(TitledEnum):
+    participant = ('participant', _l('Participant'))
+    facilitator = ('facilitator', _l('Facilitator'))
+    observer = ('observer', _l('Observer'))
+
+
+session_trainers = sa.Table(
+    'session_trainers', db.metadata,
+    sa.Column('session_id', sa.ForeignKey('training_sessions.id', ondelete='CASCADE'), primary_key=True),
+    sa.Column('user_id', sa.ForeignKey('users.id', ondelete='CASCADE'), primary_key=True),
+)
+
+
+class TrainingSession(db.Model):
+    """A workshop or course run: what the reports count as a "training session"."""
+
+    __tablename__ = 'training_sessions'
+    __table_args__ = (
+        sa.CheckConstraint('end_date >= start_date', name='dates_in_order'),
+        sa.Index('ix_training_sessions_status_start', 'status', 'start_date'),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Short unique reference, e.g. "2010-KE-03"
+    code: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: Slug of a course in the content registry, if the session follows one
+    course_slug: so.Mapped[str | None] = so.mapped_column(sa.String(100), index=True)
+    #: ISO 3166-1 alpha-2
+    country: so.Mapped[str] = so.mapped_column(sa.String(2), index=True)
+    city: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    venue: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    start_date: so.Mapped[date] = so.mapped_column(index=True)
+    end_date: so.Mapped[date]
+    mode: so.Mapped[SessionMode] = so.mapped_column(enum_column(SessionMode), default=SessionMode.in_person)
+    language: so.Mapped[str] = so.mapped_column(sa.String(8), default='en')
+    partner: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    audience: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    status: so.Mapped[SessionStatus] = so.mapped_column(enum_column(SessionStatus), default=SessionStatus.planned)
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='SET NULL'))
+
+    trainers: so.Mapped[list[User]] = so.relationship(secondary=session_trainers, lazy='selectin')  # noqa: F821
+    attendances: so.WriteOnlyMapped[Attendance] = so.relationship(
+        back_populates='session', cascade='all, delete-orphan', passive_deletes=True)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def __repr__(self) -> str:
+        return f'<TrainingSession {self.code}>'
+
+
+class Person(db.Model):
+    """Someone who attended a session; may or may not have a user account."""
+
+    __tablename__ = 'persons'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: Lower-case, accents removed, single spaces: for matching (see workshops/matching.py)
+    name_key: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    sex: so.Mapped[Sex] = so.mapped_column(enum_column(Sex), default=Sex.undisclosed)
+    organisation: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    organisation_type: so.Mapped[OrganisationType | None] = so.mapped_column(enum_column(OrganisationType))
+    country: so.Mapped[str | None] = so.mapped_column(sa.String(2), index=True)
+    #: Stored lower-cased
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254), index=True)
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='SET NULL'), unique=True)
+    consent_to_contact: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user: so.Mapped[User | None] = so.relationship()  # noqa: F821
+    attendances: so.WriteOnlyMapped[Attendance] = so.relationship(back_populates='person')
+
+    def __repr__(self) -> str:
+        return f'<Person {self.id} {self.full_name!r}>'
+
+
+class Attendance(db.Model):
+    """One person at one session, in one role."""
+
+    __tablename__ = 'attendances'
+    __table_args__ = (
+        sa.UniqueConstraint('session_id', 'person_id'),
+        sa.CheckConstraint('days_attended >= 0', name='days_not_negative'),
+        sa.Index('ix_attendances_person_role', 'person_id', 'role'),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'))
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('persons.id', ondelete='RESTRICT'))
+    role: so.Mapped[AttendanceRole] = so.mapped_column(enum_column(AttendanceRole),
+                                                       default=AttendanceRole.participant)
+    days_attended: so.Mapped[int] = so.mapped_column(default=0)
+    completed: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: Paper pre/post-test scores in percent, where taken
+    pre_test_score: so.Mapped[float | None]
+    post_test_score: so.Mapped[float | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    session: so.Mapped[TrainingSession] = so.relationship(back_populates='attendances')
+    person: so.Mapped[Person] = so.relationship(back_populates='attendances', lazy='joined')
+
+    def __repr__(self) -> str:
+        return f'<Attendance session={self.session_id} person={self.person_id} {self.role.name}>'
+
+
+from training.auth.models import User  # noqa: E402 - resolve relationship targets
