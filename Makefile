@@ -64,7 +64,7 @@ check-content: install
 # Refresh the message catalogues after changing user-facing strings.
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o training/translations/messages.pot --omit-header --no-location --sort-output .
-	$(BIN)/pybabel update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

@@ -49,6 +49,9 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         if exc.code == 429:
+            if request.endpoint == 'auth.login':
+                from training.auth.views import throttled_login
+                return throttled_login(exc)
             return render_error(429)
         if exc.code in (400, 403, 404, 405, 413):
             # Our own abort(code, description) messages are user-facing; werkzeug's defaults are not translated.

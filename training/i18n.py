@@ -5,7 +5,7 @@ labels and enum titles.
 """
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import gettext as _  # noqa: F401 - re-exported
 from flask_babel import lazy_gettext as _l  # noqa: F401 - re-exported
 from flask_babel import ngettext  # noqa: F401 - re-exported
@@ -17,6 +17,8 @@ LANGUAGE_NAMES = {'en': 'English', 'fr': 'Français'}
 def select_locale() -> str:
     """The user's saved preference, else the switcher's choice, else Accept-Language, else English."""
     languages = current_app.config['LANGUAGES']
+    if not has_request_context():  # CLI commands and background work speak the default language
+        return languages[0]
     if current_user and current_user.is_authenticated and current_user.preferred_language in languages:
         return current_user.preferred_language
     chosen = session.get('lang')

@@ -19,7 +19,7 @@ def test_register_sign_in_switch_language_sign_out(page):
     expect(page.get_by_text('Your account has been created')).to_be_visible()
 
     page.get_by_role('button', name='Sign out').click()
-    expect(page.get_by_role('link', name='Sign in')).to_be_visible()
+    expect(page.get_by_role('navigation').get_by_role('link', name='Sign in')).to_be_visible()
 
     page.goto('/login')
     page.get_by_label('Email address').fill('marie@example.org')

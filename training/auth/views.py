@@ -56,18 +56,21 @@ def _account_key() -> str:
     return 'login-account:' + services.normalise_email(request.form.get('email', ''))
 
 
-def _on_breach(limit):
+def throttled_login(exc):
+    """The sign-in form again, with a clear message, when a sign-in limit is reached (429)."""
     form = LoginForm()
+    limit = getattr(exc, 'limit', None)
+    seconds = limit.limit.get_expiry() if limit is not None else 600
     form.email.errors = [_('Too many sign-in attempts. For your security, please wait %(minutes)d minutes '
-                           'and try again.', minutes=max(1, limit.limit.get_expiry() // 60))]
+                           'and try again.', minutes=max(1, seconds // 60))]
     return make_response(render_template('auth/login.html', form=form), 429)
 
 
 @bp.route('/login', methods=['GET', 'POST'])
 @limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ADDRESS'], methods=['POST'],
-               deduct_when=_login_failed, on_breach=_on_breach)
+               deduct_when=_login_failed)
 @limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'], key_func=_account_key,
-               deduct_when=_login_failed, on_breach=_on_breach)
+               deduct_when=_login_failed)
 @public
 def login():
     if current_user.is_authenticated:

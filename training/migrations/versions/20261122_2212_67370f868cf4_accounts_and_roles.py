@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('organisation', sa.String(length=200), nullable=True),
     sa.Column('organisation_type', sa.Enum('government', 'military', 'police', 'judiciary', 'parliament', 'nhri', 'civil_society', 'academia', 'media', 'religious_community', 'un', 'regional_org', 'other', name='organisationtype', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('preferred_language', sa.String(length=8), nullable=True),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('created_at', training.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', training.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),

@@ -1,0 +1,96 @@
+"""App factory, configuration, health check, error pages."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import app_config
+from training import create_app
+from training.config import normalise_database_url
+
+
+def test_refuses_to_start_without_secret_key_outside_debug(monkeypatch):
+    monkeypatch.delenv('SECRET_KEY', raising=False)
+    monkeypatch.delenv('TRAINING_SECRET_KEY', raising=False)
+    with pytest.raises(RuntimeError, match='SECRET_KEY'):
+        create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'})
+
+
+def test_secret_key_from_environment(monkeypatch):
+    monkeypatch.setenv('SECRET_KEY', 'from-the-environment')
+    app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'})
+    assert app.config['SECRET_KEY'] == 'from-the-environment'
+    assert app.config['SESSION_COOKIE_SECURE'] is True
+
+
+def test_training_prefixed_database_url(monkeypatch):
+    monkeypatch.setenv('TRAINING_DATABASE_URL', 'postgres://u@db.example/training')
+    monkeypatch.setenv('SECRET_KEY', 'x')
+    app = create_app()
+    assert app.config['SQLALCHEMY_DATABASE_URI'] == 'postgresql+psycopg://u@db.example/training'
+
+
+@pytest.mark.parametrize(('given', 'expected'), [
+    ('postgres://a@h/d', 'postgresql+psycopg://a@h/d'),
+    ('postgresql://a@h/d', 'postgresql+psycopg://a@h/d'),
+    ('postgresql+psycopg://a@h/d', 'postgresql+psycopg://a@h/d'),
+    ('sqlite:///x.sqlite', 'sqlite:///x.sqlite'),
+])
+def test_normalise_database_url(given, expected):
+    assert normalise_database_url(given) == expected
+
+
+def test_healthz_ok(client):
+    response = client.get('/healthz')
+    assert response.status_code == 200
+    assert response.get_json() == {'status': 'ok', 'database': 'ok'}
+
+
+def test_healthz_reports_unreachable_database():
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    app = create_app(app_config(SQLALCHEMY_DATABASE_URI='postgresql+psycopg://nobody@127.0.0.1:1/none',
+                                SQLALCHEMY_ENGINE_OPTIONS={'connect_args': {'connect_timeout': 2}}))
+    response = app.test_client().get('/healthz')
+    assert response.status_code == 503
+    assert response.get_json() == {'status': 'error', 'database': 'error'}
+
+
+def test_404_page_in_site_layout(client):
+    response = client.get('/no/such/page')
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert 'Page not found' in html
+    assert 'id="main"' in html
+
+
+def test_404_as_json_when_asked(client):
+    response = client.get('/no/such/page', headers={'Accept': 'application/json'})
+    assert response.status_code == 404
+    assert response.get_json()['error'] == 'Page not found'
+
+
+def test_500_page_rolls_back_and_renders(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get('/boom')
+    def boom():
+        raise RuntimeError('boom')
+    boom.access = 'public'
+    response = app.test_client().get('/boom')
+    assert response.status_code == 500
+    assert 'Something went wrong' in response.get_data(as_text=True)
+
+
+def test_hashed_static_assets_are_cached_for_a_year(client):
+    html = client.get('/').get_data(as_text=True)
+    import re
+    href = re.search(r'href="(/static/v/[0-9a-f]{12}/css/site\.css)"', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 365 * 24 * 3600
+    assert response.cache_control.immutable
+    assert client.get(href.replace('/v/', '/v/0').replace('/css', 'x/css')).status_code == 404
+
+
+def test_responses_are_compressed(client):
+    response = client.get('/login', headers={'Accept-Encoding': 'gzip'})
+    assert response.headers.get('Content-Encoding') == 'gzip'
