@@ -1,0 +1,34 @@
+"""Production server settings (``make serve`` / ``gunicorn --config gunicorn.conf.py app:app``).
+
+Every value can be overridden from the environment, so one file serves a laptop at a venue and a host behind a
+proxy. The app keeps no local state (sessions are signed cookies, sign-in throttling goes to Redis when
+RATELIMIT_STORAGE_URI is set, data lives in PostgreSQL), so it scales out by adding hosts behind a proxy.
+"""
+import os
+
+bind = os.environ.get('GUNICORN_BIND', f'127.0.0.1:{os.environ.get("PORT", "8000")}')
+workers = int(os.environ.get('WEB_CONCURRENCY', '2'))
+worker_class = os.environ.get('GUNICORN_WORKER_CLASS', 'gthread')
+threads = int(os.environ.get('GUNICORN_THREADS', '4'))
+timeout = int(os.environ.get('GUNICORN_TIMEOUT', '30'))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that slow leaks cannot accumulate.
+max_requests = 5000
+max_requests_jitter = 500
+# Load the app (and validate the content) once in the master; workers share it copy-on-write.
+preload_app = True
+accesslog = os.environ.get('GUNICORN_ACCESS_LOG', '-')
+errorlog = '-'
+loglevel = os.environ.get('GUNICORN_LOG_LEVEL', 'info')
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Only trust X-Forwarded-* from these addresses (set TRAINING_PROXY_FIX too).
+forwarded_allow_ips = os.environ.get('FORWARDED_ALLOW_IPS', '127.0.0.1')
+
+
+def post_fork(server, worker):
+    """Each worker opens its own database connections (none are inherited from the master)."""
+    from training.extensions import db
+    app = server.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)
