@@ -1,0 +1,66 @@
+"""Bytes on the wire and load time of key pages in Debian's Chromium (Playwright + CDP), cold cache.
+
+Bytes are Chromium's own count (Network.loadingFinished encodedDataLength: compressed bodies plus headers) for
+the document and every sub-resource it loads. Each page is measured in a fresh browser context after the
+browser cache is cleared, so nothing is reused from an earlier page.
+"""
+from __future__ import annotations
+
+import time
+
+CHROMIUM = '/usr/bin/chromium'
+LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+               '--no-first-run', '--disable-sync', '--disable-quic']
+
+#: 400 kbit/s down and up, 400 ms round-trip latency
+SLOW = {'offline': False, 'latency': 400, 'downloadThroughput': 400_000 / 8, 'uploadThroughput': 400_000 / 8}
+
+
+def _sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(base + '/login')
+    page.fill('input[name=email]', email)
+    page.fill('input[name=password]', password)
+    page.click('button[type=submit].primary')
+    page.wait_for_load_state('load')
+
+
+def measure_pages(base: str, pages: list[dict], *, slow_page: str | None = None) -> tuple[dict, float | None]:
+    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}] -> ({name: bytes}, slow load seconds)."""
+    from playwright.sync_api import sync_playwright
+    weights: dict[str, dict] = {}
+    slow_seconds = None
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        for spec in pages:
+            for emulate in ([False, True] if spec['name'] == slow_page else [False]):
+                context = browser.new_context()
+                page = context.new_page()
+                if spec.get('login'):
+                    _sign_in(page, base, *spec['login'])
+                cdp = context.new_cdp_session(page)
+                cdp.send('Network.enable')
+                cdp.send('Network.clearBrowserCache')
+                cdp.send('Network.setCacheDisabled', {'cacheDisabled': False})
+                if emulate:
+                    cdp.send('Network.emulateNetworkConditions', SLOW)
+                total = {'bytes': 0, 'requests': 0}
+
+                def finished(event, total=total):
+                    total['bytes'] += event.get('encodedDataLength', 0)
+                    total['requests'] += 1
+
+                cdp.on('Network.loadingFinished', finished)
+                start = time.perf_counter()
+                response = page.goto(base + spec['path'], wait_until='load')
+                elapsed = time.perf_counter() - start
+                page.wait_for_timeout(300)  # let late loadingFinished events arrive
+                if response is None or response.status != 200:
+                    raise RuntimeError(f'{spec["name"]}: {spec["path"]} answered '
+                                       f'{response.status if response else "nothing"}')
+                if emulate:
+                    slow_seconds = elapsed
+                else:
+                    weights[spec['name']] = dict(total, seconds=elapsed)
+                context.close()
+        browser.close()
+    return weights, slow_seconds
