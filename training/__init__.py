@@ -13,6 +13,10 @@ BLUEPRINTS = (
     'training.main.views',
     'training.assets',
     'training.auth.views',
+    'training.courses.views',
+    'training.workshops.views',
+    'training.scenarios.views',
+    'training.reports.views',
 )
 
 

@@ -12,6 +12,9 @@ from training.auth.models import Role
 from training.errors import TrainingError
 from training.extensions import db
 
+#: Each domain's CLI module exposes ``commands``: a list of click commands or groups.
+COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.scenarios.cli')
+
 users = click.Group('users', help='Manage user accounts.')
 demo = click.Group('demo', help='Demonstration data.')
 
@@ -75,4 +78,8 @@ def demo_accounts():
 def init_app(app):
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    from importlib import import_module
+    for module in COMMAND_MODULES:
+        for command in import_module(module).commands:
+            app.cli.add_command(command)
     current_app  # noqa: B018 - keep import for extensions that read config in commands

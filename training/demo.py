@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = [
 ]
 
 #: Each domain's demo module, in order; each has ``load() -> list[str]`` (summary lines) and must be idempotent.
-STEP_MODULES: tuple[str, ...] = ()
+STEP_MODULES: tuple[str, ...] = ('training.courses.demo', 'training.workshops.demo', 'training.scenarios.demo')
 
 
 def load_accounts() -> list[str]:

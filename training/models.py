@@ -1,3 +1,5 @@
 """Imports every model module so that metadata is complete (for Alembic and create_all)."""
 from training.auth import models as auth_models  # noqa: F401
+from training.courses import models as courses_models  # noqa: F401
+from training.scenarios import models as scenarios_models  # noqa: F401
 from training.workshops import models as workshops_models  # noqa: F401

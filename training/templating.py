@@ -12,9 +12,18 @@ from training.i18n import LANGUAGE_NAMES, _l
 from training.vocab import country_name
 
 #: Main navigation: (endpoint, label, roles or None for everyone). A later domain adds its own entry here.
-NAVIGATION: list[tuple[str, object, tuple | None]] = []
+NAVIGATION: list[tuple[str, object, tuple | None]] = [
+    ('courses.catalogue', _l('Courses'), None),
+    ('courses.my_learning', _l('My learning'), ()),
+    ('scenarios.list_exercises', _l('Exercises'), None),
+    ('scenarios.list_frameworks', _l('Frameworks'), None),
+]
 #: Management navigation, shown to users holding one of the roles.
 MANAGE_NAVIGATION: list[tuple[str, object, tuple]] = [
+    ('workshops.list_sessions', _l('Training sessions'), (Role.trainer, Role.staff, Role.admin)),
+    ('scenarios.manage_live', _l('Live runs'), (Role.trainer, Role.admin)),
+    ('reports.programme', _l('Reports'), (Role.staff, Role.admin)),
+    ('courses.manage_certificates', _l('Certificates'), (Role.admin,)),
     ('auth.list_users', _l('Users'), (Role.admin,)),
 ]
 
@@ -24,7 +33,9 @@ def _visible(items, app):
     for endpoint, label, roles in items:
         if endpoint not in app.view_functions:
             continue
-        if roles is not None and not (current_user.is_authenticated and current_user.has_role(*roles)):
+        if roles == () and not current_user.is_authenticated:
+            continue
+        if roles and not (current_user.is_authenticated and current_user.has_role(*roles)):
             continue
         out.append((endpoint, label))
     return out

@@ -50,8 +50,10 @@ def load_content(root: Path) -> Registry:
     root = Path(root).resolve()
     problems = Problems(root)
     frameworks = load_frameworks(root / 'scenarios' / 'frameworks', problems)
-    courses: dict[str, Any] = {}
-    scenarios: dict[str, Any] = {}
+    from training.content.courses import load_courses
+    from training.content.scenarios import load_scenarios
+    courses = load_courses(root / 'courses', problems, frameworks)
+    scenarios = load_scenarios(root / 'scenarios', problems, frameworks)
     problems.raise_if_any()
     return Registry(frameworks=MappingProxyType(frameworks), courses=MappingProxyType(courses),
                     scenarios=MappingProxyType(scenarios))

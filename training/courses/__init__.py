@@ -1,0 +1,1 @@
+"""Courses: enrolment, lessons, quizzes, pre/post tests, completion and certificates."""

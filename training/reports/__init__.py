@@ -1,0 +1,1 @@
+"""Programme reports: the measures of what the training programme did."""

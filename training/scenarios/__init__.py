@@ -1,0 +1,1 @@
+"""Scenario exercises on the Framework of Analysis: player, live runs, item analysis."""
