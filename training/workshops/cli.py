@@ -81,5 +81,11 @@ def import_attendance(path, code, dry_run, fmt):
         raise SystemExit(1)
 
 
+def _report_group():
+    # The reports domain has no CLI module of its own in training.cli.COMMAND_MODULES; it rides along here.
+    from training.reports.cli import report
+    return report
+
+
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).
-commands: list = [sessions, attendance]
+commands: list = [sessions, attendance, _report_group()]
