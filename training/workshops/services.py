@@ -304,6 +304,26 @@ def _known_for(rows: list[SheetRow]) -> list[Known]:
     return [known[k] for k in sorted(known)]
 
 
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == 'postgresql'
+
+
+def _next_ids(table: str, n: int) -> list[int]:
+    """PostgreSQL: reserve n ids from the table's sequence (so COPY can write them)."""
+    return list(db.session.scalars(sa.text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
+                                           'FROM generate_series(1, :n)'), {'n': n}))
+
+
+def _copy_rows(table: sa.Table, rows: list[dict]) -> None:
+    """PostgreSQL: COPY rows into table inside the session's transaction (enums written by name)."""
+    import enum
+    columns = list(rows[0])
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([v.name if isinstance(v, enum.Enum) else v for v in (row[c] for c in columns)])
+
+
 def plan_import(session: TrainingSession, sheet: ParsedSheet) -> ImportPlan:
     """Decide, for each row, new person / matched person (and by which rule) / rejected. Writes nothing."""
     by_row: dict[int, PlanRow] = {}
@@ -353,20 +373,31 @@ def apply_import(session: TrainingSession, plan: ImportPlan) -> dict:
         raise ImportRefused(plan)
     now = utcnow()
     new_rows = [r for r in plan.rows if r.status == NEW]
-    created_ids: list[int] = []
     if new_rows:
+        table = Person.__table__
         values = [{
             'full_name': r.sheet_row.full_name, 'name_key': r.sheet_row.name_key, 'sex': Sex[r.sheet_row.sex],
             'organisation': r.sheet_row.organisation,
             'organisation_type': (OrganisationType[r.sheet_row.organisation_type]
                                   if r.sheet_row.organisation_type else None),
-            'country': r.sheet_row.country, 'email': r.sheet_row.email,
+            'country': r.sheet_row.country, 'email': r.sheet_row.email, 'user_id': None,
             'consent_to_contact': r.sheet_row.consent, 'created_at': now} for r in new_rows]
-        for chunk in _chunks(values, 1000):
-            created_ids.extend(db.session.scalars(
-                sa.insert(Person).returning(Person.id, sort_by_parameter_order=True), chunk).all())
-    for plan_row, pid in zip(new_rows, created_ids, strict=True):
-        plan_row.person_id = pid
+        # New rows are unique by (name key, country, email) within the sheet and against the persons on record
+        # (else they would have matched), so the returned ids are mapped back by that key: RETURNING in batches
+        # without per-row ordering keeps this to a few statements on every backend.
+        ids: dict[tuple, int] = {}
+        stmt = sa.insert(table).returning(table.c.id, table.c.name_key, table.c.country, table.c.email)
+        if _is_postgresql():
+            for row, pid in zip(values, _next_ids('persons', len(values)), strict=True):
+                row['id'] = pid
+                ids[(row['name_key'], row['country'], row['email'])] = pid
+            _copy_rows(table, values)
+        else:
+            for chunk in _chunks(values, 1000):
+                for pid, key, country, email in db.session.execute(stmt, chunk):
+                    ids[(key, country, email)] = pid
+        for r in new_rows:
+            r.person_id = ids[(r.sheet_row.name_key, r.sheet_row.country, r.sheet_row.email)]
     default_days = session.days if session.status == SessionStatus.held or session.start_date <= date.today() else 0
     inserts, updates = [], []
     for r in plan.rows:
@@ -386,8 +417,10 @@ def apply_import(session: TrainingSession, plan: ImportPlan) -> dict:
             inserts.append({'session_id': session.id, 'person_id': r.person_id, 'days_attended': default_days,
                             'pre_test_score': None, 'post_test_score': None, 'completed': False,
                             'created_at': now, **values})
-    for chunk in _chunks(inserts, 1000):
-        db.session.execute(sa.insert(Attendance), chunk)
+    if inserts and _is_postgresql():
+        _copy_rows(Attendance.__table__, inserts)
+    elif inserts:
+        db.session.execute(sa.insert(Attendance.__table__), inserts)
     for person_id, values in updates:
         db.session.execute(sa.update(Attendance).where(Attendance.session_id == session.id,
                                                        Attendance.person_id == person_id).values(**values))

@@ -200,10 +200,11 @@ class SheetRow:
     pre_test_score: float | None = None
     post_test_score: float | None = None
     consent: bool = False
+    name_key: str = field(default='', compare=False)
 
-    @property
-    def name_key(self) -> str:
-        return normalise_name(self.full_name)
+    def __post_init__(self):
+        if not self.name_key:
+            self.name_key = normalise_name(self.full_name)
 
 
 @dataclass
