@@ -217,23 +217,62 @@ TABLE_FUNCTIONS = {
 }
 
 
+def _parallel_allowed() -> bool:
+    """Independent aggregates run side by side on separate connections (PostgreSQL, or SQLite files in WAL mode),
+    so the page waits for the slowest query rather than their sum. Not for in-memory SQLite (one shared
+    connection) or when REPORT_PARALLEL_QUERIES is off."""
+    from flask import current_app
+    if not current_app.config.get('REPORT_PARALLEL_QUERIES', True):
+        return False
+    url = db.engine.url
+    return not (url.get_backend_name() == 'sqlite' and url.database in (None, '', ':memory:'))
+
+
+def _run_all(tasks: dict, parallel: bool) -> dict:
+    if not parallel or len(tasks) < 2:
+        return {key: fn() for key, fn in tasks.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flask import current_app
+    app = current_app._get_current_object()
+
+    def call(fn):
+        with app.app_context():
+            try:
+                return fn()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=min(4, len(tasks))) as pool:
+        futures = {key: pool.submit(call, fn) for key, fn in tasks.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
 def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LIMIT,
-                 tables: tuple[str, ...] | None = None) -> Report:
+                 tables: tuple[str, ...] | None = None, parallel: bool | None = None) -> Report:
     """Every figure behind the programme report page (or the named tables only)."""
     wanted = tables if tables is not None else ('by_year', 'by_country', 'by_sex', 'by_organisation_type',
                                                  'by_course', 'knowledge_gain', 'online_courses', 'sessions')
-    crosstab = person_crosstab(f)
-    figures = summary(f, crosstab)
+    tasks = {'crosstab': lambda: person_crosstab(f), 'session_figures': lambda: session_figures(f)}
+    for key in wanted:
+        if key in TABLE_FUNCTIONS and key not in ('by_sex', 'by_organisation_type'):
+            tasks[key] = (lambda key=key: TABLE_FUNCTIONS[key](f))
+        elif key == 'sessions':
+            tasks[key] = lambda: sessions(f, limit=session_limit)
+    results = _run_all(tasks, _parallel_allowed() if parallel is None else parallel)
+    crosstab = results.pop('crosstab')
+    figures = results.pop('session_figures')
+    total = rollup(crosstab, None).get(None, (0, 0))
+    women = rollup(crosstab, 0).get(Sex.female, (0, 0))
+    figures = {**figures, 'persons_trained': total[0], 'participations': total[1], 'women_trained': women[0]}
     start = f.start or figures['first_date']
     end = f.end or figures['last_date']
     report = Report(f, start, end, figures)
     for key in wanted:
         if key in ('by_sex', 'by_organisation_type'):
             report.tables[key] = TABLE_FUNCTIONS[key](f, crosstab)
-        elif key in TABLE_FUNCTIONS:
-            report.tables[key] = TABLE_FUNCTIONS[key](f)
-        elif key == 'sessions':
-            report.tables[key] = sessions(f, limit=session_limit)
         elif key == 'online_courses':
             report.tables[key] = online_courses(start or date(2000, 1, 1), end or date.today())
+        else:
+            report.tables[key] = results[key]
     return report
