@@ -25,6 +25,22 @@ def participant_counts():
             .group_by(Attendance.session_id).subquery())
 
 
+def participants_for(session_ids: list[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Attendance.session_id, sa.func.count()).where(Attendance.session_id.in_(session_ids),
+                                                                Attendance.role == AttendanceRole.participant)
+        .group_by(Attendance.session_id)).all())
+
+
+def person_countries() -> list[tuple[str, int]]:
+    """(country, persons on record), for the duplicates filter."""
+    return [(c, int(n)) for c, n in db.session.execute(
+        sa.select(Person.country, sa.func.count()).where(Person.country.is_not(None))
+        .group_by(Person.country).order_by(Person.country))]
+
+
 def sessions_select(*, start: date | None = None, end: date | None = None, status: SessionStatus | None = None,
                     country: str | None = None, q: str | None = None):
     """(TrainingSession, participants) rows, newest first."""

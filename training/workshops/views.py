@@ -51,6 +51,8 @@ bp = Blueprint('workshops', __name__)
 READERS = (Role.trainer, Role.staff, Role.admin)
 MAX_UPLOAD = 5 * 1024 * 1024
 PER_PAGE = 50
+#: Above this many persons on record, near matches are listed one country at a time
+NEAR_MATCH_LIMIT = 20_000
 
 
 # -- helpers --------------------------------------------------------------------------------------------------------
@@ -155,9 +157,8 @@ def list_sessions():
     start, end = _date('from'), _date('to')
     page = db.paginate(queries.sessions_select(start=start, end=end, status=status_value, q=q or None),
                        page=request.args.get('page', 1, type=int), per_page=PER_PAGE, error_out=False)
-    rows = [(s, n) for s, n in db.session.execute(
-        queries.sessions_select(start=start, end=end, status=status_value, q=q or None)
-        .limit(PER_PAGE).offset((page.page - 1) * PER_PAGE))]
+    counts = queries.participants_for([s.id for s in page.items])
+    rows = [(s, counts.get(s.id, 0)) for s in page.items]
     pager_args = {k: v for k, v in (('q', q), ('status', status), ('from', start and start.isoformat()),
                                     ('to', end and end.isoformat())) if v}
     return render_template('workshops/sessions.html', rows=rows, page=page, q=q, status=status, pager_args=pager_args,
@@ -413,11 +414,14 @@ def edit_person(person_id: int):
 @roles_required(*TRAINERS)
 def duplicates():
     country = (request.args.get('country') or '').strip().upper()[:2] or None
-    pairs = near_matches(queries.known_persons(country))[:200]
+    countries = queries.person_countries()
+    too_many = country is None and sum(n for _c, n in countries) > NEAR_MATCH_LIMIT
+    pairs = [] if too_many else near_matches(queries.known_persons(country))[:200]
     people = queries.persons_by_id([p.a for p in pairs] + [p.b for p in pairs])
     counts = queries.attendance_counts(people)
     return render_template('workshops/duplicates.html', pairs=pairs, people=people, counts=counts,
-                           country=country, merge_form=MergeForm(), merges=queries.recent_merges(20))
+                           country=country, countries=countries, too_many=too_many, merge_form=MergeForm(),
+                           merges=queries.recent_merges(20))
 
 
 @bp.route('/manage/persons/merge', methods=['POST'])
