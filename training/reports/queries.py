@@ -90,12 +90,15 @@ def rollup(crosstab: list[tuple], index: int | None) -> dict:
     return out
 
 
-def summary(f: ReportFilter, crosstab: list[tuple] | None = None) -> dict:
-    figures = session_figures(f)
-    crosstab = person_crosstab(f) if crosstab is None else crosstab
+def combine(figures: dict, crosstab: list[tuple]) -> dict:
+    """The headline figures: session figures plus persons trained, participations and women trained."""
     total = rollup(crosstab, None).get(None, (0, 0))
     women = rollup(crosstab, 0).get(Sex.female, (0, 0))
     return {**figures, 'persons_trained': total[0], 'participations': total[1], 'women_trained': women[0]}
+
+
+def summary(f: ReportFilter, crosstab: list[tuple] | None = None) -> dict:
+    return combine(session_figures(f), person_crosstab(f) if crosstab is None else crosstab)
 
 
 def _merge(keys_sessions: dict, keys_people: dict) -> list[tuple]:
@@ -261,10 +264,7 @@ def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LI
             tasks[key] = lambda: sessions(f, limit=session_limit)
     results = _run_all(tasks, _parallel_allowed() if parallel is None else parallel)
     crosstab = results.pop('crosstab')
-    figures = results.pop('session_figures')
-    total = rollup(crosstab, None).get(None, (0, 0))
-    women = rollup(crosstab, 0).get(Sex.female, (0, 0))
-    figures = {**figures, 'persons_trained': total[0], 'participations': total[1], 'women_trained': women[0]}
+    figures = combine(results.pop('session_figures'), crosstab)
     start = f.start or figures['first_date']
     end = f.end or figures['last_date']
     report = Report(f, start, end, figures)
