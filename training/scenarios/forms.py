@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,6 +20,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def factor_prefix(index: int) -> str:
     return f'f{index}'
 
@@ -30,8 +35,8 @@ def stage_form_class(stage, framework, evidence):
     class StageForm(FlaskForm):
         pass
 
-    level_choices = [(lvl, LEVEL_TITLES[lvl]) for lvl in engine.LEVELS]
-    evidence_choices = [(ev.id, f'[{ev.id}] {ev.title}') for ev in evidence]
+    level_choices = choices((lvl, LEVEL_TITLES[lvl]) for lvl in engine.LEVELS)
+    evidence_choices = choices((ev.id, f'[{ev.id}] {ev.title}') for ev in evidence)
     for i, key in enumerate(stage.assess):
         factor = framework.factor(key.factor) if framework else None
         p = factor_prefix(i)
@@ -39,15 +44,15 @@ def stage_form_class(stage, framework, evidence):
             _('Factor %(id)s: risk level', id=key.factor), choices=level_choices,
             validators=[InputRequired(message=_l('Choose a risk level for this factor.'))]))
         setattr(StageForm, f'{p}_indicators', MultiCheckboxField(
-            _('Factor %(id)s: indicators present', id=key.factor), choices=[(ind.id, f'{ind.id} {ind.text}') for ind in
-                                                (factor.indicators if factor else ())], validate_choice=True))
+            _('Factor %(id)s: indicators present', id=key.factor),
+            choices=choices((ind.id, f'{ind.id} {ind.text}') for ind in (factor.indicators if factor else ()))))
         setattr(StageForm, f'{p}_evidence', MultiCheckboxField(
             _('Factor %(id)s: evidence cited', id=key.factor), choices=evidence_choices))
         setattr(StageForm, f'{p}_justification', TextAreaField(
             _('Factor %(id)s: short justification', id=key.factor), filters=[strip_filter],
             validators=[Optional(), Length(max=MAX_JUSTIFICATION)]))
     StageForm.option = RadioField(
-        _l('Your decision'), choices=[(o.id, o.text) for o in stage.decision.options],
+        _l('Your decision'), choices=choices((o.id, o.text) for o in stage.decision.options),
         validators=[InputRequired(message=_l('Choose one of the options.'))])
     return StageForm
 

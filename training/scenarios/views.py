@@ -6,7 +6,18 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from training.auth.permissions import TRAINERS, login_required, public, roles_required
@@ -15,7 +26,14 @@ from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.i18n import _
 from training.scenarios import charts, engine, labels, queries, services
-from training.scenarios.forms import AdvanceForm, JoinForm, StartRunForm, answer_from_form, stage_form_class
+from training.scenarios.forms import (
+    AdvanceForm,
+    JoinForm,
+    StartRunForm,
+    answer_from_form,
+    choices,
+    stage_form_class,
+)
 from training.scenarios.models import AttemptStatus, LiveRun, LiveTeam, RunStatus, ScenarioAttempt
 from training.workshops.models import SessionStatus, TrainingSession
 
@@ -199,7 +217,7 @@ def _remember_team(team: LiveTeam) -> None:
 
 @bp.route('/live', methods=['GET', 'POST'])
 @public
-@limiter.limit('30 per minute', methods=['POST'])
+@limiter.limit(lambda: current_app.config.get('LIVE_JOIN_LIMIT', '60 per minute'), methods=['POST'])
 def join_live():
     form = JoinForm()
     if form.validate_on_submit():
@@ -266,8 +284,9 @@ def live_team(team_id):
                 return redirect(url_for('scenarios.live_team', team_id=team.id))
         elif sub is not None and not run.accepting:
             result = engine.score_stage(stage, services.answer_from_submission(sub))
-    elif request.method == 'POST':
-        flash(_('Submissions are closed for this stage.'), 'error')
+    if request.method == 'POST' and form is None:
+        flash(_('This stage has already been submitted.') if sub is not None and run.accepting
+              else _('Submissions are closed for this stage.'), 'error')
         return redirect(url_for('scenarios.live_team', team_id=team.id))
     rows = _debrief_rows(attempt, sc) if run.status == RunStatus.finished else []
     return render_template('scenarios/live_team.html', team=team, run=run, sc=sc, fw=fw, stage=stage, form=form,
@@ -289,9 +308,9 @@ def _session_choices():
 @roles_required(*TRAINERS)
 def manage_live():
     form = StartRunForm()
-    form.session_id.choices = _session_choices()
-    form.scenario.choices = [(sc.slug, sc.title) for sc in sorted(registry().scenarios.values(),
-                                                                  key=lambda s: s.title)]
+    form.session_id.choices = choices(_session_choices())
+    form.scenario.choices = choices((sc.slug, sc.title) for sc in sorted(registry().scenarios.values(),
+                                                                         key=lambda s: s.title))
     if form.validate_on_submit():
         ts = db.session.get(TrainingSession, form.session_id.data)
         sc = registry().scenario(form.scenario.data)
@@ -329,7 +348,7 @@ def live_dashboard(run_id):
     advance_form = None
     if stage is not None and not run.accepting and run.status == RunStatus.open:
         advance_form = AdvanceForm()
-        advance_form.target.choices = _targets(sc, stage)
+        advance_form.target.choices = choices(_targets(sc, stage))
         advance_form.target.data = services.suggested_next(run, sc)
     return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=_framework_of(sc), stage=stage,
                            rows=_heatmap(run, sc, stage) if stage else [],
@@ -389,7 +408,7 @@ def live_advance(run_id):
         if stage is None:
             raise TrainingError(_('Open the first stage before moving on.'))
         form = AdvanceForm()
-        form.target.choices = _targets(sc, stage)
+        form.target.choices = choices(_targets(sc, stage))
         if not form.validate_on_submit():
             raise TrainingError(_('Choose where the run goes next.'))
         services.advance(run, sc, form.target.data)
