@@ -13,9 +13,10 @@ threads = int(os.environ.get('GUNICORN_THREADS', '4'))
 timeout = int(os.environ.get('GUNICORN_TIMEOUT', '30'))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that slow leaks cannot accumulate.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so that slow leaks cannot accumulate (0 turns it off; the benchmark does, so that
+# the memory it reads is that of workers which served the whole load).
+max_requests = int(os.environ.get('GUNICORN_MAX_REQUESTS', '5000'))
+max_requests_jitter = max_requests // 10
 # Load the app (and validate the content) once in the master; workers share it copy-on-write.
 preload_app = True
 accesslog = os.environ.get('GUNICORN_ACCESS_LOG', '-')

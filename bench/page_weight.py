@@ -7,6 +7,7 @@ browser cache is cleared, so nothing is reused from an earlier page.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 CHROMIUM = '/usr/bin/chromium'
 LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -25,42 +26,60 @@ def _sign_in(page, base: str, email: str, password: str) -> None:
 
 
 def measure_pages(base: str, pages: list[dict], *, slow_page: str | None = None) -> tuple[dict, float | None]:
-    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}] -> ({name: bytes}, slow load seconds)."""
+    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}]
+
+    Returns ({name: {'bytes', 'requests', 'seconds'} or {'error': ...}}, load seconds of ``slow_page`` under the
+    400 kbit/s + 400 ms emulation, or None). One page failing does not stop the others.
+    """
     from playwright.sync_api import sync_playwright
     weights: dict[str, dict] = {}
     slow_seconds = None
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        for spec in pages:
-            for emulate in ([False, True] if spec['name'] == slow_page else [False]):
-                context = browser.new_context()
-                page = context.new_page()
-                if spec.get('login'):
-                    _sign_in(page, base, *spec['login'])
-                cdp = context.new_cdp_session(page)
-                cdp.send('Network.enable')
-                cdp.send('Network.clearBrowserCache')
-                cdp.send('Network.setCacheDisabled', {'cacheDisabled': False})
-                if emulate:
-                    cdp.send('Network.emulateNetworkConditions', SLOW)
-                total = {'bytes': 0, 'requests': 0}
-
-                def finished(event, total=total):
-                    total['bytes'] += event.get('encodedDataLength', 0)
-                    total['requests'] += 1
-
-                cdp.on('Network.loadingFinished', finished)
-                start = time.perf_counter()
-                response = page.goto(base + spec['path'], wait_until='load')
-                elapsed = time.perf_counter() - start
-                page.wait_for_timeout(300)  # let late loadingFinished events arrive
-                if response is None or response.status != 200:
-                    raise RuntimeError(f'{spec["name"]}: {spec["path"]} answered '
-                                       f'{response.status if response else "nothing"}')
-                if emulate:
-                    slow_seconds = elapsed
-                else:
-                    weights[spec['name']] = dict(total, seconds=elapsed)
-                context.close()
-        browser.close()
+        try:
+            for spec in pages:
+                for emulate in ([False, True] if spec['name'] == slow_page else [False]):
+                    try:
+                        result = _measure_one(browser, base, spec, emulate)
+                    except Exception as exc:  # noqa: BLE001 - reported as the page's figure
+                        weights.setdefault(spec['name'], {'error': str(exc).splitlines()[0][:200]})
+                        continue
+                    if emulate:
+                        slow_seconds = result['seconds']
+                    else:
+                        weights[spec['name']] = result
+        finally:
+            browser.close()
     return weights, slow_seconds
+
+
+def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        if spec.get('login'):
+            _sign_in(page, base, *spec['login'])
+        cdp = context.new_cdp_session(page)
+        cdp.send('Network.enable')
+        cdp.send('Network.clearBrowserCache')
+        cdp.send('Network.setCacheDisabled', {'cacheDisabled': False})
+        if emulate:
+            cdp.send('Network.emulateNetworkConditions', SLOW)
+        total = {'bytes': 0, 'requests': 0}
+
+        def finished(event, total=total):
+            total['bytes'] += event.get('encodedDataLength', 0)
+            total['requests'] += 1
+
+        cdp.on('Network.loadingFinished', finished)
+        start = time.perf_counter()
+        response = page.goto(base + spec['path'], wait_until='load', timeout=30_000)
+        elapsed = time.perf_counter() - start
+        page.wait_for_timeout(300)  # let late loadingFinished events arrive
+        if response is None or response.status != 200:
+            raise RuntimeError(f'{spec["path"]} answered {response.status if response else "nothing"}')
+        if urlsplit(page.url).path != urlsplit(base + spec['path']).path:
+            raise RuntimeError(f'{spec["path"]} led to {urlsplit(page.url).path}')
+        return dict(total, seconds=elapsed)
+    finally:
+        context.close()
