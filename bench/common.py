@@ -84,12 +84,13 @@ def postgres_version() -> str:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, app: str = 'bench.wsgi:app', **extra_env):
+def gunicorn(database_url: str, *, workers: int = 2, app: str | None = None, **extra_env):
     """The production server with the repository's gunicorn.conf.py, on a free loopback port.
 
     Workers are not recycled during a run (GUNICORN_MAX_REQUESTS=0), so the memory read afterwards is that of
     workers which served the whole load, not of fresh ones.
     """
+    app = app or os.environ.get('BENCH_WSGI', 'bench.wsgi:app')
     port = free_port()
     env = env_for(database_url, PORT=str(port), WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG='/dev/null',
                   GUNICORN_LOG_LEVEL='warning', GUNICORN_MAX_REQUESTS='0', **extra_env)

@@ -307,7 +307,7 @@ def _excluded(endpoint: str) -> bool:
 
 def candidate_rules(url_map, spec: PageSpec) -> list:
     """GET rules for a page: preferred endpoint names first, then keyword matches in the page's blueprint."""
-    rules = [r for r in url_map.iter_rules() if 'GET' in (r.methods or ())]
+    rules = [r for r in url_map.iter_rules() if r.methods is None or 'GET' in r.methods]
     by_endpoint = {}
     for r in rules:
         by_endpoint.setdefault(r.endpoint, []).append(r)
@@ -424,10 +424,13 @@ def _discover(client: Client, url_map, spec: PageSpec, values) -> Found:
     for rule in rules:
         for path in build_paths(url_map, rule, values):
             r = client.get(path, follow=False)
+            how = 'endpoint + registry'
+            if r.status in (301, 302, 303, 307) and _enrol_from(client, url_map, r.location):
+                r = client.get(path, follow=False)  # the page redirected to an enrol/start form: take it, retry
+                how += ' after enrolling'
             tried.append(f'{path} {r.status}')
             if _is_page(r):
-                return Found(spec, path=path, endpoint=rule.endpoint, how='endpoint + registry',
-                             form=_submission_form(r.body, url_map))
+                return Found(spec, path=path, endpoint=rule.endpoint, how=how, form=_submission_form(r.body, url_map))
     if not rules and not spec.start_keywords:
         return Found(spec, reason=f'no endpoint {" / ".join(spec.endpoints)} on this branch')
     # 2. bounded crawl from the navigation
@@ -457,6 +460,28 @@ def _discover(client: Client, url_map, spec: PageSpec, values) -> Found:
     if not rules:
         return Found(spec, reason=f'no endpoint of kind {spec.keywords or spec.endpoints} on this branch')
     return Found(spec, reason='no candidate answered 200 with demo data (tried: ' + '; '.join(tried[:6]) + ')')
+
+
+ENROL_WORDS = ('enrol', 'enroll', 'start', 'begin', 'join')
+
+
+def _enrol_from(client: Client, url_map, location: str) -> bool:
+    """Submit an enrol/start form on the page a redirect leads to (not the sign-in page); True if one was sent."""
+    if not location:
+        return False
+    page_path = urllib.parse.urlsplit(location).path
+    if endpoint_of(url_map, page_path) in (None, 'auth.login'):
+        return False
+    page = client.get(page_path, follow=False)
+    if not _is_page(page):
+        return False
+    forms, _ = parse_page(page.body)
+    for form in forms:
+        endpoint = _post_endpoint(url_map, urllib.parse.urljoin(page_path, form.action or page_path))
+        if form.method == 'post' and endpoint and any(w in endpoint.partition('.')[2] for w in ENROL_WORDS):
+            client.submit(form, page_path)
+            return True
+    return False
 
 
 def _post_endpoint(url_map, path: str) -> str | None:
