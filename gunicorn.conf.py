@@ -23,6 +23,17 @@ accesslog = os.environ.get('GUNICORN_ACCESS_LOG', '-')
 errorlog = '-'
 loglevel = os.environ.get('GUNICORN_LOG_LEVEL', 'info')
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Worker heartbeats in memory, not on a disk-backed /tmp (a slow disk can get workers killed for "timeout").
+# gunicorn creates them there with mkstemp (private, unique names), as its docs recommend.
+if os.path.isdir('/dev/shm'):  # noqa: S108
+    worker_tmp_dir = '/dev/shm'  # noqa: S108
+# gunicorn >= 25 opens a control socket for gunicornc at $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl:
+# one path for every gunicorn of the user, so a second server on the host (the benchmark's, a second site) takes
+# the first one's socket. Off unless GUNICORN_CONTROL_SOCKET names a path of its own.
+if os.environ.get('GUNICORN_CONTROL_SOCKET'):
+    control_socket = os.environ['GUNICORN_CONTROL_SOCKET']
+else:
+    control_socket_disable = True
 # Only trust X-Forwarded-* from these addresses (set TRAINING_PROXY_FIX too).
 forwarded_allow_ips = os.environ.get('FORWARDED_ALLOW_IPS', '127.0.0.1')
 

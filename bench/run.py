@@ -148,6 +148,7 @@ def machine_facts() -> dict[str, str]:
         'gunicorn': f'{gunicorn.__version__} (gunicorn.conf.py: 2 workers, gthread)',
         'wrk': _first_line(['wrk', '--version']).split(' Copyright')[0],
         'Chromium': _first_line(['/usr/bin/chromium', '--version']),
+        'load average at start (1/5/15 min)': ' / '.join(f'{x:.2f}' for x in os.getloadavg()),
     }
 
 
@@ -236,6 +237,7 @@ def run(args) -> int:
             drop_postgres(PG_DB)
 
     seconds = time.perf_counter() - t0
+    machine['load average at end (1/5/15 min)'] = ' / '.join(f'{x:.2f}' for x in os.getloadavg())
     _step(f'results ({seconds:.0f} s)')
     print(table.markdown())
     if notes:
