@@ -66,11 +66,22 @@ def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
         if emulate:
             cdp.send('Network.emulateNetworkConditions', SLOW)
         total = {'bytes': 0, 'requests': 0}
+        responses: dict[str, dict] = {}
+        sizes: dict[str, int] = {}
 
-        def finished(event, total=total):
+        def received(event, responses=responses):
+            r = event.get('response', {})
+            headers = {k.lower(): v for k, v in (r.get('headers') or {}).items()}
+            responses[event['requestId']] = {'url': r.get('url', ''), 'mime': r.get('mimeType', ''),
+                                             'encoding': headers.get('content-encoding', ''),
+                                             'cache': headers.get('cache-control', '')}
+
+        def finished(event, total=total, sizes=sizes):
             total['bytes'] += event.get('encodedDataLength', 0)
             total['requests'] += 1
+            sizes[event['requestId']] = event.get('encodedDataLength', 0)
 
+        cdp.on('Network.responseReceived', received)
         cdp.on('Network.loadingFinished', finished)
         start = time.perf_counter()
         response = page.goto(base + spec['path'], wait_until='load', timeout=30_000)
@@ -80,6 +91,27 @@ def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
             raise RuntimeError(f'{spec["path"]} answered {response.status if response else "nothing"}')
         if urlsplit(page.url).path != urlsplit(base + spec['path']).path:
             raise RuntimeError(f'{spec["path"]} led to {urlsplit(page.url).path}')
-        return dict(total, seconds=elapsed)
+        resources = [dict(info, bytes=sizes.get(rid, 0)) for rid, info in responses.items()]
+        return dict(total, seconds=elapsed, resources=resources)
     finally:
         context.close()
+
+
+TEXT_TYPES = ('text/html', 'text/css', 'application/javascript', 'text/javascript', 'application/json',
+              'image/svg+xml')
+
+
+def header_problems(resources: list[dict], *, min_size: int = 1000) -> dict[str, list[str]]:
+    """Text responses sent uncompressed (over ``min_size`` bytes on the wire), and static files (under /static/)
+    without content-hashed long-lived caching (``immutable`` and a max-age of at least a day)."""
+    uncompressed, uncached = [], []
+    for r in resources:
+        path = urlsplit(r['url']).path
+        if r['mime'] in TEXT_TYPES and not r['encoding'] and r['bytes'] > min_size:
+            uncompressed.append(path)
+        if path.startswith('/static/'):
+            directives = {d.strip().split('=')[0]: d.strip().partition('=')[2] for d in r['cache'].split(',') if d}
+            max_age = int(directives.get('max-age') or 0) if (directives.get('max-age') or '0').isdigit() else 0
+            if not path.startswith('/static/v/') or 'immutable' not in directives or max_age < 86400:
+                uncached.append(path)
+    return {'uncompressed': sorted(set(uncompressed)), 'uncached': sorted(set(uncached))}

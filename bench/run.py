@@ -268,7 +268,28 @@ def page_weight_rows(database_url: str, notes: list[str]) -> list[Row]:
     for name, w in weights.items():
         if 'error' in w:
             notes.append(f'page {name}: browser error: {w["error"]}')
-    return weight_rows(weights, slow, found)
+    resources = [r for w in weights.values() for r in w.get('resources', [])]
+    return weight_rows(weights, slow, found) + header_rows(resources, notes)
+
+
+def header_rows(resources: list[dict], notes: list[str]) -> list[Row]:
+    """Compression and static caching, checked on every response the measured pages loaded."""
+    from bench.page_weight import header_problems
+    if not resources:
+        return [('text responses compressed', 'no pages loaded', 'all', False),
+                ('static files: hashed URL, immutable, long max-age', 'no pages loaded', 'all', False)]
+    problems = header_problems(resources)
+    static = sum(1 for r in resources if '/static/' in r['url'])
+    for kind, paths in problems.items():
+        if paths:
+            notes.append(f'{kind}: ' + ', '.join(paths))
+    encodings = sorted({r['encoding'] for r in resources if r['encoding']})
+    return [
+        ('text responses compressed', f'{len(problems["uncompressed"])} of {len(resources)} not'
+         + (f' ({", ".join(encodings)})' if encodings else ''), 'all', not problems['uncompressed']),
+        ('static files: hashed URL, immutable, long max-age', f'{len(problems["uncached"])} of {static} not',
+         'all', not problems['uncached']),
+    ]
 
 
 def main(argv=None) -> int:

@@ -197,3 +197,20 @@ def test_build_paths_fill_from_the_registry_and_never_guess_integer_ids():
     assert paths[0] == '/courses/intro/lessons/what-is-genocide'
     stage = next(r for r in URL_MAP.iter_rules() if r.endpoint == 'scenarios.stage')
     assert build_paths(URL_MAP, stage, values) == []
+
+
+def test_header_problems_flag_uncompressed_text_and_unhashed_static():
+    from bench.page_weight import header_problems
+    resources = [
+        {'url': 'http://127.0.0.1:1/login', 'mime': 'text/html', 'encoding': 'zstd', 'cache': '', 'bytes': 2000},
+        {'url': 'http://127.0.0.1:1/courses/', 'mime': 'text/html', 'encoding': '', 'cache': '', 'bytes': 9000},
+        {'url': 'http://127.0.0.1:1/tiny', 'mime': 'text/html', 'encoding': '', 'cache': '', 'bytes': 300},
+        {'url': 'http://127.0.0.1:1/static/v/abc/css/site.css', 'mime': 'text/css', 'encoding': 'br',
+         'cache': 'public, max-age=31536000, immutable', 'bytes': 2400},
+        {'url': 'http://127.0.0.1:1/static/js/app.js', 'mime': 'application/javascript', 'encoding': 'br',
+         'cache': 'public, max-age=31536000', 'bytes': 2400},
+        {'url': 'http://127.0.0.1:1/static/v/abc/img/x.png', 'mime': 'image/png', 'encoding': '',
+         'cache': 'public, max-age=60, immutable', 'bytes': 5000},
+    ]
+    assert header_problems(resources) == {'uncompressed': ['/courses/'],
+                                          'uncached': ['/static/js/app.js', '/static/v/abc/img/x.png']}
