@@ -276,7 +276,7 @@ def header_rows(resources: list[dict], notes: list[str]) -> list[Row]:
     """Compression and static caching, checked on every response the measured pages loaded."""
     from bench.page_weight import header_problems
     if not resources:
-        return [('text responses compressed', 'no pages loaded', 'all', False),
+        return [('text responses over 1 KB compressed', 'no pages loaded', 'all', False),
                 ('static files: hashed URL, immutable, long max-age', 'no pages loaded', 'all', False)]
     problems = header_problems(resources)
     static = sum(1 for r in resources if '/static/' in r['url'])
@@ -284,11 +284,13 @@ def header_rows(resources: list[dict], notes: list[str]) -> list[Row]:
         if paths:
             notes.append(f'{kind}: ' + ', '.join(paths))
     encodings = sorted({r['encoding'] for r in resources if r['encoding']})
+    bad_text, bad_static = len(problems['uncompressed']), len(problems['uncached'])
     return [
-        ('text responses compressed', f'{len(problems["uncompressed"])} of {len(resources)} not'
-         + (f' ({", ".join(encodings)})' if encodings else ''), 'all', not problems['uncompressed']),
-        ('static files: hashed URL, immutable, long max-age', f'{len(problems["uncached"])} of {static} not',
-         'all', not problems['uncached']),
+        ('text responses over 1 KB compressed',
+         f'{bad_text} of {len(resources)} not' if bad_text else f'all {len(resources)} ({", ".join(encodings)})',
+         'all', not bad_text),
+        ('static files: hashed URL, immutable, long max-age',
+         f'{bad_static} of {static} not' if bad_static else f'all {static}', 'all', not bad_static),
     ]
 
 
