@@ -38,10 +38,11 @@ translations: $(BIN)/python
 	    cat = read_po(open(sys.argv[1], 'rb')); write_mo(open(sys.argv[2], 'wb'), cat)" "$$po" "$${po%.po}.mo"; \
 	done
 
+# Local development: debug mode (so a development secret key is allowed); Secure cookies are off on http.
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo load
-	@$(FLASK) demo accounts
+	$(FLASK) --debug db upgrade
+	$(FLASK) --debug demo load
+	@$(FLASK) --debug demo accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --debug --no-debugger --host 127.0.0.1 --port $(PORT)
 
