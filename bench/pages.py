@@ -54,7 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 #: Words in an endpoint name that say "not a page a trainee reads" (never picked by the fallback search).
 EXCLUDED_WORDS = ('manage', 'admin', 'export', 'download', 'certificate', 'pdf', 'csv', 'xlsx', 'api', 'json',
-                  'result', 'review', 'debrief', 'print')
+                  'result', 'review', 'debrief', 'print', 'feedback', 'analysis', 'attempt')
 
 
 @dataclass
@@ -266,10 +266,17 @@ def registry_values(registry) -> dict[str, list[str]]:
         for module in getattr(course, 'modules', None) or []:
             for item in getattr(module, 'items', None) or []:
                 quiz = getattr(item, 'quiz', None) or (item.get('quiz') if isinstance(item, dict) else None)
+                if quiz is None and getattr(item, 'kind', None) == 'quiz':
+                    quiz = getattr(item, 'id', None)
                 if quiz:
                     quizzes += _ids(quiz)
-        quizzes += _ids(getattr(course, 'quizzes', None))
-        for attr in ('pre_test', 'post_test'):
+        mapping = getattr(course, 'quizzes', None)
+        if hasattr(mapping, 'items'):  # practice quizzes before the pre- and post-test
+            quizzes += [str(k) for k, q in sorted(mapping.items(),
+                                                  key=lambda kv: getattr(kv[1], 'kind', 'practice') != 'practice')]
+        else:
+            quizzes += _ids(mapping)
+        for attr in ('pre_test_id', 'pre_test', 'post_test_id', 'post_test'):
             quizzes += _ids(getattr(course, attr, None))
     scenarios = dict(getattr(registry, 'scenarios', {}) or {})
     stages: list[str] = []
@@ -425,19 +432,21 @@ def _discover(client: Client, url_map, spec: PageSpec, values) -> Found:
         for path in build_paths(url_map, rule, values):
             r = client.get(path, follow=False)
             how = 'endpoint + registry'
-            if r.status in (301, 302, 303, 307) and _enrol_from(client, url_map, r.location):
-                r = client.get(path, follow=False)  # the page redirected to an enrol/start form: take it, retry
-                how += ' after enrolling'
+            for _step in range(3):  # the page redirects to an enrol / start / skip form: send it, try again
+                if r.status not in (301, 302, 303, 307):
+                    break
+                sent = _prerequisite(client, url_map, r.location)
+                if not sent:
+                    break
+                how += f', after {sent}'
+                r = client.get(path, follow=False)
             tried.append(f'{path} {r.status}')
             if _is_page(r):
-                return Found(spec, path=path, endpoint=rule.endpoint, how=how, form=_submission_form(r.body, url_map))
+                return Found(spec, path=path, endpoint=rule.endpoint, how=how,
+                             form=_submission_form(r.body, url_map, path))
     if not rules and not spec.start_keywords:
         return Found(spec, reason=f'no endpoint {" / ".join(spec.endpoints)} on this branch')
-    # 2. bounded crawl from the navigation
-    for path, endpoint, body in crawl(client, url_map, nav_starts(url_map)):
-        if _matches(spec, endpoint):
-            return Found(spec, path=path, endpoint=endpoint, how='crawl', form=_submission_form(body, url_map))
-    # 3. start something (e.g. a scenario attempt) and take the page it leads to
+    # 2. (pages that exist once something is started) start it and take the page it leads to
     if spec.start_keywords and spec.blueprint:
         start_spec = PageSpec(spec.name + ' (start)', (), blueprint=spec.blueprint, keywords=spec.start_keywords)
         for path, endpoint, body in crawl(client, url_map, nav_starts(url_map)):
@@ -448,40 +457,51 @@ def _discover(client: Client, url_map, spec: PageSpec, values) -> Found:
                 if form.method != 'post':
                     continue
                 action_endpoint = _post_endpoint(url_map, urllib.parse.urljoin(path, form.action or path))
-                if not action_endpoint or not action_endpoint.startswith(spec.blueprint + '.'):
+                if not action_endpoint or not action_endpoint.startswith(spec.blueprint + '.') or not any(
+                        w in action_endpoint.partition('.')[2] for w in START_WORDS):
                     continue
                 r = client.submit(form, path)
                 landed = endpoint_of(url_map, r.path)
-                if r.status == 200 and landed and landed.startswith(spec.blueprint + '.') and r.path != path:
+                if r.status == 200 and _matches(spec, landed) and r.path != path:
                     check = client.get(r.path, follow=False)
                     if _is_page(check):
-                        return Found(spec, path=r.path, endpoint=landed, how=f'started from {path}',
-                                     form=_submission_form(check.body, url_map))
+                        return Found(spec, path=r.path, endpoint=landed, how=f'start form on {path}',
+                                     form=_submission_form(check.body, url_map, r.path))
+    # 3. bounded crawl from the navigation
+    for path, endpoint, body in crawl(client, url_map, nav_starts(url_map)):
+        if _matches(spec, endpoint):
+            return Found(spec, path=path, endpoint=endpoint, how='crawl', form=_submission_form(body, url_map, path))
     if not rules:
         return Found(spec, reason=f'no endpoint of kind {spec.keywords or spec.endpoints} on this branch')
     return Found(spec, reason='no candidate answered 200 with demo data (tried: ' + '; '.join(tried[:6]) + ')')
 
 
-ENROL_WORDS = ('enrol', 'enroll', 'start', 'begin', 'join')
+#: Actions that start something (a scenario attempt) whose page is then measured.
+START_WORDS = ('start', 'begin', 'play', 'new')
+#: Forms a page may send a new user to before it shows itself (enrol in the course, skip the pre-test, ...).
+PREREQUISITE_WORDS = ('enrol', 'enroll', 'start', 'begin', 'join', 'skip')
 
 
-def _enrol_from(client: Client, url_map, location: str) -> bool:
-    """Submit an enrol/start form on the page a redirect leads to (not the sign-in page); True if one was sent."""
+def _prerequisite(client: Client, url_map, location: str) -> str | None:
+    """Submit the enrol/start/skip form of the page a redirect leads to (never the sign-in page).
+
+    Returns the endpoint of the form sent, or None."""
     if not location:
-        return False
+        return None
     page_path = urllib.parse.urlsplit(location).path
     if endpoint_of(url_map, page_path) in (None, 'auth.login'):
-        return False
+        return None
     page = client.get(page_path, follow=False)
     if not _is_page(page):
-        return False
+        return None
     forms, _ = parse_page(page.body)
     for form in forms:
         endpoint = _post_endpoint(url_map, urllib.parse.urljoin(page_path, form.action or page_path))
-        if form.method == 'post' and endpoint and any(w in endpoint.partition('.')[2] for w in ENROL_WORDS):
+        if (form.method == 'post' and endpoint and not any(w in endpoint for w in ('manage', 'admin'))
+                and any(w in endpoint.partition('.')[2] for w in PREREQUISITE_WORDS)):
             client.submit(form, page_path)
-            return True
-    return False
+            return endpoint
+    return None
 
 
 def _post_endpoint(url_map, path: str) -> str | None:
@@ -495,14 +515,22 @@ def _post_endpoint(url_map, path: str) -> str | None:
 NOT_SUBMISSIONS = ('main.set_language', 'auth.logout', 'auth.login')
 
 
-def _submission_form(body: str, url_map) -> dict | None:
-    """The page's own POST form (not the language switcher or sign-out), as {action, data}."""
+def _submission_form(body: str, url_map, page_path: str = '') -> dict | None:
+    """The form that posts back to the page itself (a quiz's answers), as {action, endpoint, data}; else the
+    first POST form that is not the language switcher, sign-out or an excluded action."""
     forms, _ = parse_page(body)
+    page_endpoint = _post_endpoint(url_map, page_path) if page_path else None
+    others = []
     for form in forms:
         if form.method != 'post':
             continue
-        endpoint = _post_endpoint(url_map, form.action) if form.action else None
-        if endpoint in NOT_SUBMISSIONS:
-            continue
-        return {'action': form.action, 'endpoint': endpoint, 'data': form.data()}
-    return None
+        action = urllib.parse.urljoin(page_path or '/', form.action) if form.action else page_path
+        endpoint = _post_endpoint(url_map, action) if action else None
+        entry = {'action': form.action, 'endpoint': endpoint, 'data': form.data()}
+        if not form.action or (page_endpoint and endpoint == page_endpoint
+                               and urllib.parse.urlsplit(action).path == urllib.parse.urlsplit(page_path).path):
+            return entry
+        if endpoint not in NOT_SUBMISSIONS and endpoint and not _excluded(endpoint) \
+                and not any(w in endpoint.partition('.')[2] for w in PREREQUISITE_WORDS + ('done', 'abandon')):
+            others.append(entry)
+    return others[0] if others else None

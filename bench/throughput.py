@@ -65,8 +65,8 @@ def targets_for(base: str, app) -> tuple[list[Target], dict[str, Found]]:
     return targets, found
 
 
-def check_once(base: str, target: Target) -> int:
-    """One request as wrk will send it; its status (redirects are not followed)."""
+def check_once(base: str, target: Target) -> tuple[int, str]:
+    """One request as wrk will send it: (status, Location path) — redirects are not followed."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
@@ -80,9 +80,18 @@ def check_once(base: str, target: Target) -> int:
                                  method=target.method, headers=headers)
     try:
         with urllib.request.build_opener(NoRedirect).open(req, timeout=30) as r:
-            return r.status
+            return r.status, ''
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, urllib.parse.urlsplit(exc.headers.get('Location', '') if exc.headers else '').path
+
+
+def rejection(target: Target, status: int, location: str) -> str | None:
+    """Why a request is not a fair sample of the target (an error, or a POST sent back to its own form)."""
+    if status >= 400:
+        return f'{target.method} {target.path} answered {status}'
+    if target.method == 'POST' and 300 <= status < 400 and location == urllib.parse.urlsplit(target.path).path:
+        return f'POST {target.path} was sent back to the form ({status}): the submission was not accepted'
+    return None
 
 
 def measure(label: str, database_url: str, app, *, seconds: float = 6, warmup: float = 1,
@@ -100,10 +109,12 @@ def measure(label: str, database_url: str, app, *, seconds: float = 6, warmup: f
         for t in targets:
             if t.path is None:
                 continue
-            status = check_once(base, t)
-            if status >= 400:
-                t.reason = f'{t.method} {t.path} answered {status}'
+            checks = [check_once(base, t) for _ in range(2 if t.method == 'POST' else 1)]  # a POST: twice
+            reasons = [x for x in (rejection(t, *c) for c in checks) if x]
+            if reasons:
+                t.reason = reasons[0]
                 continue
+            status = checks[0][0]
             if warmup:
                 wrk(base + t.path, seconds=warmup, connections=CONNECTIONS, method=t.method, body=t.body,
                     cookie=t.cookie, csrf_token=t.csrf_token)

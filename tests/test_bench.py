@@ -214,3 +214,12 @@ def test_header_problems_flag_uncompressed_text_and_unhashed_static():
     ]
     assert header_problems(resources) == {'uncompressed': ['/courses/'],
                                           'uncached': ['/static/js/app.js', '/static/v/abc/img/x.png']}
+
+
+def test_a_post_sent_back_to_its_form_is_not_a_submission():
+    from bench.throughput import Target, rejection
+    post = Target('quiz submission', '/courses/c/quizzes/q', method='POST')
+    assert rejection(post, 302, '/courses/c/attempts/7') is None
+    assert 'not accepted' in rejection(post, 302, '/courses/c/quizzes/q')
+    assert '422' in rejection(post, 422, '')
+    assert rejection(Target('lesson', '/courses/c/lessons/l'), 200, '') is None
