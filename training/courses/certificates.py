@@ -8,7 +8,7 @@ import segno
 from flask_babel import format_date, format_decimal
 from fpdf import FPDF
 
-from training.i18n import _
+from training.i18n import _, ngettext
 
 #: Unicode TrueType fonts looked for, in order (Debian's fonts-dejavu-core); names in any script then print.
 FONT_CANDIDATES = (
@@ -89,8 +89,9 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
     line(_('has completed the online course'), 13, color=MUTED)
     line(course_title, 19, bold=True, gap=6)
     hours = format_decimal(certificate.hours, format='#,##0.#')
-    line(_('%(hours)s hours of study · completed on %(date)s', hours=hours,
-           date=format_date(certificate.issued_at, 'long')), 13, gap=2)
+    line(ngettext('%(hours)s hour of study · completed on %(date)s',
+                  '%(hours)s hours of study · completed on %(date)s', certificate.hours, hours=hours,
+                  date=format_date(certificate.issued_at, 'long')), 13, gap=2)
 
     # Footer: code and verification on the left, QR code on the right
     qr_size = 36
