@@ -282,3 +282,9 @@ def test_retired_quiz_attempt_and_course_stay_visible(client, auth, db, course):
     html = _text(client.get('/my-learning'))
     assert 'a-retired-course' in html and 'This course has been retired' in html
     assert client.get('/courses/a-retired-course/resume').status_code == 404
+
+
+def test_verification_is_rate_limited(make_app):
+    app = make_app(CERTIFICATE_LOOKUP_LIMIT='3 per minute')
+    client = app.test_client()
+    assert [client.get(f'/certificates/Abcd-Efgh-{n:04d}').status_code for n in range(4)] == [404, 404, 404, 429]

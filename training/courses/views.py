@@ -10,7 +10,7 @@ from training.content.courses import LEVELS, translations_of
 from training.courses import queries, scoring, services
 from training.courses.forms import RevokeForm, quiz_form
 from training.courses.models import QuizAttempt
-from training.extensions import db
+from training.extensions import db, limiter
 from training.i18n import _, _l
 
 bp = Blueprint('courses', __name__)
@@ -318,8 +318,10 @@ def my_learning():
 # Certificates
 
 @bp.route('/certificates/<code>')
+@limiter.limit(lambda: current_app.config.get('CERTIFICATE_LOOKUP_LIMIT', '120 per minute'))
 @public
 def verify_certificate(code):
+    """Public: the certificate as recorded here, so an edited PDF cannot pass. Rate-limited per address."""
     certificate = services.get_certificate(code)
     if certificate is None:
         abort(404, _('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'))
