@@ -288,3 +288,18 @@ def test_verification_is_rate_limited(make_app):
     app = make_app(CERTIFICATE_LOOKUP_LIMIT='3 per minute')
     client = app.test_client()
     assert [client.get(f'/certificates/Abcd-Efgh-{n:04d}').status_code for n in range(4)] == [404, 404, 404, 429]
+
+
+def test_lookup_by_typed_code(app, client, certificate, naughty_strings):
+    app.config['CERTIFICATE_LOOKUP_LIMIT'] = '10000 per minute'
+    assert client.get('/certificates/').status_code == 200
+    typed = ' ' + certificate.code.replace('-', '') + ' '
+    response = client.get('/certificates/', query_string={'code': typed})
+    assert response.headers['Location'].endswith(f'/certificates/{certificate.code}')
+    response = client.get(f'/certificates/{certificate.code.replace("-", "")}')
+    assert response.status_code == 302 and response.headers['Location'].endswith(f'/certificates/{certificate.code}')
+    assert 'This certificate is valid.' in _text(client.get(f'/certificates/{certificate.code}'))
+    for s in naughty_strings:
+        response = client.get('/certificates/', query_string={'code': s}, follow_redirects=True)
+        assert response.status_code in (200, 404), s
+        assert '<script>alert' not in _text(response)

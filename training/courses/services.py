@@ -213,7 +213,11 @@ def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | No
 
 
 def normalise_code(code: str) -> str:
-    return (code or '').strip()
+    """A code as typed: surrounding and inner spaces dropped; the dashes may be left out."""
+    code = ''.join((code or '').split())
+    if len(code) == CODE_LENGTH and code.isalnum():
+        code = '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return code
 
 
 def get_certificate(code: str) -> Certificate | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from training.auth.permissions import ADMINS, login_required, public, roles_required
 from training.content import registry
@@ -133,7 +134,11 @@ def enrol(slug):
     if existing is not None:
         return redirect(url_for('courses.resume', slug=course.slug))
     services.enrol(current_user, course)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request enrolled
+        db.session.rollback()
+        return redirect(url_for('courses.resume', slug=course.slug))
     flash(_('You are enrolled. Start with the pre-test: it shows what you already know, and you can skip it.'),
           'success')
     return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
@@ -202,7 +207,11 @@ def mark_done(slug, lesson_id):
     if response:
         return response
     certificate = services.mark_lesson_done(enrolment, course, lesson_id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request recorded it
+        db.session.rollback()
+        certificate = None
     _flash_certificate(certificate)
     return redirect(_after(course, ('lesson', lesson_id)))
 
@@ -317,11 +326,27 @@ def my_learning():
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates
 
+@bp.route('/certificates/')
+@public
+def lookup_certificate():
+    """Public: type the code printed on a certificate to open its verification page."""
+    code = request.args.get('code', '')
+    if code.strip():
+        normalised = services.normalise_code(code)
+        if normalised and len(normalised) <= 32 and '/' not in normalised:
+            return redirect(url_for('courses.verify_certificate', code=normalised))
+        flash(_('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'), 'error')
+    return render_template('courses/lookup.html', code=code[:64])
+
+
 @bp.route('/certificates/<code>')
 @limiter.limit(lambda: current_app.config.get('CERTIFICATE_LOOKUP_LIMIT', '120 per minute'))
 @public
 def verify_certificate(code):
     """Public: the certificate as recorded here, so an edited PDF cannot pass. Rate-limited per address."""
+    normalised = services.normalise_code(code)
+    if normalised != code:
+        return redirect(url_for('courses.verify_certificate', code=normalised))
     certificate = services.get_certificate(code)
     if certificate is None:
         abort(404, _('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'))
