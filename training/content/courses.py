@@ -42,8 +42,8 @@ class _Reference(Model):
     id: Slug
     title: str
     publisher: str
-    year: int
-    url: str | None = None
+    year: int = Field(ge=1500, le=2100)
+    url: str | None = Field(default=None, pattern=r'^https?://[^\s]+$')
 
 
 class _Completion(Model):
