@@ -109,7 +109,7 @@ def test_practice_quiz_attempts_feedback_best_and_last(client, auth, course, db)
     html = _text(client.get(second.headers['Location']))
     assert '100%' in html and 'Passed' in html
     html = _text(client.get(url))
-    assert '2 attempts' in html and 'best score:' in html and 'last score:' in html
+    assert '2 attempts' in html and 'best score:' in html and 'last score:' in html and 'All attempts' in html
     assert db.session.query(QuizAttempt).count() == 2
 
 
