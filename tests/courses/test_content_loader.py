@@ -228,3 +228,20 @@ def test_the_flask_entry_point_checks_without_the_app(tree):
     ok = subprocess.run([flask, 'content', 'check', str(ROOT)], capture_output=True, text=True, env=env,
                         timeout=120, check=False)
     assert ok.returncode == 0 and ok.stdout.strip().endswith(': OK')
+
+
+def test_quiz_and_lesson_problems_are_reported_even_when_course_yaml_is_broken(tree):
+    _edit(tree / 'courses' / COURSE / 'course.yaml', 'level: introductory', 'level: expert')
+    _edit(tree / 'courses' / COURSE / 'quizzes' / 'cases-check.yaml', 'pass_mark: 70', 'pass_mark: many')
+    _edit(tree / 'courses' / COURSE / 'lessons' / 'denial.md', 'title:', 'titel:')
+    problems = _problems(tree)
+    assert any(p.startswith(f'courses/{COURSE}/course.yaml:') and 'level' in p for p in problems)
+    assert any(p.startswith(f'courses/{COURSE}/quizzes/cases-check.yaml:') and 'pass_mark' in p for p in problems)
+    assert any(p.startswith(f'courses/{COURSE}/lessons/denial.md:') and "unknown key 'titel'" in p
+               for p in problems)
+
+
+def test_a_broken_pre_test_is_not_reported_twice(tree):
+    _edit(tree / 'courses' / COURSE / 'quizzes' / 'pre-test.yaml', 'pass_mark: 70', 'pass_mark: many')
+    problems = _problems(tree)
+    assert len(problems) == 1 and 'pre-test.yaml' in problems[0], problems
