@@ -195,7 +195,7 @@ class Completion:
     pass_post_test: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Course:
     slug: str
     title: str
@@ -343,6 +343,11 @@ def _load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
                 questions=questions or (), items_from=head.items_from), data
 
 
+def _demote_h1(body: str) -> str:
+    """A "# " heading in a lesson body is read as a section ("## "), so the page keeps a single <h1>."""
+    return re.sub(r'^# ', '## ', body, flags=re.MULTILINE)
+
+
 def _load_lesson(path: Path, module_id: str, course_refs: set[str] | None, frameworks: dict,
                  problems: Problems) -> Lesson | None:
     parsed = load_front_matter(path, problems)
@@ -377,7 +382,9 @@ def _load_lesson(path: Path, module_id: str, course_refs: set[str] | None, frame
     if not ok:
         return None
     return Lesson(id=path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
-                  factors=info.factors, references=info.references, html=markdown.render(body))
+                  factors=info.factors, references=info.references,
+                  # the page's <h1> is the lesson title; "##" sections stay <h2> (a "#" heading would become <h2>)
+                  html=markdown.render(_demote_h1(body), heading_offset=0))
 
 
 def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Course | None, Any]:
