@@ -1,7 +1,7 @@
 """courses learner state
 
 Revision ID: c3d8e52f0b21
-Revises: f6aac6062e0d
+Revises: b7e2c41d9a10
 Create Date: 2026-12-01 04:35:19.290910
 
 """
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = 'c3d8e52f0b21'
-down_revision = 'f6aac6062e0d'
+down_revision = 'b7e2c41d9a10'
 branch_labels = None
 depends_on = None
 
