@@ -113,15 +113,18 @@ def course(slug):
     if current_user.is_authenticated:
         enrolment = services.get_enrolment(current_user, course.slug)
         if enrolment is not None:
+            done = enrolment.done_lesson_ids
+            summaries = queries.quiz_summaries(enrolment)
+            passed = {quiz_id for quiz_id, s in summaries.items() if s['passed']}
+            # the pre-test is taken once, so its best score is its only score
+            pre = summaries.get(course.pre_test_id, {}).get('best')
+            post = summaries.get(course.post_test_id, {}).get('best')
             context.update(
-                enrolment=enrolment,
-                done=enrolment.done_lesson_ids,
-                progress=scoring.progress_percent(course, enrolment.done_lesson_ids),
-                status=services.status(enrolment, course),
-                quizzes=queries.quiz_summaries(enrolment),
-                certificate=services.certificate_for(enrolment),
-                gain=services.knowledge_gain(enrolment),
-                pre_test_decided=services.pre_test_decided(enrolment),
+                enrolment=enrolment, done=done, quizzes=summaries,
+                progress=scoring.progress_percent(course, done),
+                status=scoring.completion_status(course, done, passed),
+                certificate=services.certificate_for(enrolment) if enrolment.completed_at else None,
+                gain={'pre': pre, 'post': post, 'gain': scoring.knowledge_gain(pre, post)},
             )
     return render_template('courses/course.html', **context)
 
@@ -179,8 +182,8 @@ def lesson(slug, lesson_id):
     if not services.pre_test_decided(enrolment):
         flash(_('Take the pre-test, or skip it, before the first lesson.'), 'info')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
-    services.visit_lesson(enrolment, lesson.id)
-    db.session.commit()
+    if services.visit_lesson(enrolment, lesson.id):
+        db.session.commit()
     previous, following = course.neighbours(lesson.id)
     done = enrolment.done_lesson_ids
     factors = []
@@ -248,7 +251,7 @@ def quiz(slug, quiz_id):
     return render_template(
         'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, attempts=attempts,
         best=max((a.score for a in attempts), default=None), last=attempts[0] if attempts else None,
-        skipped=enrolment.pre_test_skipped_at is not None, status=services.status(enrolment, course),
+        skipped=enrolment.pre_test_skipped_at is not None,
         next_url=_after(course, ('quiz', quiz.id))), 200 if request.method == 'GET' else 422
 
 
