@@ -254,3 +254,14 @@ def test_branching_monotonic_in_score(low, high):
     s = stage(options=[option('a', 10, 'base', branches=[(80, 'top'), (50, 'mid')]), option('b', 0, 'base')])
     order = {'base': 0, 'mid': 1, 'top': 2}
     assert order[engine.next_target(s, 'a', low)] <= order[engine.next_target(s, 'a', high)]
+
+
+def test_engine_is_pure_python():
+    """No Flask, database or web import in the engine: it runs anywhere, tested without an app."""
+    import ast
+    from pathlib import Path
+    tree = ast.parse(Path(engine.__file__).read_text(encoding='utf-8'))
+    imported = {alias.name.split('.')[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {(node.module or '').split('.')[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {'__future__', 'collections', 'dataclasses', 'typing'}, imported
