@@ -47,6 +47,15 @@ def _labels():
     return {'sc_labels': labels}
 
 
+def _commit(conflict_message: str) -> None:
+    """Commit; a unique-constraint race (a double click, two team members at once) becomes a TrainingError."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise TrainingError(conflict_message) from None
+
+
 def _scenario_or_404(slug: str):
     sc = registry().scenario(slug)
     if sc is None:
@@ -143,12 +152,13 @@ def play(attempt_id):
     if form.validate_on_submit():
         try:
             sub, _result = services.submit_stage(attempt, sc, answer_from_form(form, stage), by=current_user)
+            stage_id = sub.stage_id
+            _commit(_('This stage has already been submitted.'))
         except TrainingError as exc:
             db.session.rollback()
             flash(exc.message, 'error')
-        else:
-            db.session.commit()
-            return redirect(url_for('scenarios.stage_feedback', attempt_id=attempt.id, stage_id=sub.stage_id))
+            return redirect(url_for('scenarios.play', attempt_id=attempt_id))
+        return redirect(url_for('scenarios.stage_feedback', attempt_id=attempt_id, stage_id=stage_id))
     return render_template('scenarios/play.html', sc=sc, fw=fw, attempt=attempt, stage=stage, form=form,
                            evidence=evidence, number=len(attempt.submissions) + 1,
                            action=url_for('scenarios.play', attempt_id=attempt.id))
@@ -233,13 +243,16 @@ def join_live():
             else:
                 raise TrainingError(_('No live run or team has this code. Check it with the facilitator.'),
                                     field='code')
+            team_id, team_name = team.id, team.name
+            _commit(_('A team with this name has already joined. To join it, ask its members for their team '
+                      'code; otherwise choose another name.'))
         except TrainingError as exc:
             db.session.rollback()
-            getattr(form, exc.field or 'code').errors.append(exc.message)
+            getattr(form, exc.field or 'team_name').errors.append(exc.message)
         else:
-            db.session.commit()
+            team = db.session.get(LiveTeam, team_id)
             _remember_team(team)
-            flash(_('Welcome, team %(name)s.', name=team.name), 'success')
+            flash(_('Welcome, team %(name)s.', name=team_name), 'success')
             return redirect(url_for('scenarios.live_team', team_id=team.id))
     teams = db.session.scalars(sa.select(LiveTeam).where(LiveTeam.id.in_(_joined_team_ids()))).all()
     return render_template('scenarios/live_join.html', form=form,
@@ -275,13 +288,13 @@ def live_team(team_id):
                 try:
                     services.team_submit(team, sc, answer_from_form(form, stage),
                                          by=current_user if current_user.is_authenticated else None)
+                    _commit(_('This stage has already been submitted.'))
                 except TrainingError as exc:
                     db.session.rollback()
                     flash(exc.message, 'error')
                 else:
-                    db.session.commit()
                     flash(_('Your team\'s answer has been submitted.'), 'success')
-                return redirect(url_for('scenarios.live_team', team_id=team.id))
+                return redirect(url_for('scenarios.live_team', team_id=team_id))
         elif sub is not None and not run.accepting:
             result = engine.score_stage(stage, services.answer_from_submission(sub))
     if request.method == 'POST' and form is None:
@@ -353,7 +366,12 @@ def live_dashboard(run_id):
     return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=_framework_of(sc), stage=stage,
                            rows=_heatmap(run, sc, stage) if stage else [],
                            counts=services.decision_counts(run, stage.id) if stage else {},
-                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True))
+                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True),
+                           ranking=_ranking(run), ending=sc.ending(run.ending_id))
+
+
+def _ranking(run):
+    return sorted(run.teams, key=lambda t: (-(t.attempt.percent if t.attempt else 0), t.name_key))
 
 
 def _targets(sc, stage):
@@ -434,7 +452,7 @@ def live_debrief(run_id):
     sc = _scenario_or_404(run.scenario_slug)
     stages = [(sc.stage(sid), _heatmap(run, sc, sc.stage(sid)), services.decision_counts(run, sid))
               for sid in run.path if sc.stage(sid) is not None]
-    ranking = sorted(run.teams, key=lambda t: (-(t.attempt.percent if t.attempt else 0), t.name_key))
+    ranking = _ranking(run)
     return render_template('scenarios/live_debrief.html', run=run, sc=sc, fw=_framework_of(sc), stages=stages,
                            ranking=ranking, ending=sc.ending(run.ending_id))
 
