@@ -1,7 +1,7 @@
 """scenario attempts and live runs
 
 Revision ID: d4e9f6301c32
-Revises: f6aac6062e0d
+Revises: c3d8e52f0b21
 Create Date: 2026-12-01 04:35:16.370548
 
 """
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = 'd4e9f6301c32'
-down_revision = 'f6aac6062e0d'
+down_revision = 'c3d8e52f0b21'
 branch_labels = None
 depends_on = None
 
