@@ -176,3 +176,14 @@ def test_facilitator_guards(app, run, trainer_client, db):
     assert 'has finished' in r.get_data(as_text=True)
     for url in ('/manage/live/999999', '/manage/live/999999/debrief', '/manage/live/999999/results.csv'):
         assert trainer_client.get(url).status_code == 404
+
+
+def test_manage_page_filtered_by_session(trainer_client, create_session, db):
+    a, b = create_session(code='SESS-A'), create_session(code='SESS-B')
+    for ts in (a, b):
+        trainer_client.post('/manage/live', data={'session_id': ts.id, 'scenario': 'solvane-conflict'})
+    html = trainer_client.get(f'/manage/live?session_id={b.id}').get_data(as_text=True)
+    assert 'Runs for SESS-B only.' in html
+    assert f'<option selected value="{b.id}">' in html or f'value="{b.id}" selected' in html
+    assert '<td>SESS-B' in html and '<td>SESS-A' not in html
+    assert trainer_client.get('/manage/live?session_id=999999').status_code == 200

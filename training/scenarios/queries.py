@@ -20,8 +20,11 @@ def attempts_of(user) -> sa.Select:
             .order_by(ScenarioAttempt.started_at.desc(), ScenarioAttempt.id.desc()))
 
 
-def live_runs() -> sa.Select:
-    return sa.select(LiveRun).order_by(LiveRun.created_at.desc(), LiveRun.id.desc())
+def live_runs(session=None) -> sa.Select:
+    query = sa.select(LiveRun).order_by(LiveRun.created_at.desc(), LiveRun.id.desc())
+    if session is not None:
+        query = query.where(LiveRun.session_id == session.id)
+    return query
 
 
 def _of_scenario(slug: str, include_teams: bool):

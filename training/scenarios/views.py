@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -334,10 +333,14 @@ def manage_live():
         flash(_('Live run started. Teams join at %(url)s with the code %(code)s.',
                 url=url_for('scenarios.join_live', _external=True), code=run.code), 'success')
         return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
-    page = db.paginate(queries.live_runs(), page=request.args.get('page', 1, type=int), per_page=25,
+    # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
+    session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
+    if session_filter is not None and request.method == 'GET':
+        form.session_id.data = session_filter.id
+    page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
                        error_out=False)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
-                           today=date.today())
+                           session_filter=session_filter)
 
 
 def _run_or_404(run_id: int) -> LiveRun:
