@@ -220,6 +220,14 @@ def add_member(team: LiveTeam, user) -> None:
     db.session.flush()
 
 
+def remove_team(team: LiveTeam) -> None:
+    """Remove a team and its answers (a mistaken join, a duplicate, an unacceptable name)."""
+    run = team.run
+    run.teams.remove(team)
+    db.session.delete(team)
+    db.session.flush()
+
+
 def _require_open(run: LiveRun) -> None:
     if run.status != RunStatus.open:
         raise TrainingError(_('This live run has finished.'))

@@ -448,6 +448,35 @@ def live_finish(run_id):
     return _live_action(run_id, action)
 
 
+def _team_of_run(run: LiveRun, team_id: int) -> LiveTeam:
+    team = next((t for t in run.teams if t.id == team_id), None)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>')
+@roles_required(*TRAINERS)
+def live_team_answers(run_id, team_id):
+    run = _run_or_404(run_id)
+    team = _team_of_run(run, team_id)
+    sc = _scenario_or_404(run.scenario_slug)
+    return render_template('scenarios/live_team_answers.html', run=run, team=team, sc=sc, fw=_framework_of(sc),
+                           rows=_debrief_rows(team.attempt, sc) if team.attempt else [])
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>/remove', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_remove_team(run_id, team_id):
+    run = _run_or_404(run_id)
+    team = _team_of_run(run, team_id)
+    name = team.name
+    services.remove_team(team)
+    db.session.commit()
+    flash(_('Team %(name)s removed, with its answers.', name=name), 'success')
+    return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
+
+
 @bp.route('/manage/live/<int:run_id>/debrief')
 @roles_required(*TRAINERS)
 def live_debrief(run_id):
