@@ -24,6 +24,7 @@ def test_catalogue_lists_the_scenarios(client):
 def test_exercise_page_anonymous_invites_sign_in(client):
     html = client.get('/exercises/transition-in-marenia').get_data(as_text=True)
     assert 'Sign in to play' in html and 'Republic of Marenia' in html
+    assert 'How your answers are scored' in html and 'worth 10 points: 5 for the risk level, 3' in html
     assert client.get('/exercises/no-such-thing').status_code == 404
 
 

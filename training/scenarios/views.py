@@ -109,7 +109,11 @@ def show_exercise(slug):
         attempts = db.session.scalars(queries.attempts_of(current_user)
                                       .where(ScenarioAttempt.scenario_slug == slug).limit(50)).all()
         active = next((a for a in attempts if a.status == AttemptStatus.in_progress), None)
-    return render_template('scenarios/exercise.html', sc=sc, fw=_framework_of(sc), attempts=attempts, active=active)
+    scoring = {'factor': f'{engine.FACTOR_POINTS:g}', 'level': f'{engine.LEVEL_POINTS:g}',
+               'indicators': f'{engine.INDICATOR_POINTS:g}', 'evidence': f'{engine.EVIDENCE_POINTS:g}',
+               'decision': f'{engine.DECISION_POINTS:g}'}
+    return render_template('scenarios/exercise.html', sc=sc, fw=_framework_of(sc), attempts=attempts, active=active,
+                           scoring=scoring)
 
 
 @bp.route('/exercises/<slug>/start', methods=['POST'])
