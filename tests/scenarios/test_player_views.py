@@ -188,3 +188,14 @@ def test_pages_are_light(client, auth, db, path):
         path = f'/attempts/{_attempt(db, user).id}'
     body = client.get(path).get_data()
     assert len(gzip.compress(body)) <= 60 * 1024, (path, len(gzip.compress(body)))
+
+
+def test_retired_scenario_attempts_stay_listed(client, auth, db):
+    user = auth.login_as(Role.trainee)
+    db.session.add(ScenarioAttempt(scenario_slug='old-exercise', user_id=user.id, status=AttemptStatus.completed,
+                                   points=5, max_points=10))
+    db.session.commit()
+    html = client.get('/exercises').get_data(as_text=True)
+    assert 'old-exercise (retired)' in html
+    attempt = db.session.scalar(sa.select(ScenarioAttempt))
+    assert client.get(f'/attempts/{attempt.id}/debrief').status_code == 404
