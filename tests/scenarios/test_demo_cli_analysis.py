@@ -18,6 +18,8 @@ def test_frameworks_list_json(runner):
     assert len(data['foa-2014']['factors']) == 14 and len(data['osapg-2009']['factors']) == 8
     first = data['foa-2014']['factors'][0]
     assert first['id'] == '1' and first['indicator_count'] == len(first['indicators']) > 0
+    assert first['indicators'][0]['id'] == '1.1' and first['indicators'][0]['text']
+    assert sum(f['indicator_count'] for f in data['foa-2014']['factors']) == data['foa-2014']['indicator_count']
     assert {f['group'] for f in data['foa-2014']['factors']} == {
         'common', 'genocide', 'crimes_against_humanity', 'war_crimes'}
 
