@@ -45,7 +45,7 @@ def level_analysis(slug: str, include_teams: bool = True) -> list[dict]:
     """Per stage and factor: how many answers, and how many were right, over or under the expert level."""
     f = FactorSubmission
     rows = db.session.execute(
-        sa.select(StageSubmission.stage_id, f.factor_id, f.expert_level,
+        sa.select(StageSubmission.stage_id, f.factor_id,
                   sa.func.count().label('answers'),
                   sa.func.sum(sa.case((f.level_diff == 0, 1), else_=0)).label('right'),
                   sa.func.sum(sa.case((f.level_diff > 0, 1), else_=0)).label('over'),
@@ -55,7 +55,7 @@ def level_analysis(slug: str, include_teams: bool = True) -> list[dict]:
         .join(StageSubmission, f.submission_id == StageSubmission.id)
         .join(ScenarioAttempt, StageSubmission.attempt_id == ScenarioAttempt.id)
         .where(*_of_scenario(slug, include_teams))
-        .group_by(StageSubmission.stage_id, f.factor_id, f.expert_level)).all()
+        .group_by(StageSubmission.stage_id, f.factor_id)).all()
     return [dict(r._mapping) for r in rows]
 
 
