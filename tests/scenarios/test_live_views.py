@@ -167,6 +167,11 @@ def test_facilitator_guards(app, run, trainer_client, db):
     assert 'Open the first stage before moving on' in r.get_data(as_text=True)
     trainer_client.post(f'/manage/live/{run.id}/open')
     trainer_client.post(f'/manage/live/{run.id}/close')
+    r = trainer_client.post(f'/manage/live/{run.id}/reopen', follow_redirects=True)
+    assert 'Submissions reopened' in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(LiveRun, run.id).accepting
+    trainer_client.post(f'/manage/live/{run.id}/close')
     r = trainer_client.post(f'/manage/live/{run.id}/advance', data={'target': 's4'}, follow_redirects=True)
     assert 'Choose where the run goes next' in r.get_data(as_text=True)
     trainer_client.post(f'/manage/live/{run.id}/finish')

@@ -268,6 +268,16 @@ def close_stage(run: LiveRun) -> None:
     run.accepting = False
 
 
+def reopen_stage(run: LiveRun) -> None:
+    """Accept submissions again for the current stage (closed too early)."""
+    _require_open(run)
+    rs = run.run_stage(run.current_stage)
+    if rs is None:
+        raise TrainingError(_('No stage is open.'))
+    rs.closed_at = None
+    run.accepting = True
+
+
 def team_submit(team: LiveTeam, scenario, answer: engine.StageAnswer, *, by=None):
     run = team.run
     _require_open(run)

@@ -425,6 +425,15 @@ def live_close(run_id):
     return _live_action(run_id, action)
 
 
+@bp.route('/manage/live/<int:run_id>/reopen', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_reopen(run_id):
+    def action(run, sc):
+        services.reopen_stage(run)
+        return _('Submissions reopened for this stage.')
+    return _live_action(run_id, action)
+
+
 @bp.route('/manage/live/<int:run_id>/advance', methods=['POST'])
 @roles_required(*TRAINERS)
 def live_advance(run_id):
