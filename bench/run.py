@@ -162,13 +162,17 @@ def _app_for(database_url: str):
     return create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret'})
 
 
+_T0 = time.perf_counter()
+
+
 def _step(title: str) -> None:
-    print(f'\n== {title}', flush=True)
+    print(f'\n== {title}  [{time.perf_counter() - _T0:.0f} s]', flush=True)
 
 
 def run(args) -> int:
+    global _T0
     started = dt.datetime.now(dt.UTC)
-    t0 = time.perf_counter()
+    t0 = _T0 = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     table = Table()
     notes: list[str] = []
@@ -204,18 +208,23 @@ def run(args) -> int:
         t = time.perf_counter()
         prepare_database(url)
         print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
+        notes.append(f'{label}: fresh database, migrated, demo data loaded in {time.perf_counter() - t:.0f} s')
 
     try:
         if not args.skip_browser:
             _step('page weight and load time (Chromium, cold cache)')
+            t = time.perf_counter()
             add(page_weight_rows(databases['sqlite'], notes))
+            notes.append(f'page weight step took {time.perf_counter() - t:.0f} s')
 
         for label, url in databases.items():
             _step(f'throughput under gunicorn ({label})')
             from bench import throughput
+            t = time.perf_counter()
             rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
             add(rows)
             notes.extend(more)
+            notes.append(f'{label}: throughput step took {time.perf_counter() - t:.0f} s')
 
         if not args.skip_scale:
             for name in OPTIONAL_MODULES:
