@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import traceback
 
 from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres_version, prepare_database
 
 RESULTS = ROOT / 'bench' / 'RESULTS.md'
 PG_DB = 'training_bench'
-OPTIONAL_MODULES = ('bench.report_scale', 'bench.import_scale', 'bench.synthetic')
+OPTIONAL_MODULES = ('bench.import_scale', 'bench.report_scale', 'bench.synthetic')  # quick one first
 CONTENT_LOAD_BUDGET_S = 1.0
+TOTAL_BUDGET_S = 600.0  # `make bench` must finish in 10 minutes
 SLOW_LOAD_BUDGET_S = 3.0
 
 Row = tuple[str, str, str, 'bool | None']
@@ -232,15 +232,10 @@ def run(args) -> int:
                     notes.append(f'{name}: not on this branch')
                     continue
                 _step(name)
-                t = time.perf_counter()
-                try:
-                    module = importlib.import_module(name)
-                    if hasattr(module, 'run'):
-                        add(normalise_rows(module.run()))
-                    notes.append(f'{name}: {time.perf_counter() - t:.0f} s')
-                except Exception as exc:  # noqa: BLE001 - one module failing must not lose the rest
-                    traceback.print_exc()
-                    add([(f'{name}', f'error: {type(exc).__name__}', '', False)])
+                budget = max(60.0, TOTAL_BUDGET_S - 30 - (time.perf_counter() - t0))
+                rows, note = run_optional(name, timeout=budget)
+                add(rows)
+                notes.append(note)
     finally:
         if 'postgresql' in databases and not args.keep_pg:
             drop_postgres(PG_DB)
@@ -256,6 +251,52 @@ def run(args) -> int:
         print(f'\nwritten {RESULTS.relative_to(ROOT)}')
     _passed, failed = verdict_counts([(a, b, c, {'pass': True, 'FAIL': False}.get(d)) for a, b, c, d in table.rows])
     return 1 if (args.strict and failed) else 0
+
+
+ROWS_MARKER = 'BENCH-ROWS-JSON:'
+_RUN_OPTIONAL = f"""
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+rows = module.run() if hasattr(module, 'run') else None
+print({ROWS_MARKER!r} + json.dumps(rows, default=str), flush=True)
+"""
+
+
+def parse_optional_output(stdout: str):
+    """The rows a module's run() returned, from the marker line its subprocess printed (None if absent)."""
+    import json
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(ROWS_MARKER):
+            return json.loads(line[len(ROWS_MARKER):])
+    return None
+
+
+def run_optional(name: str, *, timeout: float) -> tuple[list[Row], str]:
+    """Run ``name.run()`` in its own process, bounded in time, so that a slow or failing module cannot stop the
+    suite or push it past 10 minutes. Returns its rows and a note."""
+    t = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')])))
+    proc = subprocess.Popen([sys.executable, '-c', _RUN_OPTIONAL, name], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the module and anything it started (its own process group)
+        stdout, _stderr = proc.communicate()
+        print(stdout)
+        return [(name, f'timed out after {timeout:.0f} s', '', False)], f'{name}: stopped after {timeout:.0f} s'
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    output = result.stdout
+    print('\n'.join(ln for ln in output.splitlines() if not ln.startswith(ROWS_MARKER)))
+    seconds = time.perf_counter() - t
+    if result.returncode != 0:
+        err = (result.stderr.strip().splitlines() or ['no output'])[-1][:200]
+        print(result.stderr[-3000:], file=sys.stderr)
+        return [(name, 'error', '', False)], f'{name}: failed after {seconds:.0f} s: {err}'
+    rows = parse_optional_output(output)
+    if rows is None:
+        return [], f'{name}: no run() (helper module), {seconds:.0f} s'
+    return normalise_rows(rows), f'{name}: {seconds:.0f} s'
 
 
 def page_weight_rows(database_url: str, notes: list[str]) -> list[Row]:
