@@ -1,6 +1,115 @@
-"""Reports pages."""
+"""Programme report pages: figures for a period, definitions, tables, charts and downloads (staff and admins)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template, request, url_for
+
+from training.auth.permissions import STAFF, roles_required
+from training.i18n import _
+from training.reports import charts, exports, presenting, queries
+from training.reports.definitions import MEASURES, MODES, TABLES, parse_filter
+from training.vocab import country_codes, country_name
+from training.workshops.models import SessionMode
 
 bp = Blueprint('reports', __name__)
+
+DOWNLOADABLE = ('summary', 'by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
+                'online_courses', 'sessions')
+CHARTS = {
+    'by_year': ('year', 'persons_trained'),
+    'by_country': ('country', 'persons_trained'),
+    'by_sex': ('sex', 'persons_trained'),
+    'by_organisation_type': ('organisation_type', 'persons_trained'),
+}
+
+
+def _filter():
+    f, errors = parse_filter(request.args, countries=set(country_codes()))
+    return f, {k: _(v) for k, v in errors.items()}
+
+
+def _summary_table(report) -> tuple[list[str], list[tuple]]:
+    s = report.summary
+    rows = [(_(m.label), s[m.key] if m.key in s else None, _(m.definition)) for m in MEASURES if m.key in s]
+    rows.insert(0, (_('Period'), f'{report.start.isoformat() if report.start else ""} – '
+                                 f'{report.end.isoformat() if report.end else ""}', presenting.headline(
+                                     s, report.start, report.end)))
+    return [_('Measure'), _('Value'), _('Definition')], rows
+
+
+def _chart(key, headers, rows, title):
+    label_col, value_col = CHARTS[key]
+    li, vi = headers.index(label_col), headers.index(value_col)
+    items = [(str(presenting.display_value(label_col, r[li])), r[vi], presenting.number(r[vi])) for r in rows]
+    return charts.bar_chart(f'chart-{key}', title, items)
+
+
+@bp.route('/reports/programme')
+@roles_required(*STAFF)
+def programme():
+    f, errors = _filter()
+    report = queries.build_report(f)
+    options = queries.filter_options()
+    sections = []
+    for key in ('by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
+                'online_courses', 'sessions'):
+        headers, rows = report.tables[key]
+        title, titles, shown = presenting.present(key, headers, rows)
+        chart = None
+        if key in CHARTS and rows:
+            chart = _chart(key, headers, rows, _('%(table)s: persons trained', table=title))
+        sections.append({'key': key, 'title': title, 'headers': titles, 'rows': shown, 'chart': chart,
+                         'numeric': [h not in ('year', 'country', 'course', 'sex', 'organisation_type', 'code', 'title',
+                                               'city', 'mode', 'language', 'start_date', 'end_date')
+                                     for h in headers]})
+    args = f.as_args()
+    return render_template(
+        'reports/programme.html', f=f, errors=errors, report=report, sections=sections, args=args,
+        headline=presenting.headline(report.summary, report.start, report.end), measures=MEASURES,
+        countries=[(c, country_name(c)) for c in options['countries']],
+        courses=[(c, presenting.course_title(c)) for c in options['courses']],
+        modes=[(m, SessionMode[m].title) for m in MODES], session_limit=queries.SESSION_LIST_LIMIT,
+        workbook_url=url_for('reports.download_workbook', **args))
+
+
+def _table(key: str, f):
+    if key == 'summary':
+        report = queries.build_report(f, tables=())
+        return str(_(TABLES['summary'])), *_summary_table(report)
+    report = queries.build_report(f, session_limit=None, tables=(key,))
+    headers, rows = report.tables[key]
+    return presenting.present(key, headers, rows)
+
+
+def _filename(f, stem: str, ext: str) -> str:
+    parts = ['programme', stem]
+    if f.start or f.end:
+        parts.append(f'{f.start.isoformat() if f.start else "start"}_{f.end.isoformat() if f.end else "end"}')
+    if f.country:
+        parts.append(f.country)
+    return '-'.join(parts).replace('_', '-') + '.' + ext
+
+
+@bp.route('/reports/programme/tables/<table>.<fmt>')
+@roles_required(*STAFF)
+def download_table(table: str, fmt: str):
+    if table not in DOWNLOADABLE or fmt not in ('csv', 'xlsx'):
+        abort(404)
+    f, _errors = _filter()
+    title, headers, rows = _table(table, f)
+    if fmt == 'csv':
+        return exports.send_csv(_filename(f, table, 'csv'), headers, rows)
+    return exports.send_xlsx(_filename(f, table, 'xlsx'), [(title, headers, rows)])
+
+
+@bp.route('/reports/programme/workbook.xlsx')
+@roles_required(*STAFF)
+def download_workbook():
+    """Every table of the period in one workbook, the summary (with definitions) first."""
+    f, _errors = _filter()
+    report = queries.build_report(f, session_limit=None)
+    sheets = [(str(_(TABLES['summary'])), *_summary_table(report))]
+    for key in ('by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
+                'online_courses', 'sessions'):
+        headers, rows = report.tables[key]
+        sheets.append(presenting.present(key, headers, rows))
+    return exports.send_xlsx(_filename(f, 'tables', 'xlsx'), sheets)

@@ -1,5 +1,91 @@
-"""Workshops commands."""
+"""Workshops commands: ``flask sessions list``, ``flask attendance import``."""
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from training.extensions import db
+
+sessions = click.Group('sessions', help='Training sessions.')
+attendance = click.Group('attendance', help='Attendance records.')
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter('use YYYY-MM-DD') from exc
+
+
+@sessions.command('list')
+@click.option('--from', 'start', callback=_date, help='First start date (YYYY-MM-DD).')
+@click.option('--to', 'end', callback=_date, help='Last start date (YYYY-MM-DD).')
+@click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
+def list_sessions(start, end, fmt):
+    """List training sessions (code, title, country, dates, status, participants), by start date."""
+    from training.workshops.models import TrainingSession
+    from training.workshops.queries import sessions_select
+    stmt = sessions_select(start=start, end=end).order_by(None).order_by(TrainingSession.start_date,
+                                                                         TrainingSession.code)
+    data = [{'code': s.code, 'title': s.title, 'country': s.country, 'city': s.city,
+             'start_date': s.start_date.isoformat(), 'end_date': s.end_date.isoformat(), 'mode': s.mode.name,
+             'status': s.status.name, 'participants': int(n)} for s, n in db.session.execute(stmt)]
+    if fmt == 'json':
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for d in data:
+        click.echo(f'{d["code"]:<16} {d["start_date"]} {d["end_date"]} {d["country"]} {d["status"]:<9} '
+                   f'{d["participants"]:>5}  {d["title"]}')
+
+
+@attendance.command('import')
+@click.argument('path', type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option('--session', 'code', required=True, help='Code of the training session.')
+@click.option('--dry-run', is_flag=True, help='Check and match every row; write nothing.')
+@click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
+def import_attendance(path, code, dry_run, fmt):
+    """Import a sign-in sheet (CSV or XLSX): all rows or none. Exits 1 if any row is rejected."""
+    from training.workshops import services
+    from training.workshops.queries import session_by_code
+    from training.workshops.sheets import parse_sheet
+
+    session = session_by_code(code)
+    if session is None:
+        raise click.ClickException(f'no training session with code {code!r}')
+    plan = services.plan_import(session, parse_sheet(path.name, path.read_bytes(), max_days=session.days))
+    summary = plan.summary()
+    written = False
+    if plan.ok and not dry_run:
+        services.apply_import(session, plan)
+        db.session.commit()
+        written = True
+    else:
+        db.session.rollback()
+        if not plan.ok and not dry_run:
+            summary['created'] = summary['matched'] = 0
+    summary['written'] = written
+    if fmt == 'json':
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        verb = 'would import' if dry_run else ('imported' if written else 'nothing imported')
+        click.echo(f'{path.name}: {summary["rows"]} rows, {verb}: {summary["created"]} new persons, '
+                   f'{summary["matched"]} matched')
+        for r in summary['rejected']:
+            click.echo(f'  row {r["row"]}: {r["reason"]}')
+    if not plan.ok:
+        raise SystemExit(1)
+
+
+def _report_group():
+    # The reports domain has no CLI module of its own in training.cli.COMMAND_MODULES; it rides along here.
+    from training.reports.cli import report
+    return report
+
+
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).
-commands: list = []
+commands: list = [sessions, attendance, _report_group()]

@@ -106,7 +106,7 @@ class Person(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     user: so.Mapped[User | None] = so.relationship()  # noqa: F821
-    attendances: so.WriteOnlyMapped[Attendance] = so.relationship(back_populates='person')
+    attendances: so.WriteOnlyMapped[Attendance] = so.relationship(back_populates='person', passive_deletes=True)
 
     def __repr__(self) -> str:
         return f'<Person {self.id} {self.full_name!r}>'
@@ -120,6 +120,8 @@ class Attendance(db.Model):
         sa.UniqueConstraint('session_id', 'person_id'),
         sa.CheckConstraint('days_attended >= 0', name='days_not_negative'),
         sa.Index('ix_attendances_person_role', 'person_id', 'role'),
+        #: Covers the reports' "distinct participants of these sessions" without touching the table
+        sa.Index('ix_attendances_session_role_person', 'session_id', 'role', 'person_id'),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -136,9 +138,94 @@ class Attendance(db.Model):
 
     session: so.Mapped[TrainingSession] = so.relationship(back_populates='attendances')
     person: so.Mapped[Person] = so.relationship(back_populates='attendances', lazy='joined')
+    day_marks: so.Mapped[list[AttendanceDay]] = so.relationship(
+        back_populates='attendance', cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='AttendanceDay.day')
 
     def __repr__(self) -> str:
         return f'<Attendance session={self.session_id} person={self.person_id} {self.role.name}>'
+
+
+class CheckInMethod(TitledEnum):
+    register = ('register', _l('Register'))
+    self_check_in = ('self_check_in', _l('Self check-in'))
+    imported = ('imported', _l('Imported sheet'))
+
+
+class AttendanceDay(db.Model):
+    """Presence on one day of a session; ``Attendance.days_attended`` is kept equal to their count."""
+
+    __tablename__ = 'attendance_days'
+    __table_args__ = (sa.UniqueConstraint('attendance_id', 'day'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attendance_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('attendances.id', ondelete='CASCADE'))
+    day: so.Mapped[date]
+    method: so.Mapped[CheckInMethod] = so.mapped_column(enum_column(CheckInMethod), default=CheckInMethod.register)
+    marked_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    attendance: so.Mapped[Attendance] = so.relationship(back_populates='day_marks')
+
+
+class CheckInWindow(db.Model):
+    """Self check-in for one day of a session: a secret link (QR code) and a short typed code, until it closes."""
+
+    __tablename__ = 'check_in_windows'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'),
+                                                  index=True)
+    day: so.Mapped[date]
+    #: Short code typed by participants (unambiguous letters and digits)
+    code: so.Mapped[str] = so.mapped_column(sa.String(12), unique=True)
+    #: Long random token in the QR link
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+    closed_at: so.Mapped[datetime | None]
+    opened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='SET NULL'))
+
+    session: so.Mapped[TrainingSession] = so.relationship()
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and now < self.expires_at
+
+
+class PendingImport(db.Model):
+    """An uploaded sign-in sheet waiting for the trainer to confirm its preview."""
+
+    __tablename__ = 'pending_imports'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'),
+                                                  index=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='CASCADE'))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class PersonMerge(db.Model):
+    """Audit entry: one person record merged into another (the merged record is deleted)."""
+
+    __tablename__ = 'person_merges'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kept_person_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('persons.id', ondelete='SET NULL'),
+                                                             index=True)
+    #: The removed record's id and details, kept as they were
+    merged_person_id: so.Mapped[int]
+    merged_full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    merged_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    merged_country: so.Mapped[str | None] = so.mapped_column(sa.String(2))
+    attendances_moved: so.Mapped[int] = so.mapped_column(default=0)
+    attendances_combined: so.Mapped[int] = so.mapped_column(default=0)
+    merged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='SET NULL'))
+    merged_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    kept_person: so.Mapped[Person | None] = so.relationship()
+    merged_by: so.Mapped[User | None] = so.relationship()  # noqa: F821
 
 
 from training.auth.models import User  # noqa: E402 - resolve relationship targets

@@ -1,0 +1,63 @@
+"""``flask report summary``: the programme figures for a period, as text, JSON or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import click
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter('use YYYY-MM-DD') from exc
+
+
+report = click.Group('report', help='Programme reports.')
+
+
+@report.command('summary')
+@click.option('--from', 'start', callback=_date, help='First start date (YYYY-MM-DD).')
+@click.option('--to', 'end', callback=_date, help='Last start date (YYYY-MM-DD).')
+@click.option('--country', help='ISO 3166-1 alpha-2 code.')
+@click.option('--course', help='Course slug.')
+@click.option('--mode', type=click.Choice(['in_person', 'online', 'blended']))
+@click.option('--format', 'fmt', type=click.Choice(['text', 'json', 'csv']), default='text')
+def summary(start, end, country, course, mode, fmt):
+    """Sessions, countries, persons trained and participations (definitions as on the report page)."""
+    from training.reports import presenting, queries
+    from training.reports.definitions import MEASURES, ReportFilter
+
+    if start and end and end < start:
+        raise click.BadParameter('--to is before --from')
+    f = ReportFilter(start, end, country.upper() if country else None, course, mode)
+    report = queries.build_report(f, tables=('knowledge_gain',))
+    s = report.summary
+    gain = next((r for r in report.tables['knowledge_gain'][1] if r[0] == '__all__'), None)
+    data = {
+        'from': start.isoformat() if start else None, 'to': end.isoformat() if end else None,
+        'country': f.country, 'course': course, 'mode': mode,
+        'sessions': s['sessions'], 'countries': s['countries'], 'persons_trained': s['persons_trained'],
+        'participations': s['participations'], 'women_trained': s['women_trained'],
+        'knowledge_gain_mean': gain[4] if gain else None, 'knowledge_gain_participations': gain[1] if gain else 0,
+    }
+    if fmt == 'json':
+        click.echo(json.dumps(data, ensure_ascii=False))
+    elif fmt == 'csv':
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator='\n')
+        writer.writerow(list(data))
+        writer.writerow(['' if v is None else v for v in data.values()])
+        click.echo(out.getvalue(), nl=False)
+    else:
+        click.echo(presenting.headline(s, report.start, report.end))
+        for m in MEASURES:
+            if m.key in s:
+                click.echo(f'  {m.label}: {s[m.key]}')
+        if gain:
+            click.echo(f'  Knowledge gain: {gain[4]} points (mean, {gain[1]} participations with both tests)')

@@ -1,0 +1,138 @@
+"""What the programme reports count, in words, and the filters a report takes. Pure: no Flask, no database.
+
+The definitions follow DESIGN section 6; the page and every export state them. Texts are English msgids marked for
+extraction; the caller translates them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def _l(text: str) -> str:
+    """Marks a msgid for extraction; translated by the caller."""
+    return text
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    definition: str
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure('sessions', _l('Training sessions'),
+            _l('Training sessions whose start date falls in the period. Cancelled and planned sessions are not '
+               'counted; only sessions marked as held.')),
+    Measure('countries', _l('Countries'),
+            _l('Distinct countries in which those sessions were held.')),
+    Measure('persons_trained', _l('Persons trained'),
+            _l('Distinct persons on the attendance record of at least one of those sessions as a participant '
+               '(trainers, facilitators and observers are not counted). One person at three sessions counts once.')),
+    Measure('participations', _l('Participations'),
+            _l('Participant places in those sessions: one person at three sessions counts three times.')),
+    Measure('knowledge_gain', _l('Knowledge gain'),
+            _l('Post-test score minus pre-test score, in percentage points, for each participation where both '
+               'were taken, then averaged.')),
+    Measure('online_completions', _l('Online course completions'),
+            _l('Completions of the self-paced online courses in the same period, reported beside in-person '
+               'training and not included in persons trained.')),
+)
+
+MEASURE_BY_KEY = {m.key: m for m in MEASURES}
+
+#: Report tables: key -> title msgid
+TABLES: dict[str, str] = {
+    'summary': _l('Summary'),
+    'by_year': _l('By year'),
+    'by_country': _l('By country'),
+    'by_sex': _l('By sex'),
+    'by_organisation_type': _l('By organisation type'),
+    'by_course': _l('By course'),
+    'knowledge_gain': _l('Knowledge gain'),
+    'online_courses': _l('Online courses'),
+    'sessions': _l('Sessions'),
+}
+
+MODES = ('in_person', 'online', 'blended')
+_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    start: date | None = None
+    end: date | None = None
+    country: str | None = None
+    course: str | None = None
+    mode: str | None = None
+
+    def as_args(self) -> dict[str, str]:
+        out = {}
+        if self.start:
+            out['from'] = self.start.isoformat()
+        if self.end:
+            out['to'] = self.end.isoformat()
+        for name in ('country', 'course', 'mode'):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        return out
+
+
+@dataclass
+class FilterErrors:
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    text = text.strip()
+    if not _DATE.match(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def parse_filter(args: dict, *, countries: set[str] | None = None) -> tuple[ReportFilter, dict[str, str]]:
+    """Read from/to/country/course/mode from strings; returns the filter (bad values dropped) and
+    {field: message msgid}."""
+    errors: dict[str, str] = {}
+    values: dict = {}
+    for name, key in (('start', 'from'), ('end', 'to')):
+        try:
+            values[name] = parse_date(args.get(key))
+        except ValueError:
+            errors[key] = _l('Enter a date as YYYY-MM-DD.')
+            values[name] = None
+    if values['start'] and values['end'] and values['end'] < values['start']:
+        errors['to'] = _l('The end of the period is before its start.')
+        values['end'] = None
+    country = (args.get('country') or '').strip().upper() or None
+    if country and (len(country) != 2 or (countries is not None and country not in countries)):
+        errors['country'] = _l('Choose a country from the list.')
+        country = None
+    course = (args.get('course') or '').strip() or None
+    if course and (len(course) > 100 or not re.match(r'^[a-z0-9][a-z0-9-]*$', course)):
+        errors['course'] = _l('Choose a course from the list.')
+        course = None
+    mode = (args.get('mode') or '').strip() or None
+    if mode and mode not in MODES:
+        errors['mode'] = _l('Choose a mode from the list.')
+        mode = None
+    return ReportFilter(values['start'], values['end'], country, course, mode), errors
+
+
+def knowledge_gain(pre: float | None, post: float | None) -> float | None:
+    """Post minus pre, in points, when both exist."""
+    if pre is None or post is None:
+        return None
+    return round(post - pre, 2)
+
+
+def period_years(start: date, end: date) -> tuple[int, int]:
+    return start.year, end.year

@@ -1,0 +1,70 @@
+"""Tables -> CSV and XLSX responses. Data and response stay apart: callers pass (headers, rows)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from flask import Response
+
+#: Cells starting with these are formulas to a spreadsheet: written with a leading apostrophe (CSV injection)
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(headers: list[str], rows: list[tuple]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\r\n')
+    writer.writerow([_safe(h) for h in headers])
+    for row in rows:
+        writer.writerow(['' if v is None else _safe(v.isoformat() if isinstance(v, date | datetime) else v)
+                         for v in row])
+    return b'\xef\xbb\xbf' + out.getvalue().encode('utf-8')  # BOM: spreadsheet programs then read UTF-8
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
+    """sheets: (title, headers, rows). Dates are real dates; numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    book = Workbook(write_only=False)
+    book.remove(book.active)
+    used = set()
+    for title, headers, rows in sheets:
+        name = ''.join(ch for ch in str(title) if ch not in '[]:*?/\\')[:31] or 'Sheet'
+        base, n = name, 2
+        while name.lower() in used:
+            name = f'{base[:28]} {n}'
+            n += 1
+        used.add(name.lower())
+        ws = book.create_sheet(name)
+        ws.append([_safe(h) for h in headers])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([_safe(v) for v in row])
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(50, len(str(h)) + 4))
+        ws.freeze_panes = 'A2'
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _disposition(filename: str) -> dict:
+    return {'Content-Disposition': f'attachment; filename="{filename}"'}
+
+
+def send_csv(filename: str, headers: list[str], rows: list[tuple]) -> Response:
+    return Response(csv_bytes(headers, rows), mimetype='text/csv', headers=_disposition(filename))
+
+
+def send_xlsx(filename: str, sheets: list[tuple[str, list[str], list[tuple]]]) -> Response:
+    return Response(xlsx_bytes(sheets), mimetype=XLSX_MIME, headers=_disposition(filename))
