@@ -19,6 +19,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import traceback
+from contextlib import contextmanager
 
 from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres_version, prepare_database
 
@@ -186,44 +188,61 @@ def run(args) -> int:
     for k, v in machine.items():
         print(f'  {k}: {v}')
 
+    @contextmanager
+    def guarded(figure: str):
+        """One step failing (a crash, a server that does not start) becomes a failed row, not a lost run."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001
+            traceback.print_exc()
+            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            add([(figure, f'error: {type(exc).__name__}', '', False)])
+            notes.append(f'{figure}: {message}')
+
     _step('content load at start-up')
-    from bench import content_load
-    cl = content_load.measure()
-    add([('content load at start-up (median of 5)', f'{cl["median_s"] * 1000:.0f} ms',
-          f'< {CONTENT_LOAD_BUDGET_S * 1000:.0f} ms', cl['median_s'] < CONTENT_LOAD_BUDGET_S)])
-    notes.append(f'content: {cl["summary"]}')
+    with guarded('content load at start-up'):
+        from bench import content_load
+        cl = content_load.measure()
+        add([('content load at start-up (median of 5)', f'{cl["median_s"] * 1000:.0f} ms',
+              f'< {CONTENT_LOAD_BUDGET_S * 1000:.0f} ms', cl['median_s'] < CONTENT_LOAD_BUDGET_S)])
+        notes.append(f'content: {cl["summary"]}')
 
     _step('databases (migrate + demo data)')
     sqlite_path = OUT / 'bench.sqlite'
     for suffix in ('', '-wal', '-shm'):
         (OUT / f'bench.sqlite{suffix}').unlink(missing_ok=True)
-    databases = {'sqlite': f'sqlite:///{sqlite_path}'}
+    candidates = {'sqlite': f'sqlite:///{sqlite_path}'}
     if not args.skip_pg:
         pg = postgres_url(PG_DB, fresh=True)
         if pg:
-            databases['postgresql'] = pg
+            candidates['postgresql'] = pg
         else:
             add([('postgresql: database', 'not reachable', '', False)])
-    for label, url in databases.items():
+    databases = {}
+    for label, url in candidates.items():
         t = time.perf_counter()
-        prepare_database(url)
-        print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
-        notes.append(f'{label}: fresh database, migrated, demo data loaded in {time.perf_counter() - t:.0f} s')
+        with guarded(f'{label}: migrate + demo data'):
+            prepare_database(url)
+            databases[label] = url
+            print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
+            notes.append(f'{label}: fresh database, migrated, demo data loaded in {time.perf_counter() - t:.0f} s')
 
     try:
-        if not args.skip_browser:
+        if not args.skip_browser and 'sqlite' in databases:
             _step('page weight and load time (Chromium, cold cache)')
             t = time.perf_counter()
-            add(page_weight_rows(databases['sqlite'], notes))
+            with guarded('page weight'):
+                add(page_weight_rows(databases['sqlite'], notes))
             notes.append(f'page weight step took {time.perf_counter() - t:.0f} s')
 
         for label, url in databases.items():
             _step(f'throughput under gunicorn ({label})')
-            from bench import throughput
             t = time.perf_counter()
-            rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
-            add(rows)
-            notes.extend(more)
+            with guarded(f'{label}: throughput'):
+                from bench import throughput
+                rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
+                add(rows)
+                notes.extend(more)
             notes.append(f'{label}: throughput step took {time.perf_counter() - t:.0f} s')
 
         if not args.skip_scale:
@@ -237,7 +256,7 @@ def run(args) -> int:
                 add(rows)
                 notes.append(note)
     finally:
-        if 'postgresql' in databases and not args.keep_pg:
+        if 'postgresql' in candidates and not args.keep_pg:
             drop_postgres(PG_DB)
 
     seconds = time.perf_counter() - t0
