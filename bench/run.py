@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres_version, prepare_database
 
 RESULTS = ROOT / 'bench' / 'RESULTS.md'
-PG_DB = 'training_bench'
+#: One database per run, so that two runs on one host (two checkouts) do not share it; dropped at the end.
+PG_DB = f'training_bench_{os.getpid()}'
 OPTIONAL_MODULES = ('bench.import_scale', 'bench.report_scale', 'bench.synthetic')  # quick one first
 CONTENT_LOAD_BUDGET_S = 1.0
 TOTAL_BUDGET_S = 600.0  # `make bench` must finish in 10 minutes
@@ -370,7 +371,7 @@ def main(argv=None) -> int:
     parser.add_argument('--skip-pg', action='store_true', help='SQLite only')
     parser.add_argument('--skip-browser', action='store_true', help='no page weight (no Chromium)')
     parser.add_argument('--skip-scale', action='store_true', help='not the optional scale modules')
-    parser.add_argument('--keep-pg', action='store_true', help=f'keep the {PG_DB} database afterwards')
+    parser.add_argument('--keep-pg', action='store_true', help='keep the training_bench_<pid> database afterwards')
     parser.add_argument('--no-write', dest='write', action='store_false', help='do not write bench/RESULTS.md')
     parser.add_argument('--strict', action='store_true', help='exit 1 when a budget fails')
     args = parser.parse_args(argv)
