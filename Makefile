@@ -13,7 +13,7 @@ help:
 	@echo "make e2e    - browser tests only (Debian chromium)"
 	@echo "make lint   - ruff"
 	@echo "make serve  - production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY"
-	@echo "make bench  - benchmarks; results in bench/RESULTS.md"
+	@echo "make bench  - benchmarks (gunicorn + wrk + Chromium, SQLite and PostgreSQL, < 10 min); table in bench/RESULTS.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,12 @@ messages: install-test
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
+
+# Benchmarks: page weight in Debian's Chromium, throughput under gunicorn with wrk, scale figures (bench/README.md).
+# Installs Debian's wrk and chromium when missing, as .ci/run does for chromium. BENCH_ARGS: e.g. --skip-pg.
+bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { echo "== installing Debian wrk"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	@[ -x /usr/bin/chromium ] || { echo "== installing Debian chromium"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -13,15 +13,27 @@ threads = int(os.environ.get('GUNICORN_THREADS', '4'))
 timeout = int(os.environ.get('GUNICORN_TIMEOUT', '30'))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that slow leaks cannot accumulate.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so that slow leaks cannot accumulate (0 turns it off; the benchmark does, so that
+# the memory it reads is that of workers which served the whole load).
+max_requests = int(os.environ.get('GUNICORN_MAX_REQUESTS', '5000'))
+max_requests_jitter = max_requests // 10
 # Load the app (and validate the content) once in the master; workers share it copy-on-write.
 preload_app = True
 accesslog = os.environ.get('GUNICORN_ACCESS_LOG', '-')
 errorlog = '-'
 loglevel = os.environ.get('GUNICORN_LOG_LEVEL', 'info')
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Worker heartbeats in memory, not on a disk-backed /tmp (a slow disk can get workers killed for "timeout").
+# gunicorn creates them there with mkstemp (private, unique names), as its docs recommend.
+if os.path.isdir('/dev/shm'):  # noqa: S108
+    worker_tmp_dir = '/dev/shm'  # noqa: S108
+# gunicorn >= 25 opens a control socket for gunicornc at $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl:
+# one path for every gunicorn of the user, so a second server on the host (the benchmark's, a second site) takes
+# the first one's socket. Off unless GUNICORN_CONTROL_SOCKET names a path of its own.
+if os.environ.get('GUNICORN_CONTROL_SOCKET'):
+    control_socket = os.environ['GUNICORN_CONTROL_SOCKET']
+else:
+    control_socket_disable = True
 # Only trust X-Forwarded-* from these addresses (set TRAINING_PROXY_FIX too).
 forwarded_allow_ips = os.environ.get('FORWARDED_ALLOW_IPS', '127.0.0.1')
 

@@ -38,31 +38,62 @@ def env_for(database_url: str, **extra) -> dict:
 def prepare_database(database_url: str) -> None:
     """Migrate and load the demo data (idempotent)."""
     env = env_for(database_url)
-    subprocess.run([*FLASK, 'db', 'upgrade'], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*FLASK, 'demo', 'load'], cwd=ROOT, env=env, check=True, capture_output=True)
+    for args in (['db', 'upgrade'], ['demo', 'load']):
+        result = subprocess.run([*FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f'flask {" ".join(args)} failed:\n{(result.stdout + result.stderr)[-3000:]}')
 
 
-def postgres_url(name: str) -> str | None:
-    """Create (if needed) a PostgreSQL database on the local server; None if PostgreSQL is not reachable."""
-    base = os.environ.get('BENCH_PG', 'postgresql+psycopg://postgres@127.0.0.1:5432')
+PG_BASE = os.environ.get('BENCH_PG', 'postgresql+psycopg://postgres@127.0.0.1:5432')
+
+
+def _pg_admin():
+    import psycopg
+    return psycopg.connect(PG_BASE.replace('+psycopg', '') + '/postgres', autocommit=True, connect_timeout=3)
+
+
+def postgres_url(name: str, *, fresh: bool = False) -> str | None:
+    """Create (or, with fresh, drop and recreate) a database on the local PostgreSQL; None if it is not reachable."""
     try:
-        import psycopg
-        with psycopg.connect(base.replace('+psycopg', '') + '/postgres', autocommit=True, connect_timeout=3) as c:
+        with _pg_admin() as c:
+            if fresh:
+                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             exists = c.execute('SELECT 1 FROM pg_database WHERE datname = %s', (name,)).fetchone()
             if not exists:
                 c.execute(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # noqa: BLE001
         print(f'PostgreSQL not available: {exc}', file=sys.stderr)
         return None
-    return f'{base}/{name}'
+    return f'{PG_BASE}/{name}'
+
+
+def drop_postgres(name: str) -> None:
+    try:
+        with _pg_admin() as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as exc:  # noqa: BLE001
+        print(f'could not drop PostgreSQL database {name}: {exc}', file=sys.stderr)
+
+
+def postgres_version() -> str:
+    try:
+        with _pg_admin() as c:
+            return c.execute('SHOW server_version').fetchone()[0]
+    except Exception:  # noqa: BLE001
+        return 'not reachable'
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, app: str = 'bench.wsgi:app'):
-    """The production server with the repository's gunicorn.conf.py, on a free loopback port."""
+def gunicorn(database_url: str, *, workers: int = 2, app: str | None = None, **extra_env):
+    """The production server with the repository's gunicorn.conf.py, on a free loopback port.
+
+    Workers are not recycled during a run (GUNICORN_MAX_REQUESTS=0), so the memory read afterwards is that of
+    workers which served the whole load, not of fresh ones.
+    """
+    app = app or os.environ.get('BENCH_WSGI', 'bench.wsgi:app')
     port = free_port()
     env = env_for(database_url, PORT=str(port), WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG='/dev/null',
-                  GUNICORN_LOG_LEVEL='warning')
+                  GUNICORN_LOG_LEVEL='warning', GUNICORN_MAX_REQUESTS='0', **extra_env)
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([PY, '-m', 'gunicorn', '--config', 'gunicorn.conf.py', app], cwd=ROOT, env=env,
                             stdout=log, stderr=log, start_new_session=True)
@@ -108,12 +139,15 @@ WRK_SCRIPT = r'''
 local body = os.getenv("WRK_BODY")
 local method = os.getenv("WRK_METHOD") or "GET"
 local cookie = os.getenv("WRK_COOKIE")
+local token = os.getenv("WRK_CSRF")
 wrk.method = method
 if body and body ~= "" then
   wrk.body = body
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+if token and token ~= "" then wrk.headers["X-CSRFToken"] = token end
+wrk.headers["User-Agent"] = os.getenv("WRK_USER_AGENT") or "training-bench/1"
 wrk.headers["Accept-Encoding"] = "gzip"
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "duration_us": %d, "errors": %d, "non2xx": %d, '
@@ -126,8 +160,19 @@ end
 '''
 
 
-def wrk(url: str, *, seconds: int = 8, connections: int = 16, threads: int = 2, method: str = 'GET',
-        body: str = '', cookie: str = '') -> dict:
+def parse_wrk(stdout: str) -> dict:
+    """The JSON line our lua ``done`` hook prints: requests, errors, non-2xx/3xx, p50/p95/p99 in ms, plus rps."""
+    line = next((ln for ln in stdout.splitlines() if ln.startswith('{"requests"')), None)
+    if line is None:
+        raise RuntimeError('wrk printed no summary:\n' + stdout[-2000:])
+    data = json.loads(line)
+    seconds = data['duration_us'] / 1e6
+    data['rps'] = data['requests'] / seconds if seconds > 0 else 0.0
+    return data
+
+
+def wrk(url: str, *, seconds: float = 6, connections: int = 16, threads: int = 2, method: str = 'GET',
+        body: str = '', cookie: str = '', csrf_token: str = '') -> dict:
     """Bounded load on loopback: wrk runs for a fixed time and stops by itself."""
     if not url.startswith('http://127.0.0.1:'):
         raise ValueError('load tests target loopback only')
@@ -137,13 +182,11 @@ def wrk(url: str, *, seconds: int = 8, connections: int = 16, threads: int = 2, 
     OUT.mkdir(parents=True, exist_ok=True)
     script = OUT / 'wrk.lua'
     script.write_text(WRK_SCRIPT)
-    env = dict(os.environ, WRK_METHOD=method, WRK_BODY=body, WRK_COOKIE=cookie)
-    result = subprocess.run([exe, f'-t{threads}', f'-c{connections}', f'-d{seconds}s', '--timeout', '10s',
-                             '-s', str(script), url], capture_output=True, text=True, env=env, timeout=seconds + 30)
-    line = next(ln for ln in result.stdout.splitlines() if ln.startswith('{"requests"'))
-    data = json.loads(line)
-    data['rps'] = data['requests'] / (data['duration_us'] / 1e6)
-    return data
+    env = dict(os.environ, WRK_METHOD=method, WRK_BODY=body, WRK_COOKIE=cookie, WRK_CSRF=csrf_token)
+    duration = max(1, round(seconds))
+    result = subprocess.run([exe, f'-t{threads}', f'-c{connections}', f'-d{duration}s', '--timeout', '10s',
+                             '-s', str(script), url], capture_output=True, text=True, env=env, timeout=duration + 30)
+    return parse_wrk(result.stdout)
 
 
 class Table:

@@ -7,6 +7,7 @@ browser cache is cleared, so nothing is reused from an earlier page.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 CHROMIUM = '/usr/bin/chromium'
 LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -25,42 +26,92 @@ def _sign_in(page, base: str, email: str, password: str) -> None:
 
 
 def measure_pages(base: str, pages: list[dict], *, slow_page: str | None = None) -> tuple[dict, float | None]:
-    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}] -> ({name: bytes}, slow load seconds)."""
+    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}]
+
+    Returns ({name: {'bytes', 'requests', 'seconds'} or {'error': ...}}, load seconds of ``slow_page`` under the
+    400 kbit/s + 400 ms emulation, or None). One page failing does not stop the others.
+    """
     from playwright.sync_api import sync_playwright
     weights: dict[str, dict] = {}
     slow_seconds = None
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        for spec in pages:
-            for emulate in ([False, True] if spec['name'] == slow_page else [False]):
-                context = browser.new_context()
-                page = context.new_page()
-                if spec.get('login'):
-                    _sign_in(page, base, *spec['login'])
-                cdp = context.new_cdp_session(page)
-                cdp.send('Network.enable')
-                cdp.send('Network.clearBrowserCache')
-                cdp.send('Network.setCacheDisabled', {'cacheDisabled': False})
-                if emulate:
-                    cdp.send('Network.emulateNetworkConditions', SLOW)
-                total = {'bytes': 0, 'requests': 0}
-
-                def finished(event, total=total):
-                    total['bytes'] += event.get('encodedDataLength', 0)
-                    total['requests'] += 1
-
-                cdp.on('Network.loadingFinished', finished)
-                start = time.perf_counter()
-                response = page.goto(base + spec['path'], wait_until='load')
-                elapsed = time.perf_counter() - start
-                page.wait_for_timeout(300)  # let late loadingFinished events arrive
-                if response is None or response.status != 200:
-                    raise RuntimeError(f'{spec["name"]}: {spec["path"]} answered '
-                                       f'{response.status if response else "nothing"}')
-                if emulate:
-                    slow_seconds = elapsed
-                else:
-                    weights[spec['name']] = dict(total, seconds=elapsed)
-                context.close()
-        browser.close()
+        try:
+            for spec in pages:
+                for emulate in ([False, True] if spec['name'] == slow_page else [False]):
+                    try:
+                        result = _measure_one(browser, base, spec, emulate)
+                    except Exception as exc:  # noqa: BLE001 - reported as the page's figure
+                        weights.setdefault(spec['name'], {'error': str(exc).splitlines()[0][:200]})
+                        continue
+                    if emulate:
+                        slow_seconds = result['seconds']
+                    else:
+                        weights[spec['name']] = result
+        finally:
+            browser.close()
     return weights, slow_seconds
+
+
+def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        if spec.get('login'):
+            _sign_in(page, base, *spec['login'])
+        cdp = context.new_cdp_session(page)
+        cdp.send('Network.enable')
+        cdp.send('Network.clearBrowserCache')
+        cdp.send('Network.setCacheDisabled', {'cacheDisabled': False})
+        if emulate:
+            cdp.send('Network.emulateNetworkConditions', SLOW)
+        total = {'bytes': 0, 'requests': 0}
+        responses: dict[str, dict] = {}
+        sizes: dict[str, int] = {}
+
+        def received(event, responses=responses):
+            r = event.get('response', {})
+            headers = {k.lower(): v for k, v in (r.get('headers') or {}).items()}
+            responses[event['requestId']] = {'url': r.get('url', ''), 'mime': r.get('mimeType', ''),
+                                             'encoding': headers.get('content-encoding', ''),
+                                             'cache': headers.get('cache-control', '')}
+
+        def finished(event, total=total, sizes=sizes):
+            total['bytes'] += event.get('encodedDataLength', 0)
+            total['requests'] += 1
+            sizes[event['requestId']] = event.get('encodedDataLength', 0)
+
+        cdp.on('Network.responseReceived', received)
+        cdp.on('Network.loadingFinished', finished)
+        start = time.perf_counter()
+        response = page.goto(base + spec['path'], wait_until='load', timeout=30_000)
+        elapsed = time.perf_counter() - start
+        page.wait_for_timeout(300)  # let late loadingFinished events arrive
+        if response is None or response.status != 200:
+            raise RuntimeError(f'{spec["path"]} answered {response.status if response else "nothing"}')
+        if urlsplit(page.url).path != urlsplit(base + spec['path']).path:
+            raise RuntimeError(f'{spec["path"]} led to {urlsplit(page.url).path}')
+        resources = [dict(info, bytes=sizes.get(rid, 0)) for rid, info in responses.items()]
+        return dict(total, seconds=elapsed, resources=resources)
+    finally:
+        context.close()
+
+
+TEXT_TYPES = ('text/html', 'text/css', 'application/javascript', 'text/javascript', 'application/json',
+              'image/svg+xml')
+
+
+def header_problems(resources: list[dict], *, min_size: int = 1000) -> dict[str, list[str]]:
+    """Text responses sent uncompressed (over ``min_size`` bytes on the wire), and static files (under /static/)
+    without content-hashed long-lived caching (``immutable`` and a max-age of at least a day)."""
+    uncompressed, uncached = [], []
+    for r in resources:
+        path = urlsplit(r['url']).path
+        if r['mime'] in TEXT_TYPES and not r['encoding'] and r['bytes'] > min_size:
+            uncompressed.append(path)
+        if path.startswith('/static/'):
+            directives = {d.strip().split('=')[0]: d.strip().partition('=')[2] for d in r['cache'].split(',') if d}
+            max_age = int(directives.get('max-age') or 0) if (directives.get('max-age') or '0').isdigit() else 0
+            if not path.startswith('/static/v/') or 'immutable' not in directives or max_age < 86400:
+                uncached.append(path)
+    return {'uncompressed': sorted(set(uncompressed)), 'uncached': sorted(set(uncached))}

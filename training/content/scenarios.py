@@ -1,7 +1,326 @@
-"""Scenario loader: scenarios/<slug>.yaml checked against its framework."""
+"""Scenario loader: ``scenarios/<slug>.yaml`` validated into frozen objects and checked against its framework.
+
+Problems are recorded as ``path:line: message``: schema errors (pydantic), duplicate ids, factor or indicator
+ids unknown to the named framework, evidence cited before it appears, unknown ``next`` targets, unreachable
+stages or endings, dead ends and cycles, and an expert path that does not score full marks.
+"""
 from __future__ import annotations
 
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-def load_scenarios(base, problems, frameworks) -> dict:
+from markupsafe import Markup
+from pydantic import Field, field_validator
+
+from training.content import markdown
+from training.content.base import Model, Problems, Slug, StrId, line_at, load_yaml_file, validate
+from training.content.frameworks import Framework
+
+Level = Literal['low', 'moderate', 'high', 'very_high']
+EvidenceKind = Literal['news_report', 'ngo_report', 'diplomatic_cable', 'statistics', 'testimony',
+                       'social_media_post', 'official_statement', 'un_report', 'media_monitoring']
+Outcome = Literal['averted', 'contained', 'escalated']
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Reference(Model):
+    title: NonEmpty
+    publisher: str = ''
+    year: int | None = None
+    url: str | None = None
+
+
+class Evidence(Model):
+    id: Slug
+    kind: EvidenceKind
+    source: NonEmpty
+    title: NonEmpty
+    text: NonEmpty
+
+    @cached_property
+    def text_html(self) -> Markup:
+        return markdown.render(self.text, heading_offset=3)
+
+
+class Assessment(Model):
+    """The expert key for one factor at one stage."""
+
+    factor: StrId
+    level: Level
+    indicators: tuple[StrId, ...] = ()
+    evidence: tuple[Slug, ...] = ()
+    rationale: NonEmpty
+
+    @cached_property
+    def rationale_html(self) -> Markup:
+        return markdown.render(self.rationale, heading_offset=3)
+
+
+class Branch(Model):
+    min_score: Annotated[float, Field(ge=0, le=100)]
+    next: Slug
+
+
+class Option(Model):
+    id: Slug
+    text: NonEmpty
+    feedback: NonEmpty
+    score: Annotated[int, Field(ge=0, le=10)]
+    next: Slug
+    branches: tuple[Branch, ...] = ()
+
+    @cached_property
+    def feedback_html(self) -> Markup:
+        return markdown.render(self.feedback, heading_offset=3)
+
+
+class Decision(Model):
+    prompt: NonEmpty
+    options: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    def option(self, option_id: str | None) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Stage(Model):
+    id: Slug
+    title: NonEmpty
+    date: NonEmpty
+    narrative: NonEmpty
+    evidence: tuple[Evidence, ...] = ()
+    assess: Annotated[tuple[Assessment, ...], Field(min_length=1)]
+    decision: Decision
+
+    @cached_property
+    def narrative_html(self) -> Markup:
+        return markdown.render(self.narrative, heading_offset=2)
+
+    def key(self, factor_id: str) -> Assessment | None:
+        return next((a for a in self.assess if a.factor == factor_id), None)
+
+
+class Ending(Model):
+    id: Slug
+    title: NonEmpty
+    outcome: Outcome
+    narrative: NonEmpty
+
+    @cached_property
+    def narrative_html(self) -> Markup:
+        return markdown.render(self.narrative, heading_offset=2)
+
+
+class Scenario(Model):
+    slug: Slug
+    title: NonEmpty
+    framework: Slug
+    language: str = 'en'
+    country: NonEmpty
+    summary: NonEmpty
+    estimated_minutes: Annotated[int, Field(ge=1, le=600)]
+    brief: NonEmpty
+    references: tuple[Reference, ...] = ()
+    start: Slug
+    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
+    endings: Annotated[tuple[Ending, ...], Field(min_length=1)]
+
+    @field_validator('language')
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ('en', 'fr'):
+            raise ValueError('language must be en or fr')
+        return value
+
+    @cached_property
+    def brief_html(self) -> Markup:
+        return markdown.render(self.brief, heading_offset=1)
+
+    @cached_property
+    def stage_map(self) -> dict[str, Stage]:
+        return {s.id: s for s in self.stages}
+
+    @cached_property
+    def ending_map(self) -> dict[str, Ending]:
+        return {e.id: e for e in self.endings}
+
+    @cached_property
+    def evidence_map(self) -> dict[str, Evidence]:
+        return {e.id: e for s in self.stages for e in s.evidence}
+
+    def stage(self, stage_id: str | None) -> Stage | None:
+        return self.stage_map.get(stage_id) if stage_id else None
+
+    def ending(self, ending_id: str | None) -> Ending | None:
+        return self.ending_map.get(ending_id) if ending_id else None
+
+    @cached_property
+    def factor_ids(self) -> tuple[str, ...]:
+        """Every factor assessed somewhere in the scenario, in first-seen order."""
+        return tuple(dict.fromkeys(a.factor for s in self.stages for a in s.assess))
+
+    @cached_property
+    def expert_path(self) -> tuple[str, ...]:
+        from training.scenarios import engine
+        return engine.expert_play(self).path
+
+    @cached_property
+    def shortest_length(self) -> int:
+        """The fewest stages a play can take (for "stage n of about m")."""
+        best: dict[str, int] = {}
+
+        def length(node: str) -> int:
+            if node in self.ending_map or node not in self.stage_map:
+                return 0
+            if node not in best:
+                best[node] = 10_000  # guard against cycles (rejected by the loader anyway)
+                from training.scenarios.engine import option_targets
+                best[node] = 1 + min(length(t) for o in self.stage_map[node].decision.options
+                                     for t in option_targets(o))
+            return best[node]
+        return length(self.start)
+
+
+def _duplicates(ids: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
+    seen: set[str] = set()
+    out = []
+    for value, loc in ids:
+        if value in seen:
+            out.append((value, loc))
+        seen.add(value)
+    return out
+
+
+def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, frameworks: dict[str, Framework]) -> bool:
+    """Cross-reference checks; records problems and returns True when the scenario is sound."""
+    from training.scenarios import engine
+
+    before = len(problems.items)
+
+    def add(loc: tuple, message: str) -> None:
+        problems.add(path, line_at(data, loc), message)
+
+    if sc.slug != path.stem:
+        add(('slug',), f'slug {sc.slug!r} must equal the file name {path.stem!r}')
+    framework = frameworks.get(sc.framework)
+    if framework is None:
+        add(('framework',), f'unknown framework {sc.framework!r} (known: {", ".join(sorted(frameworks)) or "none"})')
+
+    # ids unique: stages and endings share one namespace (both are targets of `next`); evidence across the scenario
+    node_ids = [(s.id, ('stages', i, 'id')) for i, s in enumerate(sc.stages)]
+    node_ids += [(e.id, ('endings', i, 'id')) for i, e in enumerate(sc.endings)]
+    for value, loc in _duplicates(node_ids):
+        add(loc, f'duplicate stage or ending id {value!r}')
+    ev_ids = [(e.id, ('stages', i, 'evidence', j, 'id')) for i, s in enumerate(sc.stages)
+              for j, e in enumerate(s.evidence)]
+    for value, loc in _duplicates(ev_ids):
+        add(loc, f'duplicate evidence id {value!r} (evidence ids are unique across the scenario)')
+
+    stage_index = {s.id: i for i, s in enumerate(sc.stages)}
+    if sc.start not in stage_index:
+        add(('start',), f'start {sc.start!r} is not a stage id')
+
+    # evidence visible at each stage: its own and that of any stage that can come before it
+    preds: dict[str, set[str]] = {s.id: set() for s in sc.stages}
+    for s in sc.stages:
+        for o in s.decision.options:
+            for t in engine.option_targets(o):
+                if t in preds:
+                    preds[t].add(s.id)
+    ancestors: dict[str, set[str]] = {}
+    for s in sc.stages:
+        seen: set[str] = set()
+        todo = list(preds[s.id])
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(preds[n])
+        ancestors[s.id] = seen
+
+    for i, s in enumerate(sc.stages):
+        visible = {e.id for e in s.evidence}
+        for a in ancestors[s.id]:
+            visible |= {e.id for e in sc.stage_map[a].evidence}
+        opt_ids = [(o.id, ('stages', i, 'decision', 'options', n, 'id')) for n, o in enumerate(s.decision.options)]
+        for value, loc in _duplicates(opt_ids):
+            add(loc, f'duplicate option id {value!r} in stage {s.id!r}')
+        if not any(o.score == engine.MAX_OPTION_SCORE for o in s.decision.options):
+            add(('stages', i, 'decision', 'options'),
+                f'stage {s.id!r}: no option scores {engine.MAX_OPTION_SCORE}; the expert path needs one')
+        seen_factors: set[str] = set()
+        for k, a in enumerate(s.assess):
+            loc = ('stages', i, 'assess', k)
+            if a.factor in seen_factors:
+                add((*loc, 'factor'), f'factor {a.factor!r} is assessed twice in stage {s.id!r}')
+            seen_factors.add(a.factor)
+            factor = framework.factor(a.factor) if framework else None
+            if framework and factor is None:
+                add((*loc, 'factor'), f'factor {a.factor!r} is not in framework {framework.id!r}')
+            for n, ind in enumerate(a.indicators):
+                if factor is not None and factor.indicator(ind) is None:
+                    other = framework.indicator_map.get(ind) if framework else None
+                    why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
+                           f'no such indicator in framework {framework.id!r}')
+                    add((*loc, 'indicators', n),
+                        f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')
+            for n, ev in enumerate(a.evidence):
+                if ev not in visible:
+                    where = ('it appears only in a later or parallel stage' if ev in sc.evidence_map
+                             else 'no such evidence id')
+                    add((*loc, 'evidence', n), f'evidence {ev!r} is not in stage {s.id!r} or earlier ({where})')
+            for ev in dict.fromkeys(re.findall(r'\[([a-z0-9][a-z0-9-]*)\]', a.rationale)):
+                if ev not in visible and ev in sc.evidence_map:
+                    add((*loc, 'rationale'), f'rationale cites [{ev}], which is not in stage {s.id!r} or earlier')
+                elif ev not in sc.evidence_map:
+                    add((*loc, 'rationale'), f'rationale cites [{ev}], which is not an evidence id')
+
+    for issue in engine.graph_issues(sc):
+        i = stage_index.get(issue.node)
+        if issue.kind == 'unknown_target':
+            s = sc.stage_map[issue.node]
+            o_i = next(n for n, o in enumerate(s.decision.options) if o.id == issue.option)
+            o = s.decision.options[o_i]
+            b_i = next((n for n, b in enumerate(o.branches) if b.next == issue.detail), None)
+            loc = (('stages', i, 'decision', 'options', o_i, 'branches', b_i, 'next') if b_i is not None
+                   else ('stages', i, 'decision', 'options', o_i, 'next'))
+            add(loc, f'option {issue.option!r} of stage {issue.node!r} leads nowhere: '
+                     f'{issue.detail!r} is not a stage or ending id')
+        elif issue.kind == 'unreachable':
+            loc = ('stages', i, 'id') if i is not None else (
+                'endings', next(n for n, e in enumerate(sc.endings) if e.id == issue.node), 'id')
+            what = 'stage' if i is not None else 'ending'
+            add(loc, f'{what} {issue.node!r} is unreachable from the start stage {sc.start!r}')
+        elif issue.kind == 'dead_end':
+            add(('stages', i, 'id'), f'stage {issue.node!r} is a dead end: no ending can be reached from it')
+        elif issue.kind == 'cycle':
+            add(('stages', i, 'id'), f'stage {issue.node!r} leads back to {issue.detail!r}: stages must not loop')
+
+    if len(problems.items) == before:
+        result = engine.expert_play(sc)
+        if result.ending is None or result.percent < 100:
+            add(('start',), f'the expert path ({" -> ".join(result.path)}) scores {result.percent:g}%, '
+                            'not full marks')
+    return len(problems.items) == before
+
+
+def load_scenarios(base: Path, problems: Problems, frameworks: dict[str, Framework]) -> dict[str, Scenario]:
     """Load every scenario under ``base``; record each problem on ``problems``."""
-    return {}
+    scenarios: dict[str, Scenario] = {}
+    base = Path(base)
+    if not base.is_dir():
+        return scenarios
+    for path in sorted(base.glob('*.yaml')):
+        data = load_yaml_file(path, problems)
+        if data is None:
+            continue
+        sc = validate(Scenario, data, path, problems)
+        if sc is None:
+            continue
+        if sc.slug in scenarios:
+            problems.add(path, line_at(data, ('slug',)), f'duplicate scenario slug {sc.slug!r}')
+            continue
+        if check_scenario(sc, data, path, problems, frameworks):
+            scenarios[sc.slug] = sc
+    return scenarios

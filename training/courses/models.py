@@ -1,2 +1,136 @@
-"""Courses learner state (keyed by content slugs and ids, never copies of the text)."""
+"""Courses learner state (keyed by content slugs and ids, never copies of the text).
+
+A lesson, quiz or question that disappears from the files leaves these records intact; pages show it as retired.
+"""
 from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from training.db import enum_column, utcnow
+from training.extensions import db
+from training.i18n import _l
+from training.vocab import TitledEnum
+
+
+class QuizKind(TitledEnum):
+    practice = ('practice', _l('Practice quiz'))
+    pre_test = ('pre-test', _l('Pre-test'))
+    post_test = ('post-test', _l('Post-test'))
+
+
+class Enrolment(db.Model):
+    """A user taking a course. One per user and course."""
+
+    __tablename__ = 'course_enrolments'
+    __table_args__ = (sa.UniqueConstraint('user_id', 'course_slug'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id', ondelete='CASCADE'), index=True)
+    course_slug: so.Mapped[str] = so.mapped_column(sa.String(100), index=True)
+    #: The content version the trainee enrolled on (course.yaml ``version``)
+    course_version: so.Mapped[int] = so.mapped_column(default=1)
+    enrolled_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: The lesson last opened, for "resume where you left off"
+    last_lesson_id: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    last_activity_at: so.Mapped[datetime | None]
+    #: Set when the trainee chose to start without taking the pre-test (recorded for reports)
+    pre_test_skipped_at: so.Mapped[datetime | None]
+    #: Set once, when the completion rule is first met
+    completed_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
+
+    user: so.Mapped[User] = so.relationship()  # noqa: F821
+    lesson_progress: so.Mapped[list[LessonProgress]] = so.relationship(
+        back_populates='enrolment', cascade='all, delete-orphan', passive_deletes=True, lazy='selectin',
+        order_by='LessonProgress.completed_at')
+    attempts: so.WriteOnlyMapped[QuizAttempt] = so.relationship(
+        back_populates='enrolment', cascade='all, delete-orphan', passive_deletes=True)
+
+    @property
+    def done_lesson_ids(self) -> frozenset[str]:
+        return frozenset(p.lesson_id for p in self.lesson_progress)
+
+    def __repr__(self) -> str:
+        return f'<Enrolment {self.id} user={self.user_id} {self.course_slug}>'
+
+
+class LessonProgress(db.Model):
+    """A lesson the trainee marked as done."""
+
+    __tablename__ = 'course_lesson_progress'
+    __table_args__ = (sa.UniqueConstraint('enrolment_id', 'lesson_id'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
+    lesson_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    completed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    enrolment: so.Mapped[Enrolment] = so.relationship(back_populates='lesson_progress')
+
+
+class QuizAttempt(db.Model):
+    """One submitted quiz: the options chosen per question id, and the score computed on the server."""
+
+    __tablename__ = 'course_quiz_attempts'
+    __table_args__ = (
+        sa.Index('ix_course_quiz_attempts_enrolment_quiz', 'enrolment_id', 'quiz_id'),
+        sa.CheckConstraint('score >= 0 AND score <= 100', name='score_in_range'),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
+    quiz_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    kind: so.Mapped[QuizKind] = so.mapped_column(enum_column(QuizKind), index=True)
+    #: {question id: [option ids]}
+    answers: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    correct_count: so.Mapped[int]
+    question_count: so.Mapped[int]
+    #: Percent, 0-100
+    score: so.Mapped[float]
+    pass_mark: so.Mapped[int]
+    passed: so.Mapped[bool]
+    submitted_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+    enrolment: so.Mapped[Enrolment] = so.relationship(back_populates='attempts')
+
+    def __repr__(self) -> str:
+        return f'<QuizAttempt {self.id} {self.quiz_id} {self.score:.0f}%>'
+
+
+class Certificate(db.Model):
+    """Issued when a course's completion rule is met. The public verification page reads it from here."""
+
+    __tablename__ = 'course_certificates'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Unguessable, short enough to type (see services.new_certificate_code)
+    code: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey('course_enrolments.id', ondelete='RESTRICT'), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id', ondelete='RESTRICT'), index=True)
+    course_slug: so.Mapped[str] = so.mapped_column(sa.String(100), index=True)
+    course_version: so.Mapped[int] = so.mapped_column(default=1)
+    #: The holder's name as certified at issue (a later change of account name does not alter the certificate)
+    holder_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    hours: so.Mapped[float]
+    issuer: so.Mapped[str] = so.mapped_column(sa.String(200))
+    issued_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    revoked_at: so.Mapped[datetime | None]
+    revoked_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    revoked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id', ondelete='SET NULL'))
+
+    enrolment: so.Mapped[Enrolment] = so.relationship()
+    user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])  # noqa: F821
+    revoked_by: so.Mapped[User | None] = so.relationship(foreign_keys=[revoked_by_id])  # noqa: F821
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def __repr__(self) -> str:
+        return f'<Certificate {self.code} {self.course_slug}>'
+
+
+from training.auth.models import User  # noqa: E402 - resolve relationship targets

@@ -1,11 +1,80 @@
 """Figures about online learning that programme reports show beside in-person training."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from training.courses.models import Certificate, Enrolment, QuizAttempt, QuizKind
+from training.extensions import db
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00 UTC, the day after end 00:00 UTC): both ends inclusive as dates."""
+    return (datetime.combine(start, time.min, tzinfo=UTC),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
 def completion_summary(start: date, end: date) -> list[dict]:
     """Per course (both ends inclusive, by date of enrolment/completion): one dict with keys
     ``course`` (slug), ``title``, ``language``, ``enrolled``, ``completed``, ``certificates``,
-    ``pre_mean`` and ``post_mean`` (percent, or None), computed with SQL aggregates."""
-    return []
+    ``pre_mean`` and ``post_mean`` (percent, or None), computed with SQL aggregates.
+
+    - enrolled: enrolments made in the period;
+    - completed: enrolments whose completion rule was first met in the period;
+    - certificates: certificates issued in the period and not revoked;
+    - pre_mean: mean of each trainee's first pre-test score, for pre-tests taken in the period;
+    - post_mean: mean of each trainee's best post-test score, over post-tests taken in the period.
+
+    Every course in the content registry is listed (zeros included); a retired course that still has
+    records is listed under its slug.
+    """
+    lo, hi = _bounds(start, end)
+
+    def counts(column, *where, model=Enrolment):
+        stmt = (sa.select(model.course_slug, sa.func.count(model.id)).where(column >= lo, column < hi, *where)
+                .group_by(model.course_slug))
+        return dict(db.session.execute(stmt).all())
+
+    enrolled = counts(Enrolment.enrolled_at)
+    completed = counts(Enrolment.completed_at)
+    certificates = counts(Certificate.issued_at, Certificate.revoked_at.is_(None), model=Certificate)
+
+    first_pre = (sa.select(QuizAttempt.enrolment_id, sa.func.min(QuizAttempt.id).label('attempt_id'))
+                 .where(QuizAttempt.kind == QuizKind.pre_test)
+                 .group_by(QuizAttempt.enrolment_id).subquery())
+    pre_mean = dict(db.session.execute(
+        sa.select(Enrolment.course_slug, sa.func.avg(QuizAttempt.score))
+        .select_from(QuizAttempt)
+        .join(first_pre, QuizAttempt.id == first_pre.c.attempt_id)
+        .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+        .where(QuizAttempt.submitted_at >= lo, QuizAttempt.submitted_at < hi)
+        .group_by(Enrolment.course_slug)).all())
+
+    best_post = (sa.select(QuizAttempt.enrolment_id, sa.func.max(QuizAttempt.score).label('best'))
+                 .where(QuizAttempt.kind == QuizKind.post_test, QuizAttempt.submitted_at >= lo,
+                        QuizAttempt.submitted_at < hi)
+                 .group_by(QuizAttempt.enrolment_id).subquery())
+    post_mean = dict(db.session.execute(
+        sa.select(Enrolment.course_slug, sa.func.avg(best_post.c.best))
+        .join(best_post, best_post.c.enrolment_id == Enrolment.id)
+        .group_by(Enrolment.course_slug)).all())
+
+    from training.content import registry
+    courses = registry().courses
+    slugs = list(courses) + sorted((set(enrolled) | set(completed) | set(certificates)) - set(courses))
+    rows = []
+    for slug in dict.fromkeys(slugs):
+        course = courses.get(slug)
+        pre, post = pre_mean.get(slug), post_mean.get(slug)
+        rows.append({
+            'course': slug,
+            'title': course.title if course else slug,
+            'language': course.language if course else None,
+            'enrolled': int(enrolled.get(slug, 0)),
+            'completed': int(completed.get(slug, 0)),
+            'certificates': int(certificates.get(slug, 0)),
+            'pre_mean': round(float(pre), 1) if pre is not None else None,
+            'post_mean': round(float(post), 1) if post is not None else None,
+        })
+    return rows

@@ -1,0 +1,385 @@
+"""`make bench`: the whole benchmark suite, one table of (figure, value, budget, pass/fail), bench/RESULTS.md.
+
+    .venv/bin/python -m bench.run [--seconds 6] [--skip-pg] [--skip-browser] [--skip-scale] [--strict]
+
+Steps: fresh SQLite and PostgreSQL databases with the demo data; content load time; page weight and load time in
+Chromium; throughput under gunicorn on each database; the optional scale modules (bench/report_scale.py,
+bench/import_scale.py, bench/synthetic.py) when they exist. A page that does not exist on this branch is reported as
+"not available" (a failed budget), never a crash. See bench/README.md for how to read the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+
+from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres_version, prepare_database
+
+RESULTS = ROOT / 'bench' / 'RESULTS.md'
+#: One database per run, so that two runs on one host (two checkouts) do not share it; dropped at the end.
+PG_DB = f'training_bench_{os.getpid()}'
+OPTIONAL_MODULES = ('bench.import_scale', 'bench.report_scale', 'bench.synthetic')  # quick one first
+CONTENT_LOAD_BUDGET_S = 1.0
+TOTAL_BUDGET_S = 600.0  # `make bench` must finish in 10 minutes
+SLOW_LOAD_BUDGET_S = 3.0
+
+Row = tuple[str, str, str, 'bool | None']
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pure helpers (unit-tested)
+
+
+def kb(n: int) -> str:
+    """Bytes as KB (1 KB = 1000 bytes, the stricter reading of the budgets)."""
+    return f'{n / 1000:.1f} KB'
+
+
+def weight_rows(weights: dict, slow_seconds: float | None, found: dict, slow_page: str = 'lesson') -> list[Row]:
+    """Rows for page weight: one per listed page, plus the lesson's load time under emulation."""
+    rows: list[Row] = []
+    for name, f in found.items():
+        budget_kb = f.spec.budget_kb
+        budget = f'≤ {budget_kb:.0f} KB'
+        w = weights.get(name)
+        if not f.ok:
+            rows.append((f'weight: {name} (cold, on the wire)', 'not available', budget, False))
+        elif w is None or 'error' in w:
+            rows.append((f'weight: {name} (cold, on the wire)', 'error', budget, False))
+        else:
+            value = f'{kb(w["bytes"])} in {w["requests"]} requests'
+            rows.append((f'weight: {name} (cold, on the wire)', value, budget, w['bytes'] <= budget_kb * 1000))
+    lesson_ok = slow_page in found and found[slow_page].ok
+    if slow_seconds is None:
+        rows.append((f'{slow_page} fully loaded at 400 kbit/s, 400 ms RTT',
+                     'not available' if not lesson_ok else 'error', f'< {SLOW_LOAD_BUDGET_S:.0f} s', False))
+    else:
+        rows.append((f'{slow_page} fully loaded at 400 kbit/s, 400 ms RTT', f'{slow_seconds:.2f} s',
+                     f'< {SLOW_LOAD_BUDGET_S:.0f} s', slow_seconds < SLOW_LOAD_BUDGET_S))
+    return rows
+
+
+def normalise_rows(rows) -> list[Row]:
+    """Rows from an optional module: (figure, value, budget, ok) with anything printable as value and budget."""
+    out: list[Row] = []
+    for row in rows or []:
+        figure, value, budget, ok = (list(row) + [None] * 4)[:4]
+        out.append((str(figure), str(value), '' if budget is None else str(budget), None if ok is None else bool(ok)))
+    return out
+
+
+def verdict_counts(rows: list[Row]) -> tuple[int, int]:
+    """(passed, failed) among rows that carry a budget."""
+    passed = sum(1 for r in rows if r[3] is True)
+    failed = sum(1 for r in rows if r[3] is False)
+    return passed, failed
+
+
+def results_markdown(table: Table, machine: dict[str, str], notes: list[str], started: dt.datetime,
+                     seconds: float) -> str:
+    passed, failed = verdict_counts([(a, b, c, {'pass': True, 'FAIL': False}.get(d)) for a, b, c, d in table.rows])
+    lines = [
+        '# Benchmark results',
+        '',
+        f'Run by `make bench` on {started:%Y-%m-%d %H:%M} UTC, {seconds:.0f} s in all. '
+        f'{passed} budgets passed, {failed} failed. How to read this: [README.md](README.md).',
+        '',
+        '## Machine',
+        '',
+        '| | |',
+        '|---|---|',
+        *[f'| {k} | {v} |' for k, v in machine.items()],
+        '',
+        '## Figures',
+        '',
+        table.markdown(),
+        '',
+    ]
+    if notes:
+        lines += ['## Notes', '', *[f'- {n}' for n in notes], '']
+    return '\n'.join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The machine
+
+
+def _first_line(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return 'not installed'
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else 'unknown'
+
+
+def machine_facts() -> dict[str, str]:
+    cpu = 'unknown'
+    try:
+        for line in open('/proc/cpuinfo', encoding='utf-8'):
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+        mem_kb = next(int(line.split()[1]) for line in open('/proc/meminfo', encoding='utf-8')
+                      if line.startswith('MemTotal'))
+        mem = f'{mem_kb / 1024 / 1024:.1f} GiB'
+    except (OSError, StopIteration):
+        mem = 'unknown'
+    osname = platform.platform()
+    try:
+        osrel = dict(line.rstrip().split('=', 1) for line in open('/etc/os-release', encoding='utf-8') if '=' in line)
+        osname = f'{osrel.get("PRETTY_NAME", "").strip(chr(34))} (Linux {platform.release()})'
+    except OSError:
+        pass
+    import gunicorn
+    return {
+        'CPU': f'{cpu} × {os.cpu_count()}',
+        'RAM': mem,
+        'OS': osname,
+        'Python': platform.python_version(),
+        'SQLite': sqlite3.sqlite_version,
+        'PostgreSQL': postgres_version(),
+        'gunicorn': f'{gunicorn.__version__} (gunicorn.conf.py: 2 workers, gthread)',
+        'wrk': _first_line(['wrk', '--version']).split(' Copyright')[0],
+        'Chromium': _first_line(['/usr/bin/chromium', '--version']),
+        'load average at start (1/5/15 min)': ' / '.join(f'{x:.2f}' for x in os.getloadavg()),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run
+
+
+def _app_for(database_url: str):
+    """The app (for its URL map and content registry) without serving it."""
+    from training import create_app
+    return create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret'})
+
+
+_T0 = time.perf_counter()
+
+
+def _step(title: str) -> None:
+    print(f'\n== {title}  [{time.perf_counter() - _T0:.0f} s]', flush=True)
+
+
+def run(args) -> int:
+    global _T0
+    started = dt.datetime.now(dt.UTC)
+    t0 = _T0 = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    table = Table()
+    notes: list[str] = []
+
+    def add(rows):
+        for figure, value, budget, ok in rows:
+            table.add(figure, value, budget, ok)
+
+    _step('machine')
+    machine = machine_facts()
+    for k, v in machine.items():
+        print(f'  {k}: {v}')
+
+    @contextmanager
+    def guarded(figure: str):
+        """One step failing (a crash, a server that does not start) becomes a failed row, not a lost run."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001
+            traceback.print_exc()
+            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            add([(figure, f'error: {type(exc).__name__}', '', False)])
+            notes.append(f'{figure}: {message}')
+
+    _step('content load at start-up')
+    with guarded('content load at start-up'):
+        from bench import content_load
+        cl = content_load.measure()
+        add([('content load at start-up (median of 5)', f'{cl["median_s"] * 1000:.0f} ms',
+              f'< {CONTENT_LOAD_BUDGET_S * 1000:.0f} ms', cl['median_s'] < CONTENT_LOAD_BUDGET_S)])
+        notes.append(f'content: {cl["summary"]}')
+
+    _step('databases (migrate + demo data)')
+    sqlite_path = OUT / 'bench.sqlite'
+    for suffix in ('', '-wal', '-shm'):
+        (OUT / f'bench.sqlite{suffix}').unlink(missing_ok=True)
+    candidates = {'sqlite': f'sqlite:///{sqlite_path}'}
+    if not args.skip_pg:
+        pg = postgres_url(PG_DB, fresh=True)
+        if pg:
+            candidates['postgresql'] = pg
+        else:
+            add([('postgresql: database', 'not reachable', '', False)])
+    databases = {}
+    for label, url in candidates.items():
+        t = time.perf_counter()
+        with guarded(f'{label}: migrate + demo data'):
+            prepare_database(url)
+            databases[label] = url
+            print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
+            notes.append(f'{label}: fresh database, migrated, demo data loaded in {time.perf_counter() - t:.0f} s')
+
+    try:
+        if not args.skip_browser and 'sqlite' in databases:
+            _step('page weight and load time (Chromium, cold cache)')
+            t = time.perf_counter()
+            with guarded('page weight'):
+                add(page_weight_rows(databases['sqlite'], notes))
+            notes.append(f'page weight step took {time.perf_counter() - t:.0f} s')
+
+        for label, url in databases.items():
+            _step(f'throughput under gunicorn ({label})')
+            t = time.perf_counter()
+            with guarded(f'{label}: throughput'):
+                from bench import throughput
+                rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
+                add(rows)
+                notes.extend(more)
+            notes.append(f'{label}: throughput step took {time.perf_counter() - t:.0f} s')
+
+        if not args.skip_scale:
+            for name in OPTIONAL_MODULES:
+                if not (ROOT / (name.replace('.', '/') + '.py')).exists():
+                    notes.append(f'{name}: not on this branch')
+                    continue
+                _step(name)
+                budget = max(60.0, TOTAL_BUDGET_S - 30 - (time.perf_counter() - t0))
+                rows, note = run_optional(name, timeout=budget)
+                add(rows)
+                notes.append(note)
+    finally:
+        if 'postgresql' in candidates and not args.keep_pg:
+            drop_postgres(PG_DB)
+
+    seconds = time.perf_counter() - t0
+    machine['load average at end (1/5/15 min)'] = ' / '.join(f'{x:.2f}' for x in os.getloadavg())
+    _step(f'results ({seconds:.0f} s)')
+    print(table.markdown())
+    if notes:
+        print('\nNotes:\n' + '\n'.join(f'  - {n}' for n in notes))
+    if args.write:
+        RESULTS.write_text(results_markdown(table, machine, notes, started, seconds), encoding='utf-8')
+        print(f'\nwritten {RESULTS.relative_to(ROOT)}')
+    _passed, failed = verdict_counts([(a, b, c, {'pass': True, 'FAIL': False}.get(d)) for a, b, c, d in table.rows])
+    return 1 if (args.strict and failed) else 0
+
+
+ROWS_MARKER = 'BENCH-ROWS-JSON:'
+_RUN_OPTIONAL = f"""
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+rows = module.run() if hasattr(module, 'run') else None
+print({ROWS_MARKER!r} + json.dumps(rows, default=str), flush=True)
+"""
+
+
+def parse_optional_output(stdout: str):
+    """The rows a module's run() returned, from the marker line its subprocess printed (None if absent)."""
+    import json
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(ROWS_MARKER):
+            return json.loads(line[len(ROWS_MARKER):])
+    return None
+
+
+def run_optional(name: str, *, timeout: float) -> tuple[list[Row], str]:
+    """Run ``name.run()`` in its own process, bounded in time, so that a slow or failing module cannot stop the
+    suite or push it past 10 minutes. Returns its rows and a note."""
+    t = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')])))
+    proc = subprocess.Popen([sys.executable, '-c', _RUN_OPTIONAL, name], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the module and anything it started (its own process group)
+        stdout, _stderr = proc.communicate()
+        print(stdout)
+        return [(name, f'timed out after {timeout:.0f} s', '', False)], f'{name}: stopped after {timeout:.0f} s'
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    output = result.stdout
+    print('\n'.join(ln for ln in output.splitlines() if not ln.startswith(ROWS_MARKER)))
+    seconds = time.perf_counter() - t
+    if result.returncode != 0:
+        err = (result.stderr.strip().splitlines() or ['no output'])[-1][:200]
+        print(result.stderr[-3000:], file=sys.stderr)
+        return [(name, 'error', '', False)], f'{name}: failed after {seconds:.0f} s: {err}'
+    rows = parse_optional_output(output)
+    if rows is None:
+        return [], f'{name}: no run() (helper module), {seconds:.0f} s'
+    return normalise_rows(rows), f'{name}: {seconds:.0f} s'
+
+
+def page_weight_rows(database_url: str, notes: list[str]) -> list[Row]:
+    from bench.common import gunicorn
+    from bench.page_weight import CHROMIUM, measure_pages
+    from bench.pages import PAGES, discover
+
+    app = _app_for(database_url)
+    with gunicorn(database_url) as (base, _proc):
+        found = {spec.name: discover(base, app, spec) for spec in PAGES}
+        for name, f in found.items():
+            notes.append(f'page {name}: ' + (f'{f.path} ({f.endpoint}, found by {f.how})' if f.ok
+                                             else f'not available: {f.reason}'))
+        if not shutil.which(CHROMIUM):
+            notes.append(f'page weight: {CHROMIUM} is not installed')
+            return weight_rows({}, None, {n: f for n, f in found.items()})
+        specs = [{'name': n, 'path': f.path, 'login': f.spec.user} for n, f in found.items() if f.ok]
+        weights, slow = measure_pages(base, specs, slow_page='lesson')
+    for name, w in weights.items():
+        if 'error' in w:
+            notes.append(f'page {name}: browser error: {w["error"]}')
+    resources = [r for w in weights.values() for r in w.get('resources', [])]
+    return weight_rows(weights, slow, found) + header_rows(resources, notes)
+
+
+def header_rows(resources: list[dict], notes: list[str]) -> list[Row]:
+    """Compression and static caching, checked on every response the measured pages loaded."""
+    from bench.page_weight import header_problems
+    if not resources:
+        return [('text responses over 1 KB compressed', 'no pages loaded', 'all', False),
+                ('static files: hashed URL, immutable, long max-age', 'no pages loaded', 'all', False)]
+    problems = header_problems(resources)
+    static = sum(1 for r in resources if '/static/' in r['url'])
+    for kind, paths in problems.items():
+        if paths:
+            notes.append(f'{kind}: ' + ', '.join(paths))
+    encodings = sorted({r['encoding'] for r in resources if r['encoding']})
+    bad_text, bad_static = len(problems['uncompressed']), len(problems['uncached'])
+    return [
+        ('text responses over 1 KB compressed',
+         f'{bad_text} of {len(resources)} not' if bad_text else f'all {len(resources)} ({", ".join(encodings)})',
+         'all', not bad_text),
+        ('static files: hashed URL, immutable, long max-age',
+         f'{bad_static} of {static} not' if bad_static else f'all {static}', 'all', not bad_static),
+    ]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--seconds', type=float, default=float(os.environ.get('BENCH_SECONDS', '6')),
+                        help='wrk duration per page (default 6)')
+    parser.add_argument('--skip-pg', action='store_true', help='SQLite only')
+    parser.add_argument('--skip-browser', action='store_true', help='no page weight (no Chromium)')
+    parser.add_argument('--skip-scale', action='store_true', help='not the optional scale modules')
+    parser.add_argument('--keep-pg', action='store_true', help='keep the training_bench_<pid> database afterwards')
+    parser.add_argument('--no-write', dest='write', action='store_false', help='do not write bench/RESULTS.md')
+    parser.add_argument('--strict', action='store_true', help='exit 1 when a budget fails')
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return run(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Course forms: the quiz form (built per quiz), certificate revocation."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from training.auth.forms import MultiCheckboxField
+from training.forms import strip_filter
+from training.i18n import _l
+
+
+def field_name(question_id: str) -> str:
+    return f'q-{question_id}'
+
+
+class _QuizBase(FlaskForm):
+    submit = SubmitField(_l('Submit answers'))
+
+    quiz = None
+
+    def answers(self) -> dict[str, list[str]]:
+        """{question id: [option ids]} from the validated form."""
+        out: dict[str, list[str]] = {}
+        for question in self.quiz.questions:
+            data = self[field_name(question.id)].data
+            out[question.id] = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+        return out
+
+    def question_fields(self):
+        """(question, field) pairs in the quiz's order."""
+        return [(q, self[field_name(q.id)]) for q in self.quiz.questions]
+
+
+def quiz_form(quiz, **kwargs) -> _QuizBase:
+    """A form with one field per question: radio buttons (single, true/false) or check boxes (multiple).
+
+    Only option ids and texts go into the page: the answer key and feedback stay on the server.
+    """
+    attrs = {'quiz': quiz}
+    for question in quiz.questions:
+        choices = [SelectChoice(o.id, o.text) for o in question.options]
+        if question.type == 'multiple':
+            attrs[field_name(question.id)] = MultiCheckboxField(
+                question.prompt, choices=choices,
+                validators=[DataRequired(message=_l('Choose at least one answer.'))])
+        else:
+            attrs[field_name(question.id)] = RadioField(
+                question.prompt, choices=choices, validators=[InputRequired(message=_l('Choose an answer.'))])
+    form_class = type('QuizForm', (_QuizBase,), attrs)
+    return form_class(**kwargs)
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l('Reason for revoking'), filters=[strip_filter],
+                           description=_l('Kept with the certificate for administrators; the public page only '
+                                          'says that it was revoked and when.'),
+                           validators=[DataRequired(message=_l('Give the reason for revoking the certificate.')),
+                                       Length(max=500)])
+    submit = SubmitField(_l('Revoke certificate'))

@@ -1,0 +1,247 @@
+"""Course rules with side effects: enrolment, progress, quiz attempts, completion and certificates.
+
+Functions take model objects, content objects and plain values; they may flush but never commit (the view or CLI
+command commits once). Business rules raise ``CourseError`` with a user-safe, translated message.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from training.content.courses import Course, Quiz
+from training.courses import scoring
+from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizKind
+from training.db import utcnow
+from training.errors import TrainingError
+from training.extensions import db
+from training.i18n import _
+
+#: Characters of a certificate code: token_urlsafe's alphabet without the look-alikes and the two symbols
+#: (so a code read from paper can be typed): 56 symbols, 12 of them give about 70 bits.
+CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
+CODE_LENGTH = 12
+
+
+class CourseError(TrainingError):
+    pass
+
+
+def new_certificate_code() -> str:
+    """An unguessable code, short enough to type: 12 characters from token_urlsafe output, minus look-alikes,
+    shown in groups of four (``Ab3d-EfGh-2jKm``)."""
+    chars: list[str] = []
+    while len(chars) < CODE_LENGTH:
+        chars.extend(c for c in secrets.token_urlsafe(16) if c in CODE_ALPHABET)
+    code = ''.join(chars[:CODE_LENGTH])
+    return '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Enrolment and lessons
+
+def get_enrolment(user, course_slug: str) -> Enrolment | None:
+    return db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id,
+                                                        Enrolment.course_slug == course_slug))
+
+
+def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
+    """Enrol ``user`` (idempotent: an existing enrolment is returned unchanged)."""
+    enrolment = get_enrolment(user, course.slug)
+    if enrolment is not None:
+        return enrolment
+    now = now or utcnow()
+    enrolment = Enrolment(user_id=user.id, course_slug=course.slug, course_version=course.version,
+                          enrolled_at=now, last_activity_at=now)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def visit_lesson(enrolment: Enrolment, lesson_id: str, *, now: datetime | None = None) -> bool:
+    """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing)."""
+    if enrolment.last_lesson_id == lesson_id:
+        return False
+    enrolment.last_lesson_id = lesson_id
+    enrolment.last_activity_at = now or utcnow()
+    return True
+
+
+def pre_test_decided(enrolment: Enrolment) -> bool:
+    """The pre-test was taken or deliberately skipped (lessons are only opened after that, so a lesson marked
+    done also answers the question without a query)."""
+    return (enrolment.pre_test_skipped_at is not None or bool(enrolment.lesson_progress)
+            or last_attempt(enrolment, QuizKind.pre_test) is not None)
+
+
+def skip_pre_test(enrolment: Enrolment, *, now: datetime | None = None) -> None:
+    if last_attempt(enrolment, QuizKind.pre_test) is not None:
+        raise CourseError(_('You have already taken the pre-test.'))
+    if enrolment.pre_test_skipped_at is None:
+        enrolment.pre_test_skipped_at = now or utcnow()
+
+
+def mark_lesson_done(enrolment: Enrolment, course: Course, lesson_id: str, *,
+                     now: datetime | None = None) -> Certificate | None:
+    """Record the lesson as done (idempotent); returns a certificate if this completed the course."""
+    if course.lesson(lesson_id) is None:
+        raise CourseError(_('This lesson is no longer part of the course.'))
+    now = now or utcnow()
+    if lesson_id not in enrolment.done_lesson_ids:
+        enrolment.lesson_progress.append(LessonProgress(lesson_id=lesson_id, completed_at=now))
+    visit_lesson(enrolment, lesson_id, now=now)
+    db.session.flush()
+    return check_completion(enrolment, course, now=now)
+
+
+def next_lesson_id(enrolment: Enrolment, course: Course) -> str:
+    """Where to resume: the lesson after the last one opened if that one is done, else the last one opened,
+    else the first lesson not done."""
+    done = enrolment.done_lesson_ids
+    ids = course.lesson_ids
+    last = enrolment.last_lesson_id
+    if last in ids:
+        if last not in done:
+            return last
+        for lesson_id in ids[ids.index(last) + 1:]:
+            if lesson_id not in done:
+                return lesson_id
+    return next((i for i in ids if i not in done), ids[-1])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quizzes
+
+def kind_of(quiz: Quiz) -> QuizKind:
+    return {'practice': QuizKind.practice, 'pre-test': QuizKind.pre_test, 'post-test': QuizKind.post_test}[quiz.kind]
+
+
+def attempts_for(enrolment: Enrolment, quiz_id: str) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        sa.select(QuizAttempt).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())))
+
+
+def last_attempt(enrolment: Enrolment, kind: QuizKind) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.kind == kind)
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(1))
+
+
+def passed_quiz_ids(enrolment: Enrolment) -> set[str]:
+    return set(db.session.scalars(
+        sa.select(QuizAttempt.quiz_id).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.passed)
+        .distinct()))
+
+
+def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, str | None]:
+    """Whether the trainee may take ``quiz`` now, and if not, why (a translated sentence)."""
+    if quiz.kind == 'pre-test':
+        if last_attempt(enrolment, QuizKind.pre_test) is not None:
+            return False, _('You have already taken the pre-test; it is taken once, before the first lesson.')
+        if any(p.lesson_id in course.lesson_ids for p in enrolment.lesson_progress):
+            return False, _('The pre-test is taken before the first lesson; you have already started the lessons.')
+    if quiz.kind == 'post-test':
+        status = scoring.completion_status(course, enrolment.done_lesson_ids, ())
+        if not status.lessons_met:
+            return False, _('The post-test opens once you have marked the lessons as done.')
+    return True, None
+
+
+def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict, *,
+                now: datetime | None = None) -> tuple[QuizAttempt, Certificate | None]:
+    """Score ``answers`` on the server, keep the attempt, and issue a certificate if this completes the course."""
+    allowed, reason = quiz_open(enrolment, course, quiz)
+    if not allowed:
+        raise CourseError(reason)
+    now = now or utcnow()
+    result = scoring.score_quiz(quiz, answers)
+    attempt = QuizAttempt(
+        enrolment_id=enrolment.id, quiz_id=quiz.id, kind=kind_of(quiz),
+        answers=scoring.normalise_answers(quiz, answers), correct_count=result.correct_count,
+        question_count=result.question_count, score=result.score, pass_mark=quiz.pass_mark, passed=result.passed,
+        submitted_at=now)
+    db.session.add(attempt)
+    enrolment.last_activity_at = now
+    db.session.flush()
+    return attempt, check_completion(enrolment, course, now=now)
+
+
+def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
+    """The per-question result of a stored attempt against the current key (for the feedback page)."""
+    return scoring.score_quiz(quiz, attempt.answers or {})
+
+
+def knowledge_gain(enrolment: Enrolment) -> dict:
+    """First pre-test score, best post-test score and their difference."""
+    pre = db.session.scalar(
+        sa.select(QuizAttempt.score).where(QuizAttempt.enrolment_id == enrolment.id,
+                                           QuizAttempt.kind == QuizKind.pre_test)
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(1))
+    post = db.session.scalar(
+        sa.select(sa.func.max(QuizAttempt.score)).where(QuizAttempt.enrolment_id == enrolment.id,
+                                                        QuizAttempt.kind == QuizKind.post_test))
+    return {'pre': pre, 'post': post, 'gain': scoring.knowledge_gain(pre, post)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Completion and certificates
+
+def status(enrolment: Enrolment, course: Course) -> scoring.CompletionStatus:
+    return scoring.completion_status(course, enrolment.done_lesson_ids, passed_quiz_ids(enrolment))
+
+
+def certificate_for(enrolment: Enrolment) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+
+
+def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | None = None,
+                     code: str | None = None) -> Certificate | None:
+    """If the completion rule is met for the first time, mark the enrolment completed and issue the certificate.
+
+    Returns the newly issued certificate, or None. A revoked certificate is never silently replaced.
+    """
+    if enrolment.completed_at is not None or not status(enrolment, course).met:
+        return None
+    now = now or utcnow()
+    enrolment.completed_at = now
+    if certificate_for(enrolment) is not None:
+        return None
+    certificate = Certificate(
+        code=code or new_certificate_code(), enrolment_id=enrolment.id, user_id=enrolment.user_id,
+        course_slug=course.slug, course_version=course.version, holder_name=enrolment.user.name,
+        hours=course.estimated_hours, issuer=current_app.config['CERTIFICATE_ISSUER'], issued_at=now)
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed: surrounding and inner spaces dropped; the dashes may be left out."""
+    code = ''.join((code or '').split())
+    if len(code) == CODE_LENGTH and code.isalnum():
+        code = '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return code
+
+
+def get_certificate(code: str) -> Certificate | None:
+    code = normalise_code(code)
+    if not code or len(code) > 32:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
+
+
+def revoke_certificate(certificate: Certificate, *, by, reason: str, now: datetime | None = None) -> None:
+    reason = (reason or '').strip()
+    if not reason:
+        raise CourseError(_('Give the reason for revoking the certificate.'), field='reason')
+    if len(reason) > 500:
+        raise CourseError(_('Keep the reason under %(n)d characters.', n=500), field='reason')
+    if certificate.revoked_at is not None:
+        raise CourseError(_('This certificate is already revoked.'))
+    certificate.revoked_at = now or utcnow()
+    certificate.revoked_reason = reason
+    certificate.revoked_by_id = by.id
+    db.session.flush()
