@@ -70,6 +70,8 @@ def test_page_and_downloads(client, auth, small_programme):
     html = client.get('/reports/programme?from=2009-01-01&to=2011-12-31').get_data(as_text=True)
     assert 'Between 2009 and 2011, 2 training sessions were held in 2 countries and 4 persons were trained.' in html
     assert 'One person at three sessions counts once.' in html and '<svg' in html
+    online = html[html.index('id="h-online_courses"'):html.index('id="h-sessions"')]
+    assert 'Understanding genocide and atrocity crimes' in online  # courses.stats.completion_summary, beside
     response = client.get('/reports/programme/tables/by_country.csv?from=2009-01-01&to=2011-12-31')
     assert response.status_code == 200 and response.mimetype == 'text/csv'
     rows = list(csv.reader(io.StringIO(response.get_data().decode('utf-8-sig'))))

@@ -190,9 +190,10 @@ def sessions(f: ReportFilter, *, limit: int | None = None):
 
 def online_courses(start: date, end: date):
     from training.courses.stats import completion_summary
-    rows = [(d.get('course'), d.get('title'), d.get('language'), d.get('enrolled'), d.get('completed'),
-             d.get('certificates'), d.get('pre_mean'), d.get('post_mean')) for d in completion_summary(start, end)]
-    return ['course', 'title', 'language', 'enrolled', 'completed', 'certificates', 'pre_mean', 'post_mean'], rows
+    rows = [(d.get('title') or d.get('course'), d.get('language'), d.get('enrolled'), d.get('completed'),
+             d.get('certificates'), _round(d.get('pre_mean')), _round(d.get('post_mean')))
+            for d in completion_summary(start, end)]
+    return ['title', 'language', 'enrolled', 'completed', 'certificates', 'pre_mean', 'post_mean'], rows
 
 
 def filter_options() -> dict:
