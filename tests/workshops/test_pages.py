@@ -143,3 +143,13 @@ def test_sessions_list_filters(client, auth, create_session):
     html = client.get('/manage/sessions?from=2012-01-01').get_data(as_text=True)
     assert 'NEW-1' in html and 'OLD-1' not in html
     assert 'New session' not in html  # staff read only
+
+
+def test_merge_chain_keeps_the_audit_trail(db, create_person):
+    from training.workshops import services
+    a, b, c = create_person(full_name='A One'), create_person(full_name='A On'), create_person(full_name='A 1')
+    services.merge_persons(b, c, by=None)
+    services.merge_persons(a, b, by=None)
+    db.session.commit()
+    entries = db.session.scalars(sa.select(PersonMerge).order_by(PersonMerge.id)).all()
+    assert [(e.merged_person_id, e.kept_person_id) for e in entries] == [(c.id, a.id), (b.id, a.id)]

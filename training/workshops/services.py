@@ -232,6 +232,9 @@ def merge_persons(keep: Person, merge: Person, *, by: User | None) -> PersonMerg
         keep.sex = merge.sex
     keep.consent_to_contact = keep.consent_to_contact or merge.consent_to_contact
     user_id = merge.user_id
+    # Earlier merges into the record being removed now point at the record kept, so the audit trail stays whole
+    db.session.execute(sa.update(PersonMerge).where(PersonMerge.kept_person_id == merge.id)
+                       .values(kept_person_id=keep.id))
     db.session.flush()
     db.session.delete(merge)
     db.session.flush()
