@@ -92,3 +92,23 @@ def test_near_matches_skip_namesakes_with_different_emails():
 def test_near_matches_different_countries_not_similar_pass():
     people = [Known(1, 'amina diallo', 'SN', None), Known(2, 'amina dialo', 'ML', None)]
     assert near_matches(people) == []
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=60))
+def test_normalise_name_is_idempotent_and_case_blind(name):
+    once = normalise_name(name)
+    assert normalise_name(once) == once
+    assert normalise_name(name.upper()) == normalise_name(name.lower()) or not name.isascii()
+    assert '  ' not in once and once == once.strip()
+
+
+@given(st.text(min_size=1, max_size=40), st.sampled_from(['KE', 'SN', 'FR']))
+def test_a_person_always_matches_their_own_record(name, country):
+    key = normalise_name(name)
+    known = [Known(7, key, country, None)]
+    match = match_person(name, country.lower(), None, known)
+    assert (match is not None) == bool(key)
