@@ -173,6 +173,8 @@ def build(database_url: str | None = None, *, force: bool = False, quiet: bool =
     app = _app(url)
     with app.app_context():
         if not force and _is_complete(db):
+            db.create_all()  # tables added by later models (other domains) appear, empty; existing rows stay
+            db.engine.dispose()
             return {'url': url, 'seconds': 0.0, 'reused': True}
         started = time.perf_counter()
         db.drop_all()
