@@ -88,3 +88,14 @@ def test_cannot_open_outside_session_days(client, auth, db, create_session):
     session = create_session()
     client.post(f'/manage/sessions/{session.id}/check-in', data={'day': '2011-01-01', 'minutes': '60'})
     assert db.session.scalar(sa.select(sa.func.count(CheckInWindow.id))) == 0
+
+
+def test_control_characters_refused_with_a_message(client, auth, db, create_session):
+    auth.login_as(Role.trainer)
+    session = create_session()
+    window = _open(client, db, session)
+    response = client.post(f'/check-in/{window.token}/walk-in', data={
+        'full_name': 'Nul\x00Byte', 'sex': 'female', 'country': 'KE', 'email': '', 'organisation_type': ''})
+    assert response.status_code == 400
+    assert 'Remove the invisible control characters' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0

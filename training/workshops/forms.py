@@ -1,6 +1,8 @@
 """Forms for the workshops pages."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -23,6 +25,22 @@ from training.i18n import LANGUAGE_NAMES, _l
 from training.vocab import OrganisationType
 from training.workshops.models import AttendanceRole, SessionMode, SessionStatus, Sex
 
+_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+class CleanTextForm(FlaskForm):
+    """Refuses invisible control characters (NUL included, which PostgreSQL cannot store) in every text field,
+    with a message on the field, instead of failing when the row is saved."""
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and field.type in ('StringField', 'TextAreaField', 'EmailField') \
+                    and _CONTROL.search(field.data):
+                field.errors = list(field.errors) + [_l('Remove the invisible control characters from this field.')]
+                ok = False
+        return ok
+
 
 def _org_type_choices():
     return [('', _l('— not known —'))] + OrganisationType.choices()
@@ -32,7 +50,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-class SessionForm(FlaskForm):
+class SessionForm(CleanTextForm):
     code = StringField(_l('Code'), validators=[DataRequired(), Length(max=32),
                                                Regexp(r'^[A-Za-z0-9][A-Za-z0-9._-]*$',
                                                       message=_l('Use letters, digits, dots, dashes or underscores.'))],
@@ -54,7 +72,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l('Save session'))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CleanTextForm):
     full_name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     sex = SelectField(_l('Sex'), choices=Sex.choices, default='undisclosed')
     organisation = StringField(_l('Organisation'), validators=[Optional(), Length(max=200)], filters=[strip_filter])
@@ -121,7 +139,7 @@ class OpenCheckInForm(FlaskForm):
     submit = SubmitField(_l('Open check-in'))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(CleanTextForm):
     code = StringField(_l('Check-in code'), validators=[DataRequired(), Length(max=20)], filters=[strip_filter])
     submit = SubmitField(_l('Continue'))
 
