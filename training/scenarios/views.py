@@ -339,8 +339,11 @@ def manage_live():
         return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
     # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
     session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
-    if session_filter is not None and request.method == 'GET':
-        form.session_id.data = session_filter.id
+    if request.method == 'GET':
+        if session_filter is not None:
+            form.session_id.data = session_filter.id
+        if registry().scenario(request.args.get('scenario', '')) is not None:
+            form.scenario.data = request.args['scenario']
     page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
                        error_out=False)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
