@@ -255,7 +255,7 @@ def join_live():
         else:
             team = db.session.get(LiveTeam, team_id)
             _remember_team(team)
-            flash(_('Welcome, team %(name)s.', name=team_name), 'success')
+            flash(_('You have joined as %(name)s.', name=team_name), 'success')
             return redirect(url_for('scenarios.live_team', team_id=team.id))
     teams = db.session.scalars(sa.select(LiveTeam).where(LiveTeam.id.in_(_joined_team_ids()))).all()
     return render_template('scenarios/live_join.html', form=form,
@@ -489,7 +489,7 @@ def live_remove_team(run_id, team_id):
     name = team.name
     services.remove_team(team)
     db.session.commit()
-    flash(_('Team %(name)s removed, with its answers.', name=name), 'success')
+    flash(_('The team “%(name)s” has been removed, with its answers.', name=name), 'success')
     return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
 
 
