@@ -131,3 +131,17 @@ def test_demo_figures_cli_and_page(app, db, runner, client, auth):
     html = client.get('/reports/programme?from=2009-01-01&to=2011-12-31').get_data(as_text=True)
     assert ('Entre 2009 et 2011, 34 sessions de formation ont eu lieu dans 13 pays et 738 personnes ont été '
             'formées.') in html
+
+
+def test_knowledge_gain_is_averaged_per_person(db, create_session, create_person):
+    s1 = create_session(code='K1', start_date=date(2010, 1, 1))
+    s2 = create_session(code='K2', start_date=date(2010, 2, 1))
+    a, b = create_person(full_name='A'), create_person(full_name='B')
+    for session, person, pre, post in ((s1, a, 40, 50), (s2, a, 40, 70), (s1, b, 20, 70)):
+        att = services.add_to_roster(session, person)
+        att.pre_test_score, att.post_test_score = pre, post
+    services.add_to_roster(s2, b).pre_test_score = 30  # no post-test: not counted
+    db.session.commit()
+    _h, rows = queries.knowledge_gain(ReportFilter(date(2010, 1, 1), date(2010, 12, 31)))
+    # A: (10 + 30) / 2 = 20; B: 50; mean over persons 35 (a mean over participations would give 30)
+    assert rows[-1] == ('__all__', 2, 30.0, 65.0, 35.0)

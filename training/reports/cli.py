@@ -44,7 +44,7 @@ def summary(start, end, country, course, mode, fmt):
         'country': f.country, 'course': course, 'mode': mode,
         'sessions': s['sessions'], 'countries': s['countries'], 'persons_trained': s['persons_trained'],
         'participations': s['participations'], 'women_trained': s['women_trained'],
-        'knowledge_gain_mean': gain[4] if gain else None, 'knowledge_gain_participations': gain[1] if gain else 0,
+        'knowledge_gain_mean': gain[4] if gain else None, 'knowledge_gain_persons': gain[1] if gain else 0,
     }
     if fmt == 'json':
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -60,4 +60,4 @@ def summary(start, end, country, course, mode, fmt):
             if m.key in s:
                 click.echo(f'  {m.label}: {s[m.key]}')
         if gain:
-            click.echo(f'  Knowledge gain: {gain[4]} points (mean, {gain[1]} participations with both tests)')
+            click.echo(f'  Knowledge gain: {gain[4]} points (mean over {gain[1]} persons with both tests)')

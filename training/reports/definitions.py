@@ -34,8 +34,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure('participations', _l('Participations'),
             _l('Participant places in those sessions: one person at three sessions counts three times.')),
     Measure('knowledge_gain', _l('Knowledge gain'),
-            _l('Post-test score minus pre-test score, in percentage points, for each participation where both '
-               'were taken, then averaged.')),
+            _l('Post-test score minus pre-test score, in percentage points, for each person who took both '
+               '(averaged over that person\'s sessions), then averaged over persons.')),
     Measure('online_completions', _l('Online course completions'),
             _l('Completions of the self-paced online courses in the same period, reported beside in-person '
                'training and not included in persons trained.')),

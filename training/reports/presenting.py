@@ -14,7 +14,7 @@ COLUMN_TITLES = {
     'year': _l('Year'), 'sessions': _l('Training sessions'), 'countries': _l('Countries'),
     'persons_trained': _l('Persons trained'), 'participations': _l('Participations'), 'country': _l('Country'),
     'course': _l('Course'), 'sex': _l('Sex'), 'organisation_type': _l('Organisation type'),
-    'participations_with_both': _l('Participations with both tests'), 'pre_mean': _l('Mean pre-test (%)'),
+    'persons_with_both': _l('Persons with both tests'), 'pre_mean': _l('Mean pre-test (%)'),
     'post_mean': _l('Mean post-test (%)'), 'gain_mean': _l('Mean gain (points)'), 'code': _l('Code'),
     'title': _l('Title'), 'city': _l('City'), 'start_date': _l('First day'), 'end_date': _l('Last day'),
     'mode': _l('Mode'), 'participants': _l('Participants'), 'women': _l('Women'), 'language': _l('Language'),

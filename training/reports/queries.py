@@ -146,23 +146,29 @@ def by_organisation_type(f: ReportFilter, crosstab: list[tuple] | None = None):
 
 
 def knowledge_gain(f: ReportFilter):
-    """Per course and overall: participations with both scores, mean pre, mean post, mean gain (points).
-    One grouped query of sums and counts; the overall row is the sum of the per-course sums (exact means)."""
+    """Per course and overall (DESIGN section 6): each person's gain is post-test minus pre-test score, averaged
+    over that person's participations where both were taken; the table gives the mean over persons (and the mean
+    pre- and post-test scores the same way)."""
     both = sa.and_(Attendance.pre_test_score.is_not(None), Attendance.post_test_score.is_not(None))
-    stmt = (_participants(f, TrainingSession.course_slug, sa.func.count(), sa.func.sum(Attendance.pre_test_score),
-                          sa.func.sum(Attendance.post_test_score)).where(both)
-            .group_by(TrainingSession.course_slug))
-    per_course = sorted(((k, int(n), float(pre), float(post)) for k, n, pre, post in db.session.execute(stmt) if n),
-                        key=lambda r: r[0] or '')
 
-    def row(key, n, pre, post):
-        return (key, n, _round(pre / n), _round(post / n), _round((post - pre) / n))
+    def per_person(*keys):
+        return (_participants(f, *keys, Attendance.person_id.label('person_id'),
+                              sa.func.avg(Attendance.pre_test_score).label('pre'),
+                              sa.func.avg(Attendance.post_test_score).label('post'))
+                .where(both).group_by(*keys, Attendance.person_id).subquery())
 
-    rows = [row(*r) for r in per_course]
-    if per_course:
-        rows.append(row('__all__', sum(r[1] for r in per_course), sum(r[2] for r in per_course),
-                        sum(r[3] for r in per_course)))
-    return ['course', 'participations_with_both', 'pre_mean', 'post_mean', 'gain_mean'], rows
+    def means(sub):
+        return (sa.func.count(), sa.func.avg(sub.c.pre), sa.func.avg(sub.c.post), sa.func.avg(sub.c.post - sub.c.pre))
+
+    by_course = per_person(TrainingSession.course_slug.label('course'))
+    stmt = sa.select(by_course.c.course, *means(by_course)).group_by(by_course.c.course)
+    rows = sorted(((k, int(n), _round(pre), _round(post), _round(gain))
+                   for k, n, pre, post, gain in db.session.execute(stmt) if n), key=lambda r: r[0] or '')
+    if rows:
+        everyone = per_person()
+        n, pre, post, gain = db.session.execute(sa.select(*means(everyone))).one()
+        rows.append(('__all__', int(n), _round(pre), _round(post), _round(gain)))
+    return ['course', 'persons_with_both', 'pre_mean', 'post_mean', 'gain_mean'], rows
 
 
 def _round(value) -> float | None:
