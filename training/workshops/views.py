@@ -93,6 +93,12 @@ def _course_choices():
                                           key=lambda kv: str(kv[1]).casefold())
 
 
+def _course_title(slug: str) -> str:
+    from training.content import registry
+    course = registry().course(slug)
+    return str(getattr(course, 'title', None) or slug)
+
+
 def _trainer_choices():
     stmt = (sa.select(User).join(UserRole).where(UserRole.role.in_([Role.trainer, Role.admin]), User.is_active)
             .distinct().order_by(User.name))
@@ -211,7 +217,8 @@ def view_session(session_id: int):
     counts = {role.name: sum(1 for a in roster if a.role == role) for role in AttendanceRole}
     return render_template('workshops/session.html', session=session, roster=roster, days=days, marks=marks,
                            counts=counts, windows=queries.open_windows(session), now=utcnow(),
-                           can_edit=current_user.has_role(*TRAINERS), confirm=ConfirmForm())
+                           can_edit=current_user.has_role(*TRAINERS), confirm=ConfirmForm(),
+                           course_title=_course_title)
 
 
 # -- roster ---------------------------------------------------------------------------------------------------------
