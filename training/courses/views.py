@@ -20,7 +20,7 @@ LEVEL_TITLES = {'introductory': _l('Introductory'), 'intermediate': _l('Intermed
 KIND_TITLES = {'practice': _l('Practice quiz'), 'pre-test': _l('Pre-test'), 'post-test': _l('Post-test')}
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _titles():
     return {'level_titles': LEVEL_TITLES, 'kind_titles': KIND_TITLES}
 
