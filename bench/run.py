@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 
 from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres_version, prepare_database
 
 RESULTS = ROOT / 'bench' / 'RESULTS.md'
-PG_DB = 'training_bench'
-OPTIONAL_MODULES = ('bench.report_scale', 'bench.import_scale', 'bench.synthetic')
+#: One database per run, so that two runs on one host (two checkouts) do not share it; dropped at the end.
+PG_DB = f'training_bench_{os.getpid()}'
+OPTIONAL_MODULES = ('bench.import_scale', 'bench.report_scale', 'bench.synthetic')  # quick one first
 CONTENT_LOAD_BUDGET_S = 1.0
+TOTAL_BUDGET_S = 600.0  # `make bench` must finish in 10 minutes
 SLOW_LOAD_BUDGET_S = 3.0
 
 Row = tuple[str, str, str, 'bool | None']
@@ -162,13 +165,17 @@ def _app_for(database_url: str):
     return create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret'})
 
 
+_T0 = time.perf_counter()
+
+
 def _step(title: str) -> None:
-    print(f'\n== {title}', flush=True)
+    print(f'\n== {title}  [{time.perf_counter() - _T0:.0f} s]', flush=True)
 
 
 def run(args) -> int:
+    global _T0
     started = dt.datetime.now(dt.UTC)
-    t0 = time.perf_counter()
+    t0 = _T0 = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     table = Table()
     notes: list[str] = []
@@ -182,40 +189,62 @@ def run(args) -> int:
     for k, v in machine.items():
         print(f'  {k}: {v}')
 
+    @contextmanager
+    def guarded(figure: str):
+        """One step failing (a crash, a server that does not start) becomes a failed row, not a lost run."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001
+            traceback.print_exc()
+            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            add([(figure, f'error: {type(exc).__name__}', '', False)])
+            notes.append(f'{figure}: {message}')
+
     _step('content load at start-up')
-    from bench import content_load
-    cl = content_load.measure()
-    add([('content load at start-up (median of 5)', f'{cl["median_s"] * 1000:.0f} ms',
-          f'< {CONTENT_LOAD_BUDGET_S * 1000:.0f} ms', cl['median_s'] < CONTENT_LOAD_BUDGET_S)])
-    notes.append(f'content: {cl["summary"]}')
+    with guarded('content load at start-up'):
+        from bench import content_load
+        cl = content_load.measure()
+        add([('content load at start-up (median of 5)', f'{cl["median_s"] * 1000:.0f} ms',
+              f'< {CONTENT_LOAD_BUDGET_S * 1000:.0f} ms', cl['median_s'] < CONTENT_LOAD_BUDGET_S)])
+        notes.append(f'content: {cl["summary"]}')
 
     _step('databases (migrate + demo data)')
     sqlite_path = OUT / 'bench.sqlite'
     for suffix in ('', '-wal', '-shm'):
         (OUT / f'bench.sqlite{suffix}').unlink(missing_ok=True)
-    databases = {'sqlite': f'sqlite:///{sqlite_path}'}
+    candidates = {'sqlite': f'sqlite:///{sqlite_path}'}
     if not args.skip_pg:
         pg = postgres_url(PG_DB, fresh=True)
         if pg:
-            databases['postgresql'] = pg
+            candidates['postgresql'] = pg
         else:
             add([('postgresql: database', 'not reachable', '', False)])
-    for label, url in databases.items():
+    databases = {}
+    for label, url in candidates.items():
         t = time.perf_counter()
-        prepare_database(url)
-        print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
+        with guarded(f'{label}: migrate + demo data'):
+            prepare_database(url)
+            databases[label] = url
+            print(f'  {label}: ready in {time.perf_counter() - t:.1f} s')
+            notes.append(f'{label}: fresh database, migrated, demo data loaded in {time.perf_counter() - t:.0f} s')
 
     try:
-        if not args.skip_browser:
+        if not args.skip_browser and 'sqlite' in databases:
             _step('page weight and load time (Chromium, cold cache)')
-            add(page_weight_rows(databases['sqlite'], notes))
+            t = time.perf_counter()
+            with guarded('page weight'):
+                add(page_weight_rows(databases['sqlite'], notes))
+            notes.append(f'page weight step took {time.perf_counter() - t:.0f} s')
 
         for label, url in databases.items():
             _step(f'throughput under gunicorn ({label})')
-            from bench import throughput
-            rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
-            add(rows)
-            notes.extend(more)
+            t = time.perf_counter()
+            with guarded(f'{label}: throughput'):
+                from bench import throughput
+                rows, more = throughput.measure(label, url, _app_for(url), seconds=args.seconds)
+                add(rows)
+                notes.extend(more)
+            notes.append(f'{label}: throughput step took {time.perf_counter() - t:.0f} s')
 
         if not args.skip_scale:
             for name in OPTIONAL_MODULES:
@@ -223,17 +252,12 @@ def run(args) -> int:
                     notes.append(f'{name}: not on this branch')
                     continue
                 _step(name)
-                t = time.perf_counter()
-                try:
-                    module = importlib.import_module(name)
-                    if hasattr(module, 'run'):
-                        add(normalise_rows(module.run()))
-                    notes.append(f'{name}: {time.perf_counter() - t:.0f} s')
-                except Exception as exc:  # noqa: BLE001 - one module failing must not lose the rest
-                    traceback.print_exc()
-                    add([(f'{name}', f'error: {type(exc).__name__}', '', False)])
+                budget = max(60.0, TOTAL_BUDGET_S - 30 - (time.perf_counter() - t0))
+                rows, note = run_optional(name, timeout=budget)
+                add(rows)
+                notes.append(note)
     finally:
-        if 'postgresql' in databases and not args.keep_pg:
+        if 'postgresql' in candidates and not args.keep_pg:
             drop_postgres(PG_DB)
 
     seconds = time.perf_counter() - t0
@@ -247,6 +271,52 @@ def run(args) -> int:
         print(f'\nwritten {RESULTS.relative_to(ROOT)}')
     _passed, failed = verdict_counts([(a, b, c, {'pass': True, 'FAIL': False}.get(d)) for a, b, c, d in table.rows])
     return 1 if (args.strict and failed) else 0
+
+
+ROWS_MARKER = 'BENCH-ROWS-JSON:'
+_RUN_OPTIONAL = f"""
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+rows = module.run() if hasattr(module, 'run') else None
+print({ROWS_MARKER!r} + json.dumps(rows, default=str), flush=True)
+"""
+
+
+def parse_optional_output(stdout: str):
+    """The rows a module's run() returned, from the marker line its subprocess printed (None if absent)."""
+    import json
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(ROWS_MARKER):
+            return json.loads(line[len(ROWS_MARKER):])
+    return None
+
+
+def run_optional(name: str, *, timeout: float) -> tuple[list[Row], str]:
+    """Run ``name.run()`` in its own process, bounded in time, so that a slow or failing module cannot stop the
+    suite or push it past 10 minutes. Returns its rows and a note."""
+    t = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')])))
+    proc = subprocess.Popen([sys.executable, '-c', _RUN_OPTIONAL, name], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the module and anything it started (its own process group)
+        stdout, _stderr = proc.communicate()
+        print(stdout)
+        return [(name, f'timed out after {timeout:.0f} s', '', False)], f'{name}: stopped after {timeout:.0f} s'
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    output = result.stdout
+    print('\n'.join(ln for ln in output.splitlines() if not ln.startswith(ROWS_MARKER)))
+    seconds = time.perf_counter() - t
+    if result.returncode != 0:
+        err = (result.stderr.strip().splitlines() or ['no output'])[-1][:200]
+        print(result.stderr[-3000:], file=sys.stderr)
+        return [(name, 'error', '', False)], f'{name}: failed after {seconds:.0f} s: {err}'
+    rows = parse_optional_output(output)
+    if rows is None:
+        return [], f'{name}: no run() (helper module), {seconds:.0f} s'
+    return normalise_rows(rows), f'{name}: {seconds:.0f} s'
 
 
 def page_weight_rows(database_url: str, notes: list[str]) -> list[Row]:
@@ -301,7 +371,7 @@ def main(argv=None) -> int:
     parser.add_argument('--skip-pg', action='store_true', help='SQLite only')
     parser.add_argument('--skip-browser', action='store_true', help='no page weight (no Chromium)')
     parser.add_argument('--skip-scale', action='store_true', help='not the optional scale modules')
-    parser.add_argument('--keep-pg', action='store_true', help=f'keep the {PG_DB} database afterwards')
+    parser.add_argument('--keep-pg', action='store_true', help='keep the training_bench_<pid> database afterwards')
     parser.add_argument('--no-write', dest='write', action='store_false', help='do not write bench/RESULTS.md')
     parser.add_argument('--strict', action='store_true', help='exit 1 when a budget fails')
     args = parser.parse_args(argv)

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from bench.common import gunicorn, worker_rss_mb, wrk
-from bench.pages import PAGES, USER_AGENT, Found, discover
+from bench.pages import PAGES, TRAINEE, USER_AGENT, Client, Found, discover
 
 LESSON_RATIO_BUDGET = 0.5
 P95_BUDGET_MS = 50.0
@@ -55,8 +55,16 @@ def targets_for(base: str, app) -> tuple[list[Target], dict[str, Found]]:
         f = found[name]
         return Target(name, f.path, cookie=f.cookie, reason=f.reason, **kw)
 
+    trainee = Client(base)
+    try:
+        trainee.sign_in(*TRAINEE)
+        signed_in = Target('hello-world, signed in', '/_bench/hello-user', cookie=trainee.cookie_header(),
+                           budget_p95=False)
+    except Exception as exc:  # noqa: BLE001
+        signed_in = Target('hello-world, signed in', None, reason=f'sign-in failed: {exc}', budget_p95=False)
     targets = [
         Target('hello-world', '/_bench/hello', budget_p95=False),
+        signed_in,
         Target('sign-in page', '/login', budget_p95=False),
         page('catalogue'),
         page('lesson', budget_ratio=LESSON_RATIO_BUDGET),

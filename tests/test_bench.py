@@ -223,3 +223,11 @@ def test_a_post_sent_back_to_its_form_is_not_a_submission():
     assert 'not accepted' in rejection(post, 302, '/courses/c/quizzes/q')
     assert '422' in rejection(post, 422, '')
     assert rejection(Target('lesson', '/courses/c/lessons/l'), 200, '') is None
+
+
+def test_optional_module_rows_come_from_the_marker_line():
+    from bench.run import ROWS_MARKER, parse_optional_output
+    out = f'generating 1,000,000 rows\n{ROWS_MARKER}[["report view", "120 ms", "< 250 ms", true]]\n'
+    assert parse_optional_output(out) == [['report view', '120 ms', '< 250 ms', True]]
+    assert parse_optional_output('no marker\n') is None
+    assert parse_optional_output(f'{ROWS_MARKER}null') is None
