@@ -153,6 +153,9 @@ def test_whole_course_through_the_pages(client, auth, course, db, app):
     for lesson in course.lessons:
         page = client.get(f'/courses/{COURSE}/lessons/{lesson.id}')
         assert page.status_code == 200 and lesson.title in _text(page)
+        for tag in lesson.factors:
+            framework_id, _sep, factor_id = tag.partition(':')
+            assert f'/frameworks/{framework_id}#factor-{factor_id}"' in _text(page)
         assert client.post(f'/courses/{COURSE}/lessons/{lesson.id}/done').status_code == 302
     # resume sends you to the first practice quiz not yet passed
     response = client.get(f'/courses/{COURSE}/resume')
