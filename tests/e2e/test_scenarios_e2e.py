@@ -103,7 +103,7 @@ def test_trainer_runs_it_live_with_two_teams(browser, live_server, live_app, pag
         team_page.get_by_label('Code').fill(code.lower())
         team_page.get_by_label('Team name').fill(name)
         team_page.get_by_role('button', name='Join').click()
-        expect(team_page.get_by_text(f'Welcome, team {name}.')).to_be_visible()
+        expect(team_page.get_by_text(f'You have joined as {name}.')).to_be_visible()
         teams[name] = team_page
 
     page.reload()

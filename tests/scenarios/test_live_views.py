@@ -210,4 +210,12 @@ def test_team_answers_and_removal(app, run, trainer_client, db, scenario):
     from training.scenarios.models import ScenarioAttempt
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScenarioAttempt)) == 1
     html = trainer_client.get(f'/manage/live/{run.id}').get_data(as_text=True)
-    assert 'Team Spam team removed' in html and '>Spam team<' not in html and '>Alpha<' in html
+    assert 'The team “Spam team” has been removed' in html and '>Spam team<' not in html and '>Alpha<' in html
+
+
+def test_run_live_link_preselects_the_scenario(trainer_client, create_session):
+    create_session()
+    html = trainer_client.get('/exercises/solvane-conflict').get_data(as_text=True)
+    assert '/manage/live?scenario=solvane-conflict' in html
+    html = trainer_client.get('/manage/live?scenario=solvane-conflict').get_data(as_text=True)
+    assert 'selected value="solvane-conflict"' in html or 'value="solvane-conflict" selected' in html

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from training.extensions import db
 from training.scenarios.models import (
@@ -9,19 +10,25 @@ from training.scenarios.models import (
     FactorSubmission,
     IndicatorMark,
     LiveRun,
+    LiveTeam,
     ScenarioAttempt,
     StageSubmission,
 )
 
 
 def attempts_of(user) -> sa.Select:
+    """The user's attempts, newest first; submissions are not loaded (lists need only the stored totals)."""
     return (sa.select(ScenarioAttempt).where(ScenarioAttempt.user_id == user.id,
                                              ScenarioAttempt.status != AttemptStatus.abandoned)
+            .options(so.lazyload(ScenarioAttempt.submissions))
             .order_by(ScenarioAttempt.started_at.desc(), ScenarioAttempt.id.desc()))
 
 
 def live_runs(session=None) -> sa.Select:
-    query = sa.select(LiveRun).order_by(LiveRun.created_at.desc(), LiveRun.id.desc())
+    query = (sa.select(LiveRun)
+             .options(so.lazyload(LiveRun.stages), so.selectinload(LiveRun.teams).lazyload(LiveTeam.attempt),
+                      so.selectinload(LiveRun.teams).lazyload(LiveTeam.members), so.joinedload(LiveRun.session))
+             .order_by(LiveRun.created_at.desc(), LiveRun.id.desc()))
     if session is not None:
         query = query.where(LiveRun.session_id == session.id)
     return query

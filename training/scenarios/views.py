@@ -255,7 +255,7 @@ def join_live():
         else:
             team = db.session.get(LiveTeam, team_id)
             _remember_team(team)
-            flash(_('Welcome, team %(name)s.', name=team_name), 'success')
+            flash(_('You have joined as %(name)s.', name=team_name), 'success')
             return redirect(url_for('scenarios.live_team', team_id=team.id))
     teams = db.session.scalars(sa.select(LiveTeam).where(LiveTeam.id.in_(_joined_team_ids()))).all()
     return render_template('scenarios/live_join.html', form=form,
@@ -339,8 +339,11 @@ def manage_live():
         return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
     # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
     session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
-    if session_filter is not None and request.method == 'GET':
-        form.session_id.data = session_filter.id
+    if request.method == 'GET':
+        if session_filter is not None:
+            form.session_id.data = session_filter.id
+        if registry().scenario(request.args.get('scenario', '')) is not None:
+            form.scenario.data = request.args['scenario']
     page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
                        error_out=False)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
@@ -486,7 +489,7 @@ def live_remove_team(run_id, team_id):
     name = team.name
     services.remove_team(team)
     db.session.commit()
-    flash(_('Team %(name)s removed, with its answers.', name=name), 'success')
+    flash(_('The team “%(name)s” has been removed, with its answers.', name=name), 'success')
     return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
 
 
