@@ -20,7 +20,7 @@ LEVEL_TITLES = {'introductory': _l('Introductory'), 'intermediate': _l('Intermed
 KIND_TITLES = {'practice': _l('Practice quiz'), 'pre-test': _l('Pre-test'), 'post-test': _l('Post-test')}
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _titles():
     return {'level_titles': LEVEL_TITLES, 'kind_titles': KIND_TITLES}
 
@@ -197,7 +197,8 @@ def lesson(slug, lesson_id):
         'courses/lesson.html', course=course, lesson=lesson, module=course.module(lesson.module_id),
         previous=previous, following=following, is_done=lesson.id in done,
         position=course.lesson_ids.index(lesson.id) + 1, progress=scoring.progress_percent(course, done),
-        factors=factors, references=[r for r in (course.reference(x) for x in lesson.references) if r])
+        factors=factors, references=[r for r in (course.reference(x) for x in lesson.references) if r],
+        framework_pages='scenarios.show_framework' in current_app.view_functions)
 
 
 @bp.route('/courses/<slug>/lessons/<lesson_id>/done', methods=['POST'])
