@@ -148,6 +148,7 @@ def test_app_refuses_to_start_on_invalid_content(tree):
      'references: [nowhere', "unknown reference 'nowhere'"),
     ('lessons/genocide-convention.md', '"foa-2014:9"', '"foa-2099:9"', "unknown framework 'foa-2099'"),
     ('lessons/genocide-convention.md', 'minutes: 15\n', '', "missing required key 'minutes'"),
+    ('course.yaml', 'url: https://undocs.org/A/RES/96(I)', 'url: javascript:alert(1)', 'references.1.url'),
 ])
 def test_problems_name_file_line_and_key(tree, file, old, new, message):
     path = tree / 'courses' / COURSE / file
@@ -209,3 +210,38 @@ def test_lesson_markdown_is_sanitised(tree):
     html = str(registry.course(COURSE).lesson('denial').html)
     assert '<script' not in html
     assert 'href="javascript' not in html and '&lt;script&gt;' in html
+
+
+def test_the_flask_entry_point_checks_without_the_app(tree):
+    """``flask content check DIR`` is a plugin command: it works when the content is broken and the app would not
+    start (no SECRET_KEY, no database needed)."""
+    import os
+    import subprocess
+    import sys
+    _edit(tree / 'courses' / COURSE / 'quizzes' / 'genocide-check.yaml', 'pass_mark: 70', 'pass_mark: lots')
+    flask = str(Path(sys.executable).with_name('flask'))
+    env = {k: v for k, v in os.environ.items() if 'SECRET_KEY' not in k and not k.startswith('FLASK_')}
+    result = subprocess.run([flask, 'content', 'check', str(tree)], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    assert result.returncode == 1, result.stderr
+    assert re.search(rf'^courses/{COURSE}/quizzes/genocide-check.yaml:\d+: pass_mark: ', result.stdout, re.M)
+    ok = subprocess.run([flask, 'content', 'check', str(ROOT)], capture_output=True, text=True, env=env,
+                        timeout=120, check=False)
+    assert ok.returncode == 0 and ok.stdout.strip().endswith(': OK')
+
+
+def test_quiz_and_lesson_problems_are_reported_even_when_course_yaml_is_broken(tree):
+    _edit(tree / 'courses' / COURSE / 'course.yaml', 'level: introductory', 'level: expert')
+    _edit(tree / 'courses' / COURSE / 'quizzes' / 'cases-check.yaml', 'pass_mark: 70', 'pass_mark: many')
+    _edit(tree / 'courses' / COURSE / 'lessons' / 'denial.md', 'title:', 'titel:')
+    problems = _problems(tree)
+    assert any(p.startswith(f'courses/{COURSE}/course.yaml:') and 'level' in p for p in problems)
+    assert any(p.startswith(f'courses/{COURSE}/quizzes/cases-check.yaml:') and 'pass_mark' in p for p in problems)
+    assert any(p.startswith(f'courses/{COURSE}/lessons/denial.md:') and "unknown key 'titel'" in p
+               for p in problems)
+
+
+def test_a_broken_pre_test_is_not_reported_twice(tree):
+    _edit(tree / 'courses' / COURSE / 'quizzes' / 'pre-test.yaml', 'pass_mark: 70', 'pass_mark: many')
+    problems = _problems(tree)
+    assert len(problems) == 1 and 'pre-test.yaml' in problems[0], problems

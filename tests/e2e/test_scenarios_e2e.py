@@ -93,10 +93,12 @@ def test_trainer_runs_it_live_with_two_teams(browser, live_server, live_app, pag
     assert re.fullmatch(r'[A-Z0-9]{6}', code)
 
     teams = {}
+    js_errors = []
     for name in ('Team Accra', 'Équipe Kumasi'):
         context = browser.new_context(base_url=live_server.url, locale='en-GB')
         context.set_default_timeout(15_000)
         team_page = context.new_page()
+        team_page.on('pageerror', lambda exc: js_errors.append(str(exc)))
         team_page.goto('/live')
         team_page.get_by_label('Code').fill(code.lower())
         team_page.get_by_label('Team name').fill(name)
@@ -144,3 +146,4 @@ def test_trainer_runs_it_live_with_two_teams(browser, live_server, live_app, pag
     assert download.value.suggested_filename.endswith('.csv')
     for team_page in teams.values():
         team_page.context.close()
+    assert not js_errors

@@ -18,6 +18,8 @@ def test_frameworks_list_json(runner):
     assert len(data['foa-2014']['factors']) == 14 and len(data['osapg-2009']['factors']) == 8
     first = data['foa-2014']['factors'][0]
     assert first['id'] == '1' and first['indicator_count'] == len(first['indicators']) > 0
+    assert first['indicators'][0]['id'] == '1.1' and first['indicators'][0]['text']
+    assert sum(f['indicator_count'] for f in data['foa-2014']['factors']) == data['foa-2014']['indicator_count']
     assert {f['group'] for f in data['foa-2014']['factors']} == {
         'common', 'genocide', 'crimes_against_humanity', 'war_crimes'}
 
@@ -87,3 +89,32 @@ def test_item_analysis(client, auth, db, scenario):
     html = client.get('/manage/exercises/transition-in-marenia/analysis').get_data(as_text=True)
     assert '50%' in html and 'missed 1 of 2' in html
     assert client.get('/manage/exercises/no-such-thing/analysis').status_code == 404
+
+
+def test_pages_in_french(app, db, client, auth):
+    from training import demo
+    demo.load()
+    db.session.commit()
+    from training.auth.services import get_user_by_email
+    get_user_by_email('trainer@example.org').preferred_language = 'fr'
+    db.session.commit()
+    auth.login('trainer@example.org', 'demo-trainer-pass')
+    run = db.session.scalar(sa.select(LiveRun))
+    attempt = db.session.scalar(sa.select(ScenarioAttempt).where(ScenarioAttempt.user_id.is_not(None))
+                                .order_by(ScenarioAttempt.id.desc()))
+    pages = {
+        '/exercises': 'Exercices de mise en situation',
+        '/frameworks/osapg-2009': 'Facteur 1',
+        f'/manage/live/{run.id}': 'Bilan (vue projecteur)',
+        f'/manage/live/{run.id}/debrief': 'Corrigé de l\'expert',
+        '/manage/exercises/solvane-conflict/analysis': 'Analyse des items',
+        f'/attempts/{attempt.id}/debrief': 'Résultats par facteur',
+        f'/attempts/{attempt.id}/stages/s1': 'Justification de l\'expert',
+        '/live': 'Rejoindre une séance en direct',
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert '<html lang="fr">' in html, url
+        assert text in html or text.replace("'", '&#39;') in html, url

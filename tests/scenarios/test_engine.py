@@ -254,3 +254,45 @@ def test_branching_monotonic_in_score(low, high):
     s = stage(options=[option('a', 10, 'base', branches=[(80, 'top'), (50, 'mid')]), option('b', 0, 'base')])
     order = {'base': 0, 'mid': 1, 'top': 2}
     assert order[engine.next_target(s, 'a', low)] <= order[engine.next_target(s, 'a', high)]
+
+
+def test_engine_is_pure_python():
+    """No Flask, database or web import in the engine: it runs anywhere, tested without an app."""
+    import ast
+    from pathlib import Path
+    tree = ast.parse(Path(engine.__file__).read_text(encoding='utf-8'))
+    imported = {alias.name.split('.')[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {(node.module or '').split('.')[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {'__future__', 'collections', 'dataclasses', 'typing'}, imported
+
+
+def _shipped():
+    from pathlib import Path
+
+    from training.content.registry import load_content_cached
+    return load_content_cached(Path(__file__).resolve().parents[2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_play_of_a_shipped_scenario_reaches_an_ending(data):
+    """Whatever a trainee answers, the story ends at one of its endings, within bounds, without looping."""
+    registry = _shipped()
+    sc = registry.scenario(data.draw(st.sampled_from(sorted(registry.scenarios))))
+    fw = registry.framework(sc.framework)
+
+    def answer(stage, _results):
+        assessments = {}
+        for key in stage.assess:
+            factor = fw.factor(key.factor)
+            assessments[key.factor] = FactorAnswer(
+                key.factor, data.draw(st.one_of(st.none(), levels)),
+                data.draw(st.frozensets(st.sampled_from([i.id for i in factor.indicators]))),
+                data.draw(st.frozensets(st.sampled_from(sorted(sc.evidence_map)), max_size=4)))
+        return StageAnswer(assessments, data.draw(st.sampled_from([o.id for o in stage.decision.options])))
+
+    result = engine.play(sc, answer)
+    assert result.ending in sc.ending_map
+    assert len(result.path) == len(set(result.path)) <= len(sc.stages)
+    assert 0 <= result.percent <= 100

@@ -167,6 +167,11 @@ def test_facilitator_guards(app, run, trainer_client, db):
     assert 'Open the first stage before moving on' in r.get_data(as_text=True)
     trainer_client.post(f'/manage/live/{run.id}/open')
     trainer_client.post(f'/manage/live/{run.id}/close')
+    r = trainer_client.post(f'/manage/live/{run.id}/reopen', follow_redirects=True)
+    assert 'Submissions reopened' in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(LiveRun, run.id).accepting
+    trainer_client.post(f'/manage/live/{run.id}/close')
     r = trainer_client.post(f'/manage/live/{run.id}/advance', data={'target': 's4'}, follow_redirects=True)
     assert 'Choose where the run goes next' in r.get_data(as_text=True)
     trainer_client.post(f'/manage/live/{run.id}/finish')
@@ -176,3 +181,33 @@ def test_facilitator_guards(app, run, trainer_client, db):
     assert 'has finished' in r.get_data(as_text=True)
     for url in ('/manage/live/999999', '/manage/live/999999/debrief', '/manage/live/999999/results.csv'):
         assert trainer_client.get(url).status_code == 404
+
+
+def test_manage_page_filtered_by_session(trainer_client, create_session, db):
+    a, b = create_session(code='SESS-A'), create_session(code='SESS-B')
+    for ts in (a, b):
+        trainer_client.post('/manage/live', data={'session_id': ts.id, 'scenario': 'solvane-conflict'})
+    html = trainer_client.get(f'/manage/live?session_id={b.id}').get_data(as_text=True)
+    assert 'Runs for SESS-B only.' in html
+    assert f'<option selected value="{b.id}">' in html or f'value="{b.id}" selected' in html
+    assert '<td>SESS-B' in html and '<td>SESS-A' not in html
+    assert trainer_client.get('/manage/live?session_id=999999').status_code == 200
+
+
+def test_team_answers_and_removal(app, run, trainer_client, db, scenario):
+    alpha, _r = join(app, run.code, 'Alpha')
+    join(app, run.code, 'Spam team')
+    trainer_client.post(f'/manage/live/{run.id}/open')
+    teams = {t.name: t.id for t in db.session.scalars(sa.select(LiveTeam))}
+    alpha.post(f'/live/teams/{teams["Alpha"]}', data=stage_data(scenario.stage('s1'), justification='Land disputes'))
+    html = trainer_client.get(f'/manage/live/{run.id}/teams/{teams["Alpha"]}').get_data(as_text=True)
+    assert 'Land disputes' in html and 'Expert rationale' in html
+    assert trainer_client.get(f'/manage/live/{run.id}/teams/999999').status_code == 404
+    response = trainer_client.post(f'/manage/live/{run.id}/teams/{teams["Spam team"]}/remove')
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {t.name for t in db.session.scalars(sa.select(LiveTeam))} == {'Alpha'}
+    from training.scenarios.models import ScenarioAttempt
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScenarioAttempt)) == 1
+    html = trainer_client.get(f'/manage/live/{run.id}').get_data(as_text=True)
+    assert 'Team Spam team removed' in html and '>Spam team<' not in html and '>Alpha<' in html

@@ -24,6 +24,7 @@ def test_catalogue_lists_the_scenarios(client):
 def test_exercise_page_anonymous_invites_sign_in(client):
     html = client.get('/exercises/transition-in-marenia').get_data(as_text=True)
     assert 'Sign in to play' in html and 'Republic of Marenia' in html
+    assert 'How your answers are scored' in html and 'worth 10 points: 5 for the risk level, 3' in html
     assert client.get('/exercises/no-such-thing').status_code == 404
 
 
@@ -187,3 +188,14 @@ def test_pages_are_light(client, auth, db, path):
         path = f'/attempts/{_attempt(db, user).id}'
     body = client.get(path).get_data()
     assert len(gzip.compress(body)) <= 60 * 1024, (path, len(gzip.compress(body)))
+
+
+def test_retired_scenario_attempts_stay_listed(client, auth, db):
+    user = auth.login_as(Role.trainee)
+    db.session.add(ScenarioAttempt(scenario_slug='old-exercise', user_id=user.id, status=AttemptStatus.completed,
+                                   points=5, max_points=10))
+    db.session.commit()
+    html = client.get('/exercises').get_data(as_text=True)
+    assert 'old-exercise (retired)' in html
+    attempt = db.session.scalar(sa.select(ScenarioAttempt))
+    assert client.get(f'/attempts/{attempt.id}/debrief').status_code == 404

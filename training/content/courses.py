@@ -42,8 +42,8 @@ class _Reference(Model):
     id: Slug
     title: str
     publisher: str
-    year: int
-    url: str | None = None
+    year: int = Field(ge=1500, le=2100)
+    url: str | None = Field(default=None, pattern=r'^https?://[^\s]+$')
 
 
 class _Completion(Model):
@@ -195,7 +195,7 @@ class Completion:
     pass_post_test: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Course:
     slug: str
     title: str
@@ -343,7 +343,12 @@ def _load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
                 questions=questions or (), items_from=head.items_from), data
 
 
-def _load_lesson(path: Path, module_id: str, course_refs: set[str], frameworks: dict,
+def _demote_h1(body: str) -> str:
+    """A "# " heading in a lesson body is read as a section ("## "), so the page keeps a single <h1>."""
+    return re.sub(r'^# ', '## ', body, flags=re.MULTILINE)
+
+
+def _load_lesson(path: Path, module_id: str, course_refs: set[str] | None, frameworks: dict,
                  problems: Problems) -> Lesson | None:
     parsed = load_front_matter(path, problems)
     if parsed is None:
@@ -367,7 +372,7 @@ def _load_lesson(path: Path, module_id: str, course_refs: set[str], frameworks: 
             problems.add(path, line, f'unknown factor id {factor_id!r} in framework {fw_id!r}')
             ok = False
     for i, ref in enumerate(info.references):
-        if ref not in course_refs:
+        if course_refs is not None and ref not in course_refs:
             problems.add(path, line_at(meta, ('references', i)),
                          f'unknown reference {ref!r}: add it to course.yaml references')
             ok = False
@@ -377,7 +382,9 @@ def _load_lesson(path: Path, module_id: str, course_refs: set[str], frameworks: 
     if not ok:
         return None
     return Lesson(id=path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
-                  factors=info.factors, references=info.references, html=markdown.render(body))
+                  factors=info.factors, references=info.references,
+                  # the page's <h1> is the lesson title; "##" sections stay <h2> (a "#" heading would become <h2>)
+                  html=markdown.render(_demote_h1(body), heading_offset=0))
 
 
 def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Course | None, Any]:
@@ -385,23 +392,10 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
     if not path.is_file():
         problems.add(folder, 1, 'missing course.yaml')
         return None, None
-    data = load_yaml_file(path, problems)
-    if data is None:
-        return None, None
-    info = validate(_CourseFile, data, path, problems)
-    if info is None:
-        return None, data
     count_before = len(problems.items)
-    if info.slug != folder.name:
-        problems.add(path, line_at(data, ('slug',)), f'slug {info.slug!r} must equal the folder name {folder.name!r}')
-    for key, value in (('slug', info.slug), ('pre_test', info.pre_test), ('post_test', info.post_test)):
-        if not ID_RE.match(value):
-            problems.add(path, line_at(data, (key,)), f'{key} {value!r} must use lowercase letters, digits and hyphens')
-    _check_ids([m.id for m in info.modules], data, ('modules',), path, problems, 'module')
-    _check_ids([r.id for r in info.references], data, ('references',), path, problems, 'reference')
-    course_refs = {r.id for r in info.references}
-
-    # Quizzes: every file is loaded (so a broken quiz is reported even if no module uses it).
+    data = load_yaml_file(path, problems)
+    # Quizzes: every file is loaded (so a broken quiz is reported even if no module uses it, or course.yaml
+    # itself is broken).
     quizzes: dict[str, Quiz] = {}
     quiz_data: dict[str, Any] = {}
     quiz_files = {p.stem: p for p in sorted((folder / 'quizzes').glob('*.yaml'))}
@@ -413,6 +407,20 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
         quiz_data[quiz_id] = raw
         if quiz is not None:
             quizzes[quiz_id] = quiz
+    info = validate(_CourseFile, data, path, problems) if data is not None else None
+    if info is None:
+        # still report the lessons' own problems (front matter, factor ids), without the course's references
+        for lesson_path in sorted((folder / 'lessons').glob('*.md')):
+            _load_lesson(lesson_path, '', None, frameworks, problems)
+        return None, data
+    if info.slug != folder.name:
+        problems.add(path, line_at(data, ('slug',)), f'slug {info.slug!r} must equal the folder name {folder.name!r}')
+    for key, value in (('slug', info.slug), ('pre_test', info.pre_test), ('post_test', info.post_test)):
+        if not ID_RE.match(value):
+            problems.add(path, line_at(data, (key,)), f'{key} {value!r} must use lowercase letters, digits and hyphens')
+    _check_ids([m.id for m in info.modules], data, ('modules',), path, problems, 'module')
+    _check_ids([r.id for r in info.references], data, ('references',), path, problems, 'reference')
+    course_refs = {r.id for r in info.references}
 
     lessons: list[Lesson] = []
     modules: list[Module] = []
@@ -490,7 +498,7 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
             quizzes[info.post_test] = Quiz(id=post.id, title=post.title, kind=post.kind, pass_mark=post.pass_mark,
                                            questions=source.questions, items_from=post.items_from)
     for kind_quiz in (info.pre_test, info.post_test):
-        if kind_quiz in quizzes and kind_quiz in quiz_files and not quizzes[kind_quiz].questions:
+        if kind_quiz in quizzes and not quizzes[kind_quiz].questions and not quizzes[kind_quiz].items_from:
             problems.add(folder / 'quizzes' / f'{kind_quiz}.yaml', 1, 'the test has no questions')
 
     # Completion rule

@@ -8,7 +8,7 @@ import segno
 from flask_babel import format_date, format_decimal
 from fpdf import FPDF
 
-from training.i18n import _
+from training.i18n import _, ngettext
 
 #: Unicode TrueType fonts looked for, in order (Debian's fonts-dejavu-core); names in any script then print.
 FONT_CANDIDATES = (
@@ -16,6 +16,16 @@ FONT_CANDIDATES = (
     ('/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
      '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'),
 )
+
+#: Fallback fonts used for characters the main font lacks (CJK, Indic, Ethiopic ...), where installed.
+FALLBACK_FONTS = (
+    '/usr/share/fonts/truetype/noto/NotoSansCJKsc-Regular.ttf',
+    '/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf',
+    '/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf',
+    '/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf',
+)
+#: Control characters never belong on a certificate
+_CONTROL = dict.fromkeys(list(range(0, 32)) + [127])
 
 INK = (27, 36, 48)
 BRAND = (11, 79, 138)
@@ -28,6 +38,13 @@ def _fonts(pdf: FPDF) -> tuple[str, bool]:
         if Path(regular).is_file() and Path(bold).is_file():
             pdf.add_font('Body', '', regular)
             pdf.add_font('Body', 'B', bold)
+            fallbacks = []
+            for i, path in enumerate(FALLBACK_FONTS):
+                if Path(path).is_file():
+                    pdf.add_font(f'Fallback{i}', '', path)
+                    fallbacks.append(f'Fallback{i}')
+            if fallbacks:
+                pdf.set_fallback_fonts(fallbacks)
             return 'Body', True
     return 'helvetica', False
 
@@ -65,6 +82,7 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
     family, unicode_ok = _fonts(pdf)
 
     def text(value: str) -> str:
+        value = value.translate(_CONTROL)
         return value if unicode_ok else value.encode('latin-1', 'replace').decode('latin-1')
 
     w, h = pdf.w, pdf.h
@@ -89,8 +107,10 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
     line(_('has completed the online course'), 13, color=MUTED)
     line(course_title, 19, bold=True, gap=6)
     hours = format_decimal(certificate.hours, format='#,##0.#')
-    line(_('%(hours)s hours of study · completed on %(date)s', hours=hours,
-           date=format_date(certificate.issued_at, 'long')), 13, gap=2)
+    line(ngettext('%(hours)s hour of study · completed on %(date)s',
+                  '%(hours)s hours of study · completed on %(date)s',
+                  int(certificate.hours) if certificate.hours % 1 == 0 else 2, hours=hours,
+                  date=format_date(certificate.issued_at, 'long')), 13, gap=2)
 
     # Footer: code and verification on the left, QR code on the right
     qr_size = 36

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from training.courses.models import Certificate, Enrolment, QuizAttempt, QuizKind
 from training.extensions import db
@@ -53,8 +54,9 @@ def gains_for(enrolment_ids: list[int]) -> dict[int, dict]:
 def certificates_query(q: str = '', state: str = '') -> sa.Select:
     """Certificates for the admin list, newest first, filtered by code, holder name or email, and state."""
     from training.auth.models import User
-    stmt = sa.select(Certificate).join(User, Certificate.user_id == User.id).order_by(
-        Certificate.issued_at.desc(), Certificate.id.desc())
+    stmt = (sa.select(Certificate).join(User, Certificate.user_id == User.id)
+            .options(so.contains_eager(Certificate.user))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
     if q:
         like = '%' + q.lower().replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
         stmt = stmt.where(sa.or_(sa.func.lower(Certificate.code).like(like, escape='\\'),

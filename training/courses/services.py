@@ -60,14 +60,20 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
     return enrolment
 
 
-def visit_lesson(enrolment: Enrolment, lesson_id: str, *, now: datetime | None = None) -> None:
+def visit_lesson(enrolment: Enrolment, lesson_id: str, *, now: datetime | None = None) -> bool:
+    """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing)."""
+    if enrolment.last_lesson_id == lesson_id:
+        return False
     enrolment.last_lesson_id = lesson_id
     enrolment.last_activity_at = now or utcnow()
+    return True
 
 
 def pre_test_decided(enrolment: Enrolment) -> bool:
-    """The pre-test was taken or deliberately skipped."""
-    return enrolment.pre_test_skipped_at is not None or last_attempt(enrolment, QuizKind.pre_test) is not None
+    """The pre-test was taken or deliberately skipped (lessons are only opened after that, so a lesson marked
+    done also answers the question without a query)."""
+    return (enrolment.pre_test_skipped_at is not None or bool(enrolment.lesson_progress)
+            or last_attempt(enrolment, QuizKind.pre_test) is not None)
 
 
 def skip_pre_test(enrolment: Enrolment, *, now: datetime | None = None) -> None:
@@ -213,7 +219,11 @@ def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | No
 
 
 def normalise_code(code: str) -> str:
-    return (code or '').strip()
+    """A code as typed: surrounding and inner spaces dropped; the dashes may be left out."""
+    code = ''.join((code or '').split())
+    if len(code) == CODE_LENGTH and code.isalnum():
+        code = '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return code
 
 
 def get_certificate(code: str) -> Certificate | None:

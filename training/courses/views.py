@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from training.auth.permissions import ADMINS, login_required, public, roles_required
 from training.content import registry
@@ -10,7 +11,7 @@ from training.content.courses import LEVELS, translations_of
 from training.courses import queries, scoring, services
 from training.courses.forms import RevokeForm, quiz_form
 from training.courses.models import QuizAttempt
-from training.extensions import db
+from training.extensions import db, limiter
 from training.i18n import _, _l
 
 bp = Blueprint('courses', __name__)
@@ -112,15 +113,18 @@ def course(slug):
     if current_user.is_authenticated:
         enrolment = services.get_enrolment(current_user, course.slug)
         if enrolment is not None:
+            done = enrolment.done_lesson_ids
+            summaries = queries.quiz_summaries(enrolment)
+            passed = {quiz_id for quiz_id, s in summaries.items() if s['passed']}
+            # the pre-test is taken once, so its best score is its only score
+            pre = summaries.get(course.pre_test_id, {}).get('best')
+            post = summaries.get(course.post_test_id, {}).get('best')
             context.update(
-                enrolment=enrolment,
-                done=enrolment.done_lesson_ids,
-                progress=scoring.progress_percent(course, enrolment.done_lesson_ids),
-                status=services.status(enrolment, course),
-                quizzes=queries.quiz_summaries(enrolment),
-                certificate=services.certificate_for(enrolment),
-                gain=services.knowledge_gain(enrolment),
-                pre_test_decided=services.pre_test_decided(enrolment),
+                enrolment=enrolment, done=done, quizzes=summaries,
+                progress=scoring.progress_percent(course, done),
+                status=scoring.completion_status(course, done, passed),
+                certificate=services.certificate_for(enrolment) if enrolment.completed_at else None,
+                gain={'pre': pre, 'post': post, 'gain': scoring.knowledge_gain(pre, post)},
             )
     return render_template('courses/course.html', **context)
 
@@ -133,7 +137,11 @@ def enrol(slug):
     if existing is not None:
         return redirect(url_for('courses.resume', slug=course.slug))
     services.enrol(current_user, course)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request enrolled
+        db.session.rollback()
+        return redirect(url_for('courses.resume', slug=course.slug))
     flash(_('You are enrolled. Start with the pre-test: it shows what you already know, and you can skip it.'),
           'success')
     return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
@@ -174,8 +182,8 @@ def lesson(slug, lesson_id):
     if not services.pre_test_decided(enrolment):
         flash(_('Take the pre-test, or skip it, before the first lesson.'), 'info')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
-    services.visit_lesson(enrolment, lesson.id)
-    db.session.commit()
+    if services.visit_lesson(enrolment, lesson.id):
+        db.session.commit()
     previous, following = course.neighbours(lesson.id)
     done = enrolment.done_lesson_ids
     factors = []
@@ -202,7 +210,11 @@ def mark_done(slug, lesson_id):
     if response:
         return response
     certificate = services.mark_lesson_done(enrolment, course, lesson_id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request recorded it
+        db.session.rollback()
+        certificate = None
     _flash_certificate(certificate)
     return redirect(_after(course, ('lesson', lesson_id)))
 
@@ -239,7 +251,7 @@ def quiz(slug, quiz_id):
     return render_template(
         'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, attempts=attempts,
         best=max((a.score for a in attempts), default=None), last=attempts[0] if attempts else None,
-        skipped=enrolment.pre_test_skipped_at is not None, status=services.status(enrolment, course),
+        skipped=enrolment.pre_test_skipped_at is not None,
         next_url=_after(course, ('quiz', quiz.id))), 200 if request.method == 'GET' else 422
 
 
@@ -317,9 +329,27 @@ def my_learning():
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates
 
+@bp.route('/certificates/')
+@public
+def lookup_certificate():
+    """Public: type the code printed on a certificate to open its verification page."""
+    code = request.args.get('code', '')
+    if code.strip():
+        normalised = services.normalise_code(code)
+        if normalised and len(normalised) <= 32 and '/' not in normalised:
+            return redirect(url_for('courses.verify_certificate', code=normalised))
+        flash(_('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'), 'error')
+    return render_template('courses/lookup.html', code=code[:64])
+
+
 @bp.route('/certificates/<code>')
+@limiter.limit(lambda: current_app.config.get('CERTIFICATE_LOOKUP_LIMIT', '120 per minute'))
 @public
 def verify_certificate(code):
+    """Public: the certificate as recorded here, so an edited PDF cannot pass. Rate-limited per address."""
+    normalised = services.normalise_code(code)
+    if normalised != code:
+        return redirect(url_for('courses.verify_certificate', code=normalised))
     certificate = services.get_certificate(code)
     if certificate is None:
         abort(404, _('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'))

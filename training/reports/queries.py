@@ -54,20 +54,48 @@ def _year():
 
 
 PERSONS = sa.func.count(sa.distinct(Attendance.person_id))
-PARTICIPATIONS = sa.func.count(Attendance.id)
+PARTICIPATIONS = sa.func.count()
 
 
-def summary(f: ReportFilter) -> dict:
+def session_figures(f: ReportFilter) -> dict:
     s = db.session.execute(sa.select(
         sa.func.count(TrainingSession.id), sa.func.count(sa.distinct(TrainingSession.country)),
         sa.func.min(TrainingSession.start_date), sa.func.max(TrainingSession.start_date))
         .where(*session_conditions(f))).one()
-    p = db.session.execute(_participants(f, PERSONS, PARTICIPATIONS,
-                                         sa.func.count(sa.distinct(sa.case(
-                                             (Person.sex == Sex.female, Attendance.person_id))))).join(
-        Person, Person.id == Attendance.person_id)).one()
-    return {'sessions': int(s[0]), 'countries': int(s[1]), 'first_date': s[2], 'last_date': s[3],
-            'persons_trained': int(p[0]), 'participations': int(p[1]), 'women_trained': int(p[2])}
+    return {'sessions': int(s[0]), 'countries': int(s[1]), 'first_date': s[2], 'last_date': s[3]}
+
+
+def person_crosstab(f: ReportFilter) -> list[tuple]:
+    """(sex, organisation type, persons trained, participations): one pass over the participations.
+
+    Participations are first grouped by person (so each person is one row, whatever the number of sessions), then
+    joined to persons once per person rather than once per participation. Totals, the sex and the organisation
+    type tables are sums over these few aggregate rows (at most 4 x 14), see ``rollup``.
+    """
+    per_person = (_participants(f, Attendance.person_id.label('person_id'), PARTICIPATIONS.label('n'))
+                  .group_by(Attendance.person_id).subquery())
+    stmt = (sa.select(Person.sex, Person.organisation_type, sa.func.count(), sa.func.sum(per_person.c.n))
+            .select_from(per_person).join(Person, Person.id == per_person.c.person_id)
+            .group_by(Person.sex, Person.organisation_type))
+    return [(sex, org, int(p), int(n or 0)) for sex, org, p, n in db.session.execute(stmt)]
+
+
+def rollup(crosstab: list[tuple], index: int | None) -> dict:
+    """Sum the cross-tab's (persons, participations) by column ``index`` (0 sex, 1 organisation type) or in total."""
+    out: dict = {}
+    for row in crosstab:
+        key = row[index] if index is not None else None
+        persons, participations = out.get(key, (0, 0))
+        out[key] = (persons + row[2], participations + row[3])
+    return out
+
+
+def summary(f: ReportFilter, crosstab: list[tuple] | None = None) -> dict:
+    figures = session_figures(f)
+    crosstab = person_crosstab(f) if crosstab is None else crosstab
+    total = rollup(crosstab, None).get(None, (0, 0))
+    women = rollup(crosstab, 0).get(Sex.female, (0, 0))
+    return {**figures, 'persons_trained': total[0], 'participations': total[1], 'women_trained': women[0]}
 
 
 def _merge(keys_sessions: dict, keys_people: dict) -> list[tuple]:
@@ -102,39 +130,35 @@ def by_course(f: ReportFilter):
     return ['course', 'sessions', 'countries', 'persons_trained', 'participations'], rows
 
 
-def _by_person(f: ReportFilter, column) -> list[tuple]:
-    stmt = (_participants(f, column, PERSONS, PARTICIPATIONS).join(Person, Person.id == Attendance.person_id)
-            .group_by(column))
-    return [(k, int(p), int(n)) for k, p, n in db.session.execute(stmt)]
+def by_sex(f: ReportFilter, crosstab: list[tuple] | None = None):
+    totals = rollup(person_crosstab(f) if crosstab is None else crosstab, 0)
+    rows = [(k, *totals[k]) for k in Sex if k in totals]
+    return ['sex', 'persons_trained', 'participations'], rows
 
 
-def by_sex(f: ReportFilter):
-    return ['sex', 'persons_trained', 'participations'], _by_person(f, Person.sex)
-
-
-def by_organisation_type(f: ReportFilter):
-    rows = _by_person(f, Person.organisation_type)
-    rows.sort(key=lambda r: (-r[1], r[0].name if r[0] else '~'))
+def by_organisation_type(f: ReportFilter, crosstab: list[tuple] | None = None):
+    totals = rollup(person_crosstab(f) if crosstab is None else crosstab, 1)
+    rows = sorted(((k, *v) for k, v in totals.items()), key=lambda r: (-r[1], r[0].name if r[0] else '~'))
     return ['organisation_type', 'persons_trained', 'participations'], rows
 
 
 def knowledge_gain(f: ReportFilter):
-    """Per course and overall: participations with both scores, mean pre, mean post, mean gain (points)."""
+    """Per course and overall: participations with both scores, mean pre, mean post, mean gain (points).
+    One grouped query of sums and counts; the overall row is the sum of the per-course sums (exact means)."""
     both = sa.and_(Attendance.pre_test_score.is_not(None), Attendance.post_test_score.is_not(None))
-    cols = (sa.func.count(Attendance.id), sa.func.avg(Attendance.pre_test_score),
-            sa.func.avg(Attendance.post_test_score),
-            sa.func.avg(Attendance.post_test_score - Attendance.pre_test_score))
-    per_course = db.session.execute(_participants(f, TrainingSession.course_slug, *cols).where(both)
-                                    .group_by(TrainingSession.course_slug)
-                                    .order_by(TrainingSession.course_slug)).all()
-    total = db.session.execute(_participants(f, *cols).where(both)).one()
+    stmt = (_participants(f, TrainingSession.course_slug, sa.func.count(), sa.func.sum(Attendance.pre_test_score),
+                          sa.func.sum(Attendance.post_test_score)).where(both)
+            .group_by(TrainingSession.course_slug))
+    per_course = sorted(((k, int(n), float(pre), float(post)) for k, n, pre, post in db.session.execute(stmt) if n),
+                        key=lambda r: r[0] or '')
 
-    def row(key, n, pre, post, gain):
-        return (key, int(n), _round(pre), _round(post), _round(gain))
+    def row(key, n, pre, post):
+        return (key, n, _round(pre / n), _round(post / n), _round((post - pre) / n))
 
-    rows = [row(k, *rest) for k, *rest in per_course if rest[0]]
-    if total[0]:
-        rows.append(row('__all__', *total))
+    rows = [row(*r) for r in per_course]
+    if per_course:
+        rows.append(row('__all__', sum(r[1] for r in per_course), sum(r[2] for r in per_course),
+                        sum(r[3] for r in per_course)))
     return ['course', 'participations_with_both', 'pre_mean', 'post_mean', 'gain_mean'], rows
 
 
@@ -143,22 +167,20 @@ def _round(value) -> float | None:
 
 
 def sessions(f: ReportFilter, *, limit: int | None = None):
-    participants = (sa.select(Attendance.session_id, PARTICIPATIONS.label('n'),
-                              sa.func.sum(sa.case((Person.sex == Sex.female, 1), else_=0)).label('women'))
-                    .join(Person, Person.id == Attendance.person_id)
-                    .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-                    .where(Attendance.role == AttendanceRole.participant, *session_conditions(f))
-                    .group_by(Attendance.session_id).subquery())
+    """The sessions of the period with their participants and women participants (index range counts per
+    session, so listing the first sessions does not aggregate the whole table)."""
+    participant = sa.and_(Attendance.session_id == TrainingSession.id, Attendance.role == AttendanceRole.participant)
+    n = sa.select(sa.func.count()).select_from(Attendance).where(participant).correlate(TrainingSession)
+    women = (sa.select(sa.func.count()).select_from(Attendance).join(Person, Person.id == Attendance.person_id)
+             .where(participant, Person.sex == Sex.female).correlate(TrainingSession))
     stmt = (sa.select(TrainingSession.code, TrainingSession.title, TrainingSession.country, TrainingSession.city,
                       TrainingSession.start_date, TrainingSession.end_date, TrainingSession.mode,
-                      TrainingSession.course_slug, sa.func.coalesce(participants.c.n, 0),
-                      sa.func.coalesce(participants.c.women, 0))
-            .outerjoin(participants, participants.c.session_id == TrainingSession.id)
+                      TrainingSession.course_slug, n.scalar_subquery(), women.scalar_subquery())
             .where(*session_conditions(f)).order_by(TrainingSession.start_date, TrainingSession.code))
     if limit:
         stmt = stmt.limit(limit)
-    rows = [(code, title, country, city, start, end, mode, course, int(n), int(w))
-            for code, title, country, city, start, end, mode, course, n, w in db.session.execute(stmt)]
+    rows = [(code, title, country, city, start, end, mode, course, int(p), int(w))
+            for code, title, country, city, start, end, mode, course, p, w in db.session.execute(stmt)]
     return ['code', 'title', 'country', 'city', 'start_date', 'end_date', 'mode', 'course', 'participants',
             'women'], rows
 
@@ -198,14 +220,17 @@ TABLE_FUNCTIONS = {
 def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LIMIT,
                  tables: tuple[str, ...] | None = None) -> Report:
     """Every figure behind the programme report page (or the named tables only)."""
-    figures = summary(f)
+    wanted = tables if tables is not None else ('by_year', 'by_country', 'by_sex', 'by_organisation_type',
+                                                 'by_course', 'knowledge_gain', 'online_courses', 'sessions')
+    crosstab = person_crosstab(f)
+    figures = summary(f, crosstab)
     start = f.start or figures['first_date']
     end = f.end or figures['last_date']
     report = Report(f, start, end, figures)
-    wanted = tables or ('by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
-                        'online_courses', 'sessions')
     for key in wanted:
-        if key in TABLE_FUNCTIONS:
+        if key in ('by_sex', 'by_organisation_type'):
+            report.tables[key] = TABLE_FUNCTIONS[key](f, crosstab)
+        elif key in TABLE_FUNCTIONS:
             report.tables[key] = TABLE_FUNCTIONS[key](f)
         elif key == 'sessions':
             report.tables[key] = sessions(f, limit=session_limit)

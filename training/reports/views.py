@@ -1,6 +1,9 @@
 """Programme report pages: figures for a period, definitions, tables, charts and downloads (staff and admins)."""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from flask import Blueprint, abort, render_template, request, url_for
 
 from training.auth.permissions import STAFF, roles_required
@@ -22,8 +25,20 @@ CHARTS = {
 }
 
 
+#: Without a period in the address, the page opens on the last three calendar years (a programme cycle)
+DEFAULT_YEARS = 3
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    return date(today.year - DEFAULT_YEARS + 1, 1, 1), date(today.year, 12, 31)
+
+
 def _filter():
     f, errors = parse_filter(request.args, countries=set(country_codes()))
+    if 'from' not in request.args and 'to' not in request.args:
+        start, end = default_period()
+        f = replace(f, start=start, end=end)
     return f, {k: _(v) for k, v in errors.items()}
 
 

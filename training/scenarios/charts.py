@@ -4,7 +4,7 @@ from __future__ import annotations
 from training.scenarios import engine
 from training.scenarios.labels import level_title
 
-LABEL_WIDTH = 210
+LABEL_WIDTH = 290
 COLUMN_WIDTH = 92
 ROW_HEIGHT = 30
 TOP = 34
@@ -13,6 +13,11 @@ SCORE_WIDTH = 70
 
 def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + '…'
+
+
+def _label(stage_id: str, factor_id: str, title: str) -> str:
+    prefix = f'{stage_id} · {factor_id} '
+    return prefix + _short(title, max(8, 40 - len(prefix)))
 
 
 def factor_chart(items, framework) -> dict:
@@ -26,7 +31,7 @@ def factor_chart(items, framework) -> dict:
         y = TOP + ROW_HEIGHT * n + ROW_HEIGHT // 2
         rows.append({
             'y': y,
-            'label': f'{stage.id} · {fr.factor} {_short(factor.title) if factor else ""}',
+            'label': _label(stage.id, fr.factor, factor.title if factor else ''),
             'title': f'{stage.title}: {factor.title if factor else fr.factor}',
             'key_x': columns[engine.LEVELS.index(fr.expert_level)]['x'],
             'you_x': columns[engine.LEVELS.index(fr.level)]['x'] if fr.level else None,

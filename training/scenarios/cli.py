@@ -15,7 +15,7 @@ def framework_data(fw) -> dict:
         'publisher': fw.publisher, 'document': fw.document,
         'factor_count': len(fw.factors), 'indicator_count': fw.indicator_count,
         'factors': [{'id': f.id, 'title': f.title, 'group': f.group, 'indicator_count': len(f.indicators),
-                     'indicators': [i.id for i in f.indicators]} for f in fw.factors],
+                     'indicators': [{'id': i.id, 'text': i.text} for i in f.indicators]} for f in fw.factors],
     }
 
 

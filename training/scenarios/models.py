@@ -223,8 +223,8 @@ class LiveTeam(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     run: so.Mapped[LiveRun] = so.relationship(back_populates='teams')
-    attempt: so.Mapped[ScenarioAttempt | None] = so.relationship(back_populates='team', lazy='selectin',
-                                                                 uselist=False)
+    attempt: so.Mapped[ScenarioAttempt | None] = so.relationship(
+        back_populates='team', lazy='selectin', uselist=False, cascade='all, delete-orphan', passive_deletes=True)
     members: so.Mapped[list[LiveTeamMember]] = so.relationship(
         back_populates='team', cascade='all, delete-orphan', lazy='selectin', passive_deletes=True)
 

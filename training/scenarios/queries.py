@@ -20,8 +20,11 @@ def attempts_of(user) -> sa.Select:
             .order_by(ScenarioAttempt.started_at.desc(), ScenarioAttempt.id.desc()))
 
 
-def live_runs() -> sa.Select:
-    return sa.select(LiveRun).order_by(LiveRun.created_at.desc(), LiveRun.id.desc())
+def live_runs(session=None) -> sa.Select:
+    query = sa.select(LiveRun).order_by(LiveRun.created_at.desc(), LiveRun.id.desc())
+    if session is not None:
+        query = query.where(LiveRun.session_id == session.id)
+    return query
 
 
 def _of_scenario(slug: str, include_teams: bool):
@@ -42,7 +45,7 @@ def level_analysis(slug: str, include_teams: bool = True) -> list[dict]:
     """Per stage and factor: how many answers, and how many were right, over or under the expert level."""
     f = FactorSubmission
     rows = db.session.execute(
-        sa.select(StageSubmission.stage_id, f.factor_id, f.expert_level,
+        sa.select(StageSubmission.stage_id, f.factor_id,
                   sa.func.count().label('answers'),
                   sa.func.sum(sa.case((f.level_diff == 0, 1), else_=0)).label('right'),
                   sa.func.sum(sa.case((f.level_diff > 0, 1), else_=0)).label('over'),
@@ -52,7 +55,7 @@ def level_analysis(slug: str, include_teams: bool = True) -> list[dict]:
         .join(StageSubmission, f.submission_id == StageSubmission.id)
         .join(ScenarioAttempt, StageSubmission.attempt_id == ScenarioAttempt.id)
         .where(*_of_scenario(slug, include_teams))
-        .group_by(StageSubmission.stage_id, f.factor_id, f.expert_level)).all()
+        .group_by(StageSubmission.stage_id, f.factor_id)).all()
     return [dict(r._mapping) for r in rows]
 
 

@@ -220,6 +220,14 @@ def add_member(team: LiveTeam, user) -> None:
     db.session.flush()
 
 
+def remove_team(team: LiveTeam) -> None:
+    """Remove a team and its answers (a mistaken join, a duplicate, an unacceptable name)."""
+    run = team.run
+    run.teams.remove(team)
+    db.session.delete(team)
+    db.session.flush()
+
+
 def _require_open(run: LiveRun) -> None:
     if run.status != RunStatus.open:
         raise TrainingError(_('This live run has finished.'))
@@ -258,6 +266,16 @@ def close_stage(run: LiveRun) -> None:
     if rs is not None and rs.closed_at is None:
         rs.closed_at = utcnow()
     run.accepting = False
+
+
+def reopen_stage(run: LiveRun) -> None:
+    """Accept submissions again for the current stage (closed too early)."""
+    _require_open(run)
+    rs = run.run_stage(run.current_stage)
+    if rs is None:
+        raise TrainingError(_('No stage is open.'))
+    rs.closed_at = None
+    run.accepting = True
 
 
 def team_submit(team: LiveTeam, scenario, answer: engine.StageAnswer, *, by=None):

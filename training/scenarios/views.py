@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -45,6 +44,15 @@ TEAM_SESSION_KEY = 'live_teams'
 @bp.app_context_processor
 def _labels():
     return {'sc_labels': labels}
+
+
+def _commit(conflict_message: str) -> None:
+    """Commit; a unique-constraint race (a double click, two team members at once) becomes a TrainingError."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise TrainingError(conflict_message) from None
 
 
 def _scenario_or_404(slug: str):
@@ -101,7 +109,11 @@ def show_exercise(slug):
         attempts = db.session.scalars(queries.attempts_of(current_user)
                                       .where(ScenarioAttempt.scenario_slug == slug).limit(50)).all()
         active = next((a for a in attempts if a.status == AttemptStatus.in_progress), None)
-    return render_template('scenarios/exercise.html', sc=sc, fw=_framework_of(sc), attempts=attempts, active=active)
+    scoring = {'factor': f'{engine.FACTOR_POINTS:g}', 'level': f'{engine.LEVEL_POINTS:g}',
+               'indicators': f'{engine.INDICATOR_POINTS:g}', 'evidence': f'{engine.EVIDENCE_POINTS:g}',
+               'decision': f'{engine.DECISION_POINTS:g}'}
+    return render_template('scenarios/exercise.html', sc=sc, fw=_framework_of(sc), attempts=attempts, active=active,
+                           scoring=scoring)
 
 
 @bp.route('/exercises/<slug>/start', methods=['POST'])
@@ -143,12 +155,13 @@ def play(attempt_id):
     if form.validate_on_submit():
         try:
             sub, _result = services.submit_stage(attempt, sc, answer_from_form(form, stage), by=current_user)
+            stage_id = sub.stage_id
+            _commit(_('This stage has already been submitted.'))
         except TrainingError as exc:
             db.session.rollback()
             flash(exc.message, 'error')
-        else:
-            db.session.commit()
-            return redirect(url_for('scenarios.stage_feedback', attempt_id=attempt.id, stage_id=sub.stage_id))
+            return redirect(url_for('scenarios.play', attempt_id=attempt_id))
+        return redirect(url_for('scenarios.stage_feedback', attempt_id=attempt_id, stage_id=stage_id))
     return render_template('scenarios/play.html', sc=sc, fw=fw, attempt=attempt, stage=stage, form=form,
                            evidence=evidence, number=len(attempt.submissions) + 1,
                            action=url_for('scenarios.play', attempt_id=attempt.id))
@@ -233,13 +246,16 @@ def join_live():
             else:
                 raise TrainingError(_('No live run or team has this code. Check it with the facilitator.'),
                                     field='code')
+            team_id, team_name = team.id, team.name
+            _commit(_('A team with this name has already joined. To join it, ask its members for their team '
+                      'code; otherwise choose another name.'))
         except TrainingError as exc:
             db.session.rollback()
-            getattr(form, exc.field or 'code').errors.append(exc.message)
+            getattr(form, exc.field or 'team_name').errors.append(exc.message)
         else:
-            db.session.commit()
+            team = db.session.get(LiveTeam, team_id)
             _remember_team(team)
-            flash(_('Welcome, team %(name)s.', name=team.name), 'success')
+            flash(_('Welcome, team %(name)s.', name=team_name), 'success')
             return redirect(url_for('scenarios.live_team', team_id=team.id))
     teams = db.session.scalars(sa.select(LiveTeam).where(LiveTeam.id.in_(_joined_team_ids()))).all()
     return render_template('scenarios/live_join.html', form=form,
@@ -275,13 +291,13 @@ def live_team(team_id):
                 try:
                     services.team_submit(team, sc, answer_from_form(form, stage),
                                          by=current_user if current_user.is_authenticated else None)
+                    _commit(_('This stage has already been submitted.'))
                 except TrainingError as exc:
                     db.session.rollback()
                     flash(exc.message, 'error')
                 else:
-                    db.session.commit()
                     flash(_('Your team\'s answer has been submitted.'), 'success')
-                return redirect(url_for('scenarios.live_team', team_id=team.id))
+                return redirect(url_for('scenarios.live_team', team_id=team_id))
         elif sub is not None and not run.accepting:
             result = engine.score_stage(stage, services.answer_from_submission(sub))
     if request.method == 'POST' and form is None:
@@ -321,10 +337,14 @@ def manage_live():
         flash(_('Live run started. Teams join at %(url)s with the code %(code)s.',
                 url=url_for('scenarios.join_live', _external=True), code=run.code), 'success')
         return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
-    page = db.paginate(queries.live_runs(), page=request.args.get('page', 1, type=int), per_page=25,
+    # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
+    session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
+    if session_filter is not None and request.method == 'GET':
+        form.session_id.data = session_filter.id
+    page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
                        error_out=False)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
-                           today=date.today())
+                           session_filter=session_filter)
 
 
 def _run_or_404(run_id: int) -> LiveRun:
@@ -353,7 +373,12 @@ def live_dashboard(run_id):
     return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=_framework_of(sc), stage=stage,
                            rows=_heatmap(run, sc, stage) if stage else [],
                            counts=services.decision_counts(run, stage.id) if stage else {},
-                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True))
+                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True),
+                           ranking=_ranking(run), ending=sc.ending(run.ending_id))
+
+
+def _ranking(run):
+    return sorted(run.teams, key=lambda t: (-(t.attempt.percent if t.attempt else 0), t.name_key))
 
 
 def _targets(sc, stage):
@@ -400,6 +425,15 @@ def live_close(run_id):
     return _live_action(run_id, action)
 
 
+@bp.route('/manage/live/<int:run_id>/reopen', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_reopen(run_id):
+    def action(run, sc):
+        services.reopen_stage(run)
+        return _('Submissions reopened for this stage.')
+    return _live_action(run_id, action)
+
+
 @bp.route('/manage/live/<int:run_id>/advance', methods=['POST'])
 @roles_required(*TRAINERS)
 def live_advance(run_id):
@@ -427,6 +461,35 @@ def live_finish(run_id):
     return _live_action(run_id, action)
 
 
+def _team_of_run(run: LiveRun, team_id: int) -> LiveTeam:
+    team = next((t for t in run.teams if t.id == team_id), None)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>')
+@roles_required(*TRAINERS)
+def live_team_answers(run_id, team_id):
+    run = _run_or_404(run_id)
+    team = _team_of_run(run, team_id)
+    sc = _scenario_or_404(run.scenario_slug)
+    return render_template('scenarios/live_team_answers.html', run=run, team=team, sc=sc, fw=_framework_of(sc),
+                           rows=_debrief_rows(team.attempt, sc) if team.attempt else [])
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>/remove', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_remove_team(run_id, team_id):
+    run = _run_or_404(run_id)
+    team = _team_of_run(run, team_id)
+    name = team.name
+    services.remove_team(team)
+    db.session.commit()
+    flash(_('Team %(name)s removed, with its answers.', name=name), 'success')
+    return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
+
+
 @bp.route('/manage/live/<int:run_id>/debrief')
 @roles_required(*TRAINERS)
 def live_debrief(run_id):
@@ -434,7 +497,7 @@ def live_debrief(run_id):
     sc = _scenario_or_404(run.scenario_slug)
     stages = [(sc.stage(sid), _heatmap(run, sc, sc.stage(sid)), services.decision_counts(run, sid))
               for sid in run.path if sc.stage(sid) is not None]
-    ranking = sorted(run.teams, key=lambda t: (-(t.attempt.percent if t.attempt else 0), t.name_key))
+    ranking = _ranking(run)
     return render_template('scenarios/live_debrief.html', run=run, sc=sc, fw=_framework_of(sc), stages=stages,
                            ranking=ranking, ending=sc.ending(run.ending_id))
 

@@ -1,0 +1,200 @@
+"""A deterministic synthetic workshops database: 10,000 sessions, 200,000 persons, 1,000,000 attendance rows.
+
+Usage: python -m bench.synthetic [DATABASE_URL] [--force]
+(default: SQLite at bench/out/scale.sqlite). Rows go in with the driver's fastest path: executemany in one
+transaction on SQLite, COPY on PostgreSQL. Tables are created from the models (the same schema and indexes as
+the migrations, which tests/test_migrations.py keeps equal). Running it again on a complete database does nothing.
+"""
+from __future__ import annotations
+
+import random
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / 'bench' / 'out'
+SEED = 1_000_000
+SESSIONS = 10_000
+PERSONS = 200_000
+PER_SESSION = 100  # 10,000 x 100 = 1,000,000 attendance rows
+FIRST_DAY = date(2009, 1, 1)
+SPAN_DAYS = 18 * 365  # 2009 .. 2026
+STAFF_EMAIL = 'bench-staff@example.org'
+STAFF_PASSWORD = 'bench-staff-password'  # noqa: S105 - a throwaway account in a throwaway database
+
+COUNTRIES = ('KE', 'UG', 'TZ', 'RW', 'BI', 'CD', 'CF', 'SN', 'ML', 'CI', 'GN', 'SL', 'LR', 'NG', 'GH', 'ET', 'SS',
+             'SD', 'SO', 'ZM', 'MW', 'MZ', 'ZW', 'ZA', 'CM', 'TD', 'NE', 'BF', 'TG', 'BJ', 'GM', 'GW', 'MR', 'MA',
+             'TN', 'EG', 'LY', 'JO', 'LB', 'IQ', 'YE', 'AF', 'PK', 'BD', 'MM', 'LK', 'NP', 'PH', 'ID', 'TL', 'KH',
+             'GT', 'HN', 'SV', 'CO', 'PE', 'BO', 'HT', 'BA', 'XK')
+COURSES = ('understanding-atrocity-crimes', 'prevention-responsibility-to-protect',
+           'prevention-responsabilite-de-proteger', 'assessing-risk-framework', None, None)
+ORG_TYPES = ('government', 'military', 'police', 'judiciary', 'parliament', 'nhri', 'civil_society', 'academia',
+             'media', 'religious_community', 'un', 'regional_org', 'other')
+FIRST = ('Amina', 'Grace', 'Peter', 'John', 'Fatou', 'Mamadou', 'Esther', 'Joseph', 'Aisha', 'Samuel', 'Marie',
+         'Jean', 'Hawa', 'Moses', 'Ruth', 'Ibrahim', 'Nadia', 'Paul', 'Rose', 'Daniel')
+LAST = ('Diallo', 'Otieno', 'Mwangi', 'Kamau', 'Traoré', 'Koné', 'Ndiaye', 'Habimana', 'Uwimana', 'Okafor',
+        'Bekele', 'Banda', 'Phiri', 'Mensah', 'Camara', 'Bah', 'Sesay', 'Kabila', 'Mukendi', 'Yao')
+
+
+def _app(database_url: str):
+    from training import create_app
+    return create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret',
+                       'RATELIMIT_STORAGE_URI': 'memory://'})
+
+
+def sessions_rows(rng: random.Random, now: datetime):
+    for i in range(SESSIONS):
+        start = FIRST_DAY + timedelta(days=int(i * SPAN_DAYS / SESSIONS) + rng.randrange(0, 3))
+        days = rng.choice((1, 2, 3, 3, 4, 5))
+        roll = rng.random()
+        status = 'held' if roll < 0.92 else ('cancelled' if roll < 0.97 else 'planned')
+        mode = 'in_person' if rng.random() < 0.8 else rng.choice(('online', 'blended'))
+        yield (i + 1, f'SYN-{i + 1:05d}', f'Synthetic workshop {i + 1}', rng.choice(COURSES),
+               rng.choice(COUNTRIES), 'City', None, start, start + timedelta(days=days - 1), mode,
+               rng.choice(('en', 'fr')), None, None, status, None, now, None)
+
+
+def persons_rows(rng: random.Random, now: datetime):
+    from training.workshops.matching import normalise_name
+    for i in range(PERSONS):
+        name = f'{rng.choice(FIRST)} {rng.choice(LAST)} {i + 1}'
+        roll = rng.random()
+        sex = 'female' if roll < 0.42 else ('male' if roll < 0.97 else rng.choice(('other', 'undisclosed')))
+        email = f'person{i + 1}@example.org' if rng.random() < 0.5 else None
+        yield (i + 1, name, normalise_name(name), sex, 'Organisation', rng.choice(ORG_TYPES),
+               rng.choice(COUNTRIES), email, None, rng.random() < 0.6, now)
+
+
+def attendance_rows(rng: random.Random, now: datetime):
+    n = 0
+    for s in range(SESSIONS):
+        base = (s * 7919) % PERSONS
+        for k in range(PER_SESSION):
+            n += 1
+            person = (base + k * 104_729) % PERSONS + 1  # distinct within a session (104729 is prime)
+            roll = rng.random()
+            role = 'participant' if roll < 0.95 else ('facilitator' if roll < 0.98 else 'observer')
+            pre = post = None
+            if rng.random() < 0.3:
+                pre = float(rng.randrange(20, 80))
+                post = min(100.0, pre + rng.randrange(0, 40))
+            yield (n, s + 1, person, role, rng.randrange(1, 4), rng.random() < 0.8, pre, post, now)
+
+
+SESSION_COLS = ('id', 'code', 'title', 'course_slug', 'country', 'city', 'venue', 'start_date', 'end_date', 'mode',
+                'language', 'partner', 'audience', 'status', 'notes', 'created_at', 'created_by_id')
+PERSON_COLS = ('id', 'full_name', 'name_key', 'sex', 'organisation', 'organisation_type', 'country', 'email',
+               'user_id', 'consent_to_contact', 'created_at')
+ATTENDANCE_COLS = ('id', 'session_id', 'person_id', 'role', 'days_attended', 'completed', 'pre_test_score',
+                   'post_test_score', 'created_at')
+TABLES = (('training_sessions', SESSION_COLS, sessions_rows), ('persons', PERSON_COLS, persons_rows),
+          ('attendances', ATTENDANCE_COLS, attendance_rows))
+
+
+def _is_complete(db) -> bool:
+    import sqlalchemy as sa
+    try:
+        with db.engine.connect() as conn:
+            n = conn.execute(sa.text('SELECT count(*) FROM attendances')).scalar()
+            s = conn.execute(sa.text('SELECT count(*) FROM training_sessions')).scalar()
+            p = conn.execute(sa.text('SELECT count(*) FROM persons')).scalar()
+    except Exception:  # noqa: BLE001 - no tables yet
+        return False
+    return (n, s, p) == (SESSIONS * PER_SESSION, SESSIONS, PERSONS)
+
+
+def _sqlite_value(v):
+    if isinstance(v, datetime):
+        return v.strftime('%Y-%m-%d %H:%M:%S.%f')
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def _fill_sqlite(db, now) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute('PRAGMA synchronous=OFF')
+        for table, cols, rows in TABLES:
+            rng = random.Random(f'{SEED}-{table}')  # noqa: S311 - synthetic data
+            sql = f'INSERT INTO {table} ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
+            batch = []
+            for row in rows(rng, now):
+                batch.append(tuple(_sqlite_value(v) for v in row))
+                if len(batch) == 50_000:
+                    cur.executemany(sql, batch)
+                    batch.clear()
+            if batch:
+                cur.executemany(sql, batch)
+        raw.commit()
+        cur.execute('ANALYZE')
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _fill_postgres(db, now) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        with conn.cursor() as cur:
+            for table, cols, rows in TABLES:
+                rng = random.Random(f'{SEED}-{table}')  # noqa: S311 - synthetic data
+                with cur.copy(f'COPY {table} ({", ".join(cols)}) FROM STDIN') as copy:
+                    for row in rows(rng, now):
+                        copy.write_row(row)
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        conn.commit()
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute('VACUUM ANALYZE')
+        conn.autocommit = False
+    finally:
+        raw.close()
+
+
+def build(database_url: str | None = None, *, force: bool = False, quiet: bool = False) -> dict:
+    """Create (or reuse) the synthetic database; returns {'url', 'seconds', 'reused'}."""
+    from training.auth import services as auth_services
+    from training.auth.models import Role
+    from training.config import normalise_database_url
+    from training.extensions import db
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = normalise_database_url(database_url or f'sqlite:///{OUT / "scale.sqlite"}')
+    app = _app(url)
+    with app.app_context():
+        if not force and _is_complete(db):
+            return {'url': url, 'seconds': 0.0, 'reused': True}
+        started = time.perf_counter()
+        db.drop_all()
+        db.create_all()
+        now = datetime.now(UTC)
+        if db.engine.dialect.name == 'postgresql':
+            _fill_postgres(db, now)
+        else:
+            _fill_sqlite(db, now)
+        auth_services.create_user(email=STAFF_EMAIL, name='Bench Staff', password=STAFF_PASSWORD,
+                                  roles=[Role.staff])
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        db.engine.dispose()
+    if not quiet:
+        print(f'built {url}: {SESSIONS:,} sessions, {PERSONS:,} persons, {SESSIONS * PER_SESSION:,} attendances '
+              f'in {seconds:.1f} s')
+    return {'url': url, 'seconds': seconds, 'reused': False}
+
+
+if __name__ == '__main__':
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    result = build(args[0] if args else None, force='--force' in sys.argv)
+    if result['reused']:
+        print(f'{result["url"]}: already complete')

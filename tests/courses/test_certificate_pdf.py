@@ -1,0 +1,40 @@
+"""The certificate PDF: any holder name prints; fallback fonts are used where installed."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from training.courses import certificates
+
+
+def _certificate(name: str):
+    return SimpleNamespace(issuer='Atrocity Prevention Training Programme', holder_name=name, hours=2.5,
+                           issued_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC), code='Abcd-Efgh-Jkmn')
+
+
+@pytest.mark.parametrize('locale', ['en', 'fr'])
+def test_pdf_in_each_language(app, locale):
+    from flask_babel import force_locale
+    with app.test_request_context(), force_locale(locale):
+        data = certificates.render_pdf(_certificate('Aïssata Koné'), 'Cours', 'https://example.org/certificates/x')
+    assert data.startswith(b'%PDF-') and data.rstrip().endswith(b'%%EOF')
+
+
+def test_naughty_names_print(app, naughty_strings):
+    with app.test_request_context():
+        for name in naughty_strings[::25]:
+            data = certificates.render_pdf(_certificate(name[:200]), name[:300] or 'Course',
+                                           'https://example.org/certificates/Abcd-Efgh-Jkmn')
+            assert data.startswith(b'%PDF-'), name
+
+
+def test_fallback_fonts_and_latin1_fallback(app, monkeypatch):
+    dejavu = certificates.FONT_CANDIDATES[0][0]
+    with app.test_request_context():
+        monkeypatch.setattr(certificates, 'FALLBACK_FONTS', (dejavu,))
+        assert certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1').startswith(b'%PDF-')
+        # no Unicode font installed: Helvetica, with characters outside Latin-1 replaced rather than failing
+        monkeypatch.setattr(certificates, 'FONT_CANDIDATES', (('/nonexistent.ttf', '/nonexistent-bold.ttf'),))
+        assert certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1').startswith(b'%PDF-')
