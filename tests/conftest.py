@@ -33,16 +33,15 @@ def app_config(**extra) -> dict:
 
 
 def empty_database() -> None:
-    """Remove every row (PostgreSQL: one TRUNCATE; SQLite: DELETE in dependency order)."""
+    """Remove every row (DELETE in dependency order)."""
     _db.session.remove()
     tables = _db.metadata.sorted_tables
     with _db.engine.begin() as conn:
         if conn.dialect.name == 'postgresql':
-            names = ', '.join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f'TRUNCATE {names} RESTART IDENTITY CASCADE'))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+            # DELETE, not TRUNCATE: on a handful of rows it is far cheaper (TRUNCATE swaps every table's files).
+            conn.execute(sa.text('SET LOCAL synchronous_commit = off'))
+        for table in reversed(tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture

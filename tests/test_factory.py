@@ -94,3 +94,22 @@ def test_hashed_static_assets_are_cached_for_a_year(client):
 def test_responses_are_compressed(client):
     response = client.get('/login', headers={'Accept-Encoding': 'gzip'})
     assert response.headers.get('Content-Encoding') == 'gzip'
+
+
+def test_signed_in_user_and_roles_load_in_one_statement(app, db, create_user):
+    """Every signed-in request loads the user; the roles come in the same query (was two)."""
+    import sqlalchemy as sa
+
+    from training.auth.models import Role
+    from training.extensions import login_manager
+    user_id = create_user(roles=(Role.trainer, Role.staff)).id
+    db.session.expunge_all()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, 'before_cursor_execute', listener)
+    try:
+        loaded = login_manager._user_callback(str(user_id))
+        assert loaded.has_role(Role.staff) and loaded.has_role(Role.trainer)
+    finally:
+        sa.event.remove(db.engine, 'before_cursor_execute', listener)
+    assert len(statements) == 1, statements

@@ -79,11 +79,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l('Please sign in to open this page.')
     login_manager.login_message_category = 'info'
 
+    from sqlalchemy.orm import joinedload
+
     from training.auth.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
+        # One query for the user and their roles (every signed-in request pays for this).
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_links)])
         return user if user is not None and user.is_active else None
 
 
