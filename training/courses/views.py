@@ -248,10 +248,9 @@ def quiz(slug, quiz_id):
     if request.method == 'POST' and form is None:
         flash(reason, 'error')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=quiz.id))
-    attempts = services.attempts_for(enrolment, quiz.id)
+    history = services.attempt_history(enrolment, quiz.id)
     return render_template(
-        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, attempts=attempts,
-        best=max((a.score for a in attempts), default=None), last=attempts[0] if attempts else None,
+        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, history=history,
         skipped=enrolment.pre_test_skipped_at is not None,
         next_url=_after(course, ('quiz', quiz.id))), 200 if request.method == 'GET' else 422
 
@@ -294,10 +293,10 @@ def attempt(slug, attempt_id):
         reveal = 'chosen'
     else:
         reveal = 'none'
-    attempts = services.attempts_for(enrolment, attempt.quiz_id)
+    history = services.attempt_history(enrolment, attempt.quiz_id)
     return render_template(
         'courses/attempt.html', course=course, quiz=quiz, attempt=attempt, result=result, reveal=reveal,
-        attempts=attempts, best=max((a.score for a in attempts), default=None),
+        history=history,
         gain=services.knowledge_gain(enrolment) if quiz is not None and quiz.kind == 'post-test' else None,
         next_url=_after(course, ('quiz', attempt.quiz_id)), status=services.status(enrolment, course),
         certificate=services.certificate_for(enrolment))
