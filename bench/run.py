@@ -291,6 +291,16 @@ def parse_optional_output(stdout: str):
     return None
 
 
+def error_line(stderr: str) -> str:
+    """The exception line of a traceback (``pkg.SomeError: message``), else the last line."""
+    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
+    for line in reversed(lines):
+        head = line.split(':', 1)[0]
+        if ':' in line and ' ' not in head and (head.endswith('Error') or head.endswith('Exception')):
+            return line[:240]
+    return (lines or ['no output'])[-1][:240]
+
+
 def run_optional(name: str, *, timeout: float) -> tuple[list[Row], str]:
     """Run ``name.run()`` in its own process, bounded in time, so that a slow or failing module cannot stop the
     suite or push it past 10 minutes. Returns its rows and a note."""
@@ -310,7 +320,7 @@ def run_optional(name: str, *, timeout: float) -> tuple[list[Row], str]:
     print('\n'.join(ln for ln in output.splitlines() if not ln.startswith(ROWS_MARKER)))
     seconds = time.perf_counter() - t
     if result.returncode != 0:
-        err = (result.stderr.strip().splitlines() or ['no output'])[-1][:200]
+        err = error_line(result.stderr)
         print(result.stderr[-3000:], file=sys.stderr)
         return [(name, 'error', '', False)], f'{name}: failed after {seconds:.0f} s: {err}'
     rows = parse_optional_output(output)

@@ -9,6 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from training import create_app
 from training.auth.models import Role
@@ -44,6 +45,18 @@ def empty_database() -> None:
             conn.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps one app context open for the whole test; without this, Flask-Login's cached user
+    (kept on ``g``) and the database session would carry over from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app():
     """Build an app with extra config; its database tables exist and are emptied afterwards."""
@@ -51,6 +64,7 @@ def make_app():
 
     def _make(**extra):
         app = create_app(app_config(**extra))
+        app.test_client_class = IsolatedClient
         with app.app_context():
             _db.create_all()
         apps.append(app)

@@ -231,3 +231,17 @@ def test_optional_module_rows_come_from_the_marker_line():
     assert parse_optional_output(out) == [['report view', '120 ms', '< 250 ms', True]]
     assert parse_optional_output('no marker\n') is None
     assert parse_optional_output(f'{ROWS_MARKER}null') is None
+
+
+def test_error_line_finds_the_exception_not_the_footer():
+    from bench.run import error_line
+    stderr = '''Traceback (most recent call last):
+  File "x.py", line 1, in <module>
+sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable) relation "course_enrolments" does not exist
+LINE 2: FROM course_enrolments
+[SQL: SELECT 1]
+(Background on this error at: https://sqlalche.me/e/20/f405)
+'''
+    assert error_line(stderr).startswith('sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable)')
+    assert error_line('just a line\n') == 'just a line'
+    assert error_line('') == 'no output'

@@ -113,3 +113,17 @@ def test_signed_in_user_and_roles_load_in_one_statement(app, db, create_user):
     finally:
         sa.event.remove(db.engine, 'before_cursor_execute', listener)
     assert len(statements) == 1, statements
+
+
+
+def test_test_clients_do_not_share_the_signed_in_user(app, create_user):
+    """Harness regression: the app context kept open by the ``app`` fixture made every client look signed in
+    as whoever signed in last (Flask-Login caches the user on ``g``)."""
+    from tests.conftest import PASSWORD
+    from training.auth.models import Role
+    user = create_user(roles=(Role.staff,))
+    signed_in, other = app.test_client(), app.test_client()
+    assert signed_in.post('/login', data={'email': user.email, 'password': PASSWORD}).status_code == 302
+    assert signed_in.get('/my-learning').status_code == 200
+    response = other.get('/my-learning')
+    assert response.status_code == 302 and '/login' in response.headers['Location']

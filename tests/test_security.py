@@ -108,3 +108,18 @@ def test_sign_in_follows_only_local_next(client, create_user):
     user = create_user()
     response = client.post('/login?next=https://evil.example/', data={'email': user.email, 'password': PASSWORD})
     assert response.headers['Location'] == '/'
+
+
+def test_static_files_do_not_vary_by_cookie_but_pages_do(client, auth):
+    """A shared cache keeps one copy of the stylesheet for everyone (regression: every response said
+    ``Vary: Cookie`` because the sign-in machinery reads the session on each request)."""
+    import re
+
+    from training.auth.models import Role
+    auth.login_as(Role.trainee)
+    page = client.get('/my-learning')
+    assert 'Cookie' in page.headers.get('Vary', '')
+    href = re.search(r'href="(/static/v/[0-9a-f]{12}/css/site\.css)"', page.get_data(as_text=True)).group(1)
+    css = client.get(href)
+    assert css.status_code == 200
+    assert 'Cookie' not in css.headers.get('Vary', '')

@@ -48,4 +48,7 @@ def account_lines() -> list[str]:
     lines = ['Demo sign-ins (one per role):']
     for email, _name, roles, password, _profile in DEMO_ACCOUNTS:
         lines.append(f'  {", ".join(str(r.name) for r in roles):<18} {email:<22} password: {password}')
+    from training.courses.demo import GRADUATE
+    lines.append(f'  {"trainee (done)":<18} {GRADUATE[0]:<22} password: {GRADUATE[2]}'
+                 '  (completed a course; has a certificate)')
     return lines

@@ -1,6 +1,9 @@
 """Response headers: a strict Content-Security-Policy (no inline script or style) and friends."""
 from __future__ import annotations
 
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+
 CSP = '; '.join([
     "default-src 'self'",
     "script-src 'self'",
@@ -14,7 +17,30 @@ CSP = '; '.join([
 ])
 
 
+#: Endpoints whose responses never depend on the visitor (content-addressed static files).
+SHARED_ENDPOINTS = frozenset({'static', 'assets.hashed'})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that static files do not say ``Vary: Cookie``.
+
+    Flask-Login reads the session after every request, so Flask would mark every response as varying by
+    cookie, and a shared cache (or a proxy) would then keep one copy of the stylesheet per visitor.
+    """
+
+    def save_session(self, app, session, response):
+        super().save_session(app, session, response)
+        if request.endpoint in SHARED_ENDPOINTS and not session.modified:
+            vary = [v for v in response.vary if v.lower() != 'cookie']
+            if vary:
+                response.headers['Vary'] = ', '.join(vary)
+            else:
+                response.headers.pop('Vary', None)
+
+
 def init_app(app):
+    app.session_interface = SessionInterface()
+
     @app.after_request
     def set_headers(response):
         response.headers.setdefault('Content-Security-Policy', CSP)

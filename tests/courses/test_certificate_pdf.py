@@ -38,3 +38,21 @@ def test_fallback_fonts_and_latin1_fallback(app, monkeypatch):
         # no Unicode font installed: Helvetica, with characters outside Latin-1 replaced rather than failing
         monkeypatch.setattr(certificates, 'FONT_CANDIDATES', (('/nonexistent.ttf', '/nonexistent-bold.ttf'),))
         assert certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1').startswith(b'%PDF-')
+
+
+def test_the_qr_code_points_at_the_verification_page(client, auth, db, create_user, monkeypatch, course,
+                                                     complete_course):
+    from training.courses import services
+    user = auth.login_as()
+    enrolment = services.enrol(user, course)
+    db.session.commit()
+    certificate = complete_course(enrolment, course)
+    drawn = []
+    real = certificates._draw_qr
+    monkeypatch.setattr(certificates, '_draw_qr', lambda pdf, url, *a: (drawn.append(url), real(pdf, url, *a)))
+    response = client.get(f'/certificates/{certificate.code}/pdf')
+    assert response.status_code == 200
+    assert drawn == [f'http://localhost/certificates/{certificate.code}']
+    # and segno encodes it as given
+    import segno
+    assert segno.make(drawn[0], error='m').designator  # a valid symbol version, e.g. "3-M"

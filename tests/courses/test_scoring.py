@@ -4,6 +4,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from training.content.courses import Completion, Course, Lesson, Module, ModuleItem, Option, Question, Quiz
 from training.courses.scoring import completion_status, knowledge_gain, progress_percent, score_quiz
@@ -91,3 +93,23 @@ def test_progress_and_gain():
     assert progress_percent(course, ['l1', 'l2', 'l3', 'l4']) == 100
     assert knowledge_gain(40.0, 90.0) == 50.0
     assert knowledge_gain(None, 90.0) is None and knowledge_gain(50.0, None) is None
+
+_answer = st.one_of(st.none(), st.sampled_from('abcdz'), st.lists(st.sampled_from('abcdz'), max_size=5))
+
+
+@given(st.dictionaries(st.sampled_from(['q1', 'q2', 'q3', 'q4', 'q9']), _answer))
+def test_any_submission_scores_within_bounds(answers):
+    result = score_quiz(QUIZ, answers)
+    assert 0.0 <= result.score <= 100.0
+    assert result.passed == (result.score >= QUIZ.pass_mark)
+    assert result.correct_count == sum(r.correct for r in result.questions) <= result.question_count == 4
+    for r in result.questions:
+        question = next(q for q in QUIZ.questions if q.id == r.question_id)
+        assert r.chosen <= {o.id for o in question.options}
+        if question.type != 'multiple':
+            assert len(r.chosen) <= 1
+
+
+@given(st.permutations(['a', 'c']))
+def test_option_order_does_not_matter(order):
+    assert score_quiz(QUIZ, {'q2': list(order)}).for_question('q2').correct

@@ -61,8 +61,18 @@ def test_attempts_are_kept_and_scored_on_the_server(db, enrolment, course):
     first, _ = services.submit_quiz(enrolment, course, quiz, wrong_answers(quiz))
     second, _ = services.submit_quiz(enrolment, course, quiz, correct_answers(quiz))
     assert (first.score, first.passed, second.score, second.passed) == (0.0, False, 100.0, True)
-    assert [a.id for a in services.attempts_for(enrolment, quiz.id)] == [second.id, first.id]
+    history = services.attempt_history(enrolment, quiz.id)
+    assert [a.id for a in history.recent] == [second.id, first.id]
+    assert (history.count, history.best, history.last.id) == (2, 100.0, second.id)
     assert first.kind == QuizKind.practice and 'genocide-check' in services.passed_quiz_ids(enrolment)
+
+
+def test_attempt_history_counts_every_attempt_but_lists_only_the_latest(db, enrolment, course):
+    quiz = course.quiz('genocide-check')
+    ids = [services.submit_quiz(enrolment, course, quiz, wrong_answers(quiz))[0].id for _ in range(4)]
+    history = services.attempt_history(enrolment, quiz.id, limit=3)
+    assert history.count == 4 and history.best == 0.0
+    assert [a.id for a in history.recent] == ids[::-1][:3]
 
 
 def test_completion_issues_one_certificate_with_a_typable_code(db, enrolment, course, complete_course, app):

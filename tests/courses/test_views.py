@@ -153,6 +153,9 @@ def test_whole_course_through_the_pages(client, auth, course, db, app):
     for lesson in course.lessons:
         page = client.get(f'/courses/{COURSE}/lessons/{lesson.id}')
         assert page.status_code == 200 and lesson.title in _text(page)
+        for tag in lesson.factors:
+            framework_id, _sep, factor_id = tag.partition(':')
+            assert f'/frameworks/{framework_id}#factor-{factor_id}"' in _text(page)
         assert client.post(f'/courses/{COURSE}/lessons/{lesson.id}/done').status_code == 302
     # resume sends you to the first practice quiz not yet passed
     response = client.get(f'/courses/{COURSE}/resume')
@@ -303,3 +306,20 @@ def test_lookup_by_typed_code(app, client, certificate, naughty_strings):
         response = client.get('/certificates/', query_string={'code': s}, follow_redirects=True)
         assert response.status_code in (200, 404), s
         assert '<script>alert' not in _text(response)
+
+
+def test_every_naughty_revocation_reason_is_stored_and_escaped(client, auth, certificate, db, naughty_strings):
+    auth.login_as(Role.admin)
+    url = f'/manage/certificates/{certificate.code}'
+    for s in naughty_strings[::2]:
+        certificate.revoked_at = certificate.revoked_reason = certificate.revoked_by_id = None
+        db.session.commit()
+        response = client.post(url, data={'reason': s})
+        db.session.refresh(certificate)
+        if s.strip() and len(s.strip()) <= 500:
+            assert response.status_code == 302, s
+            assert certificate.revoked_reason == s.strip()
+            html = _text(client.get(url))
+            assert '<script>alert' not in html and '<img src=x' not in html.lower()
+        else:
+            assert response.status_code == 422 and certificate.revoked_at is None, s

@@ -105,19 +105,20 @@ def test_near_matches_and_merge_moves_attendance_with_audit(client, auth, db, cr
     services.add_to_roster(s1, dup)
     services.add_to_roster(s2, dup)
     db.session.commit()
+    keep_id, dup_id, s1_id, s2_id, trainer_id = keep.id, dup.id, s1.id, s2.id, trainer.id
     html = client.get('/manage/persons/duplicates').get_data(as_text=True)
     assert 'Amina Dialo' in html and 'similar name' in html
-    response = client.post('/manage/persons/merge', data={'keep': keep.id, 'merge': dup.id})
+    response = client.post('/manage/persons/merge', data={'keep': keep_id, 'merge': dup_id})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Person, dup.id) is None
+    assert db.session.get(Person, dup_id) is None
     rows = db.session.scalars(sa.select(Attendance).order_by(Attendance.session_id)).all()
-    assert [(r.session_id, r.person_id) for r in rows] == [(s1.id, keep.id), (s2.id, keep.id)]
-    kept = db.session.get(Person, keep.id)
+    assert [(r.session_id, r.person_id) for r in rows] == [(s1_id, keep_id), (s2_id, keep_id)]
+    kept = db.session.get(Person, keep_id)
     assert kept.email == 'amina@example.org'
     audit = db.session.scalar(sa.select(PersonMerge))
     assert (audit.merged_person_id, audit.kept_person_id, audit.attendances_moved, audit.attendances_combined,
-            audit.merged_by_id) == (dup.id, keep.id, 1, 1, trainer.id)
+            audit.merged_by_id) == (dup_id, keep_id, 1, 1, trainer_id)
     assert 'Amina Dialo' in client.get('/manage/persons/duplicates').get_data(as_text=True)  # in the log
 
 

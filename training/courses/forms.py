@@ -1,6 +1,8 @@
 """Course forms: the quiz form (built per quiz), certificate revocation."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -38,6 +40,12 @@ def quiz_form(quiz, **kwargs) -> _QuizBase:
 
     Only option ids and texts go into the page: the answer key and feedback stay on the server.
     """
+    return _quiz_form_class(quiz)(**kwargs)
+
+
+@lru_cache(maxsize=256)
+def _quiz_form_class(quiz) -> type[_QuizBase]:
+    """One form class per quiz (content is immutable, so the class is built once)."""
     attrs = {'quiz': quiz}
     for question in quiz.questions:
         choices = [SelectChoice(o.id, o.text) for o in question.options]
@@ -48,8 +56,7 @@ def quiz_form(quiz, **kwargs) -> _QuizBase:
         else:
             attrs[field_name(question.id)] = RadioField(
                 question.prompt, choices=choices, validators=[InputRequired(message=_l('Choose an answer.'))])
-    form_class = type('QuizForm', (_QuizBase,), attrs)
-    return form_class(**kwargs)
+    return type('QuizForm', (_QuizBase,), attrs)
 
 
 class RevokeForm(FlaskForm):

@@ -6,6 +6,7 @@ command commits once). Business rules raise ``CourseError`` with a user-safe, tr
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -118,10 +119,30 @@ def kind_of(quiz: Quiz) -> QuizKind:
     return {'practice': QuizKind.practice, 'pre-test': QuizKind.pre_test, 'post-test': QuizKind.post_test}[quiz.kind]
 
 
-def attempts_for(enrolment: Enrolment, quiz_id: str) -> list[QuizAttempt]:
-    return list(db.session.scalars(
-        sa.select(QuizAttempt).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz_id)
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())))
+#: How many past attempts a quiz page lists (the count and the best score cover all of them).
+ATTEMPT_HISTORY = 20
+
+
+@dataclass(frozen=True)
+class AttemptHistory:
+    count: int
+    best: float | None
+    recent: list  # the latest attempts first, at most ATTEMPT_HISTORY
+
+    @property
+    def last(self):
+        return self.recent[0] if self.recent else None
+
+
+def attempt_history(enrolment: Enrolment, quiz_id: str, limit: int = ATTEMPT_HISTORY) -> AttemptHistory:
+    """Count and best score by SQL aggregate, and only the latest attempts as rows (a trainee may try often)."""
+    where = (QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz_id)
+    count, best = db.session.execute(
+        sa.select(sa.func.count(QuizAttempt.id), sa.func.max(QuizAttempt.score)).where(*where)).one()
+    recent = list(db.session.scalars(
+        sa.select(QuizAttempt).where(*where)
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(limit)))
+    return AttemptHistory(count=count, best=best, recent=recent)
 
 
 def last_attempt(enrolment: Enrolment, kind: QuizKind) -> QuizAttempt | None:

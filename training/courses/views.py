@@ -20,7 +20,7 @@ LEVEL_TITLES = {'introductory': _l('Introductory'), 'intermediate': _l('Intermed
 KIND_TITLES = {'practice': _l('Practice quiz'), 'pre-test': _l('Pre-test'), 'post-test': _l('Post-test')}
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _titles():
     return {'level_titles': LEVEL_TITLES, 'kind_titles': KIND_TITLES}
 
@@ -197,7 +197,8 @@ def lesson(slug, lesson_id):
         'courses/lesson.html', course=course, lesson=lesson, module=course.module(lesson.module_id),
         previous=previous, following=following, is_done=lesson.id in done,
         position=course.lesson_ids.index(lesson.id) + 1, progress=scoring.progress_percent(course, done),
-        factors=factors, references=[r for r in (course.reference(x) for x in lesson.references) if r])
+        factors=factors, references=[r for r in (course.reference(x) for x in lesson.references) if r],
+        framework_pages='scenarios.show_framework' in current_app.view_functions)
 
 
 @bp.route('/courses/<slug>/lessons/<lesson_id>/done', methods=['POST'])
@@ -247,10 +248,9 @@ def quiz(slug, quiz_id):
     if request.method == 'POST' and form is None:
         flash(reason, 'error')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=quiz.id))
-    attempts = services.attempts_for(enrolment, quiz.id)
+    history = services.attempt_history(enrolment, quiz.id)
     return render_template(
-        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, attempts=attempts,
-        best=max((a.score for a in attempts), default=None), last=attempts[0] if attempts else None,
+        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, history=history,
         skipped=enrolment.pre_test_skipped_at is not None,
         next_url=_after(course, ('quiz', quiz.id))), 200 if request.method == 'GET' else 422
 
@@ -293,10 +293,10 @@ def attempt(slug, attempt_id):
         reveal = 'chosen'
     else:
         reveal = 'none'
-    attempts = services.attempts_for(enrolment, attempt.quiz_id)
+    history = services.attempt_history(enrolment, attempt.quiz_id)
     return render_template(
         'courses/attempt.html', course=course, quiz=quiz, attempt=attempt, result=result, reveal=reveal,
-        attempts=attempts, best=max((a.score for a in attempts), default=None),
+        history=history,
         gain=services.knowledge_gain(enrolment) if quiz is not None and quiz.kind == 'post-test' else None,
         next_url=_after(course, ('quiz', attempt.quiz_id)), status=services.status(enrolment, course),
         certificate=services.certificate_for(enrolment))
