@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 
 import click
 from flask import current_app
@@ -13,7 +14,17 @@ from training.errors import TrainingError
 from training.extensions import db
 
 #: Each domain's CLI module exposes ``commands``: a list of click commands or groups.
-COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.scenarios.cli')
+COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.reports.cli', 'training.scenarios.cli')
+
+def iso_date(_ctx, _param, value):
+    """Click callback: an optional YYYY-MM-DD option as a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter('use YYYY-MM-DD') from exc
+
 
 users = click.Group('users', help='Manage user accounts.')
 demo = click.Group('demo', help='Demonstration data.')

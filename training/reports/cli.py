@@ -4,26 +4,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 import click
 
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter('use YYYY-MM-DD') from exc
-
+from training.cli import iso_date
 
 report = click.Group('report', help='Programme reports.')
 
 
 @report.command('summary')
-@click.option('--from', 'start', callback=_date, help='First start date (YYYY-MM-DD).')
-@click.option('--to', 'end', callback=_date, help='Last start date (YYYY-MM-DD).')
+@click.option('--from', 'start', callback=iso_date, help='First start date (YYYY-MM-DD).')
+@click.option('--to', 'end', callback=iso_date, help='Last start date (YYYY-MM-DD).')
 @click.option('--country', help='ISO 3166-1 alpha-2 code.')
 @click.option('--course', help='Course slug.')
 @click.option('--mode', type=click.Choice(['in_person', 'online', 'blended']))
@@ -61,3 +52,7 @@ def summary(start, end, country, course, mode, fmt):
                 click.echo(f'  {m.label}: {s[m.key]}')
         if gain:
             click.echo(f'  Knowledge gain: {gain[4]} points (mean over {gain[1]} persons with both tests)')
+
+
+#: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).
+commands: list = [report]

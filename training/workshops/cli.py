@@ -2,29 +2,20 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
+from training.cli import iso_date
 from training.extensions import db
 
 sessions = click.Group('sessions', help='Training sessions.')
 attendance = click.Group('attendance', help='Attendance records.')
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter('use YYYY-MM-DD') from exc
-
-
 @sessions.command('list')
-@click.option('--from', 'start', callback=_date, help='First start date (YYYY-MM-DD).')
-@click.option('--to', 'end', callback=_date, help='Last start date (YYYY-MM-DD).')
+@click.option('--from', 'start', callback=iso_date, help='First start date (YYYY-MM-DD).')
+@click.option('--to', 'end', callback=iso_date, help='Last start date (YYYY-MM-DD).')
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
 def list_sessions(start, end, fmt):
     """List training sessions (code, title, country, dates, status, participants), by start date."""
@@ -81,11 +72,5 @@ def import_attendance(path, code, dry_run, fmt):
         raise SystemExit(1)
 
 
-def _report_group():
-    # The reports domain has no CLI module of its own in training.cli.COMMAND_MODULES; it rides along here.
-    from training.reports.cli import report
-    return report
-
-
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).
-commands: list = [sessions, attendance, _report_group()]
+commands: list = [sessions, attendance]
