@@ -7,6 +7,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in
 from training.auth import services as auth_services
 from training.auth.models import Role
 from training.extensions import db
@@ -21,11 +22,7 @@ def _user(app, email, roles):
 
 
 def _sign_in(page, email):
-    page.goto('/login')
-    page.get_by_label('Email address').fill(email)
-    page.get_by_label('Password').fill(PASSWORD)
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_text('Welcome,')).to_be_visible()
+    sign_in(page, email, PASSWORD)
 
 
 def _fill_stage(page, stage, *, expert=True):

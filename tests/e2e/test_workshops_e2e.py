@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in
 from training.auth import services as auth_services
 from training.auth.models import Role
 from training.extensions import db
@@ -29,11 +30,7 @@ def _users(app):
 
 
 def _sign_in(page, email):
-    page.goto('/login')
-    page.get_by_label('Email address').fill(email)
-    page.get_by_label('Password').fill(PASSWORD)
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_text('Welcome,')).to_be_visible()
+    sign_in(page, email, PASSWORD)
 
 
 def test_session_import_walk_in_and_xlsx(page, browser, live_server, live_app, tmp_path):
