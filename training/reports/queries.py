@@ -148,25 +148,35 @@ def by_organisation_type(f: ReportFilter, crosstab: list[tuple] | None = None):
 def knowledge_gain(f: ReportFilter):
     """Per course and overall (DESIGN section 6): each person's gain is post-test minus pre-test score, averaged
     over that person's participations where both were taken; the table gives the mean over persons (and the mean
-    pre- and post-test scores the same way)."""
+    pre- and post-test scores the same way).
+
+    One pass over the participations: sums per (course, person) are kept in a materialised CTE, from which the
+    per-course means and the overall means (sums regrouped per person) are both taken.
+    """
     both = sa.and_(Attendance.pre_test_score.is_not(None), Attendance.post_test_score.is_not(None))
+    course = TrainingSession.course_slug.label('course')
+    cells = (_participants(f, course, Attendance.person_id.label('person_id'),
+                           sa.func.sum(Attendance.pre_test_score).label('pre'),
+                           sa.func.sum(Attendance.post_test_score).label('post'), sa.func.count().label('n'))
+             .where(both).group_by(TrainingSession.course_slug, Attendance.person_id)
+             .cte('kg_cells').prefix_with('MATERIALIZED'))
 
-    def per_person(*keys):
-        return (_participants(f, *keys, Attendance.person_id.label('person_id'),
-                              sa.func.avg(Attendance.pre_test_score).label('pre'),
-                              sa.func.avg(Attendance.post_test_score).label('post'))
-                .where(both).group_by(*keys, Attendance.person_id).subquery())
+    def means(pre, post):
+        return sa.func.count(), sa.func.avg(pre), sa.func.avg(post), sa.func.avg(post - pre)
 
-    def means(sub):
-        return (sa.func.count(), sa.func.avg(sub.c.pre), sa.func.avg(sub.c.post), sa.func.avg(sub.c.post - sub.c.pre))
-
-    by_course = per_person(TrainingSession.course_slug.label('course'))
-    stmt = sa.select(by_course.c.course, *means(by_course)).group_by(by_course.c.course)
+    per_course = (sa.select(cells.c.course, sa.literal(0).label('overall'),
+                            *means(cells.c.pre / cells.c.n, cells.c.post / cells.c.n))
+                  .group_by(cells.c.course))
+    people = (sa.select(sa.func.sum(cells.c.pre).label('pre'), sa.func.sum(cells.c.post).label('post'),
+                        sa.func.sum(cells.c.n).label('n'))
+              .group_by(cells.c.person_id).subquery())
+    overall = sa.select(sa.null(), sa.literal(1), *means(people.c.pre / people.c.n, people.c.post / people.c.n))
+    results = db.session.execute(sa.union_all(per_course, overall)).all()
     rows = sorted(((k, int(n), _round(pre), _round(post), _round(gain))
-                   for k, n, pre, post, gain in db.session.execute(stmt) if n), key=lambda r: r[0] or '')
+                   for k, overall_row, n, pre, post, gain in results if n and not overall_row),
+                  key=lambda r: r[0] or '')
     if rows:
-        everyone = per_person()
-        n, pre, post, gain = db.session.execute(sa.select(*means(everyone))).one()
+        n, pre, post, gain = next(r[2:] for r in results if r[1])
         rows.append(('__all__', int(n), _round(pre), _round(post), _round(gain)))
     return ['course', 'persons_with_both', 'pre_mean', 'post_mean', 'gain_mean'], rows
 
