@@ -128,6 +128,21 @@ def load_yaml_file(path: Path, problems: Problems) -> Any:
     return None if text is None else parse_yaml(text, path, problems)
 
 
+def validated_files(directory: Path, model: type[BaseModel], problems: Problems):
+    """Yield ``(path, data, object)`` for each ``*.yaml`` file directly in ``directory`` that parses and validates
+    as ``model``, in name order; the others are recorded on ``problems`` and skipped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.glob('*.yaml')):
+        data = load_yaml_file(path, problems)
+        if data is None:
+            continue
+        obj = validate(model, data, path, problems)
+        if obj is not None:
+            yield path, data, obj
+
+
 def load_front_matter(path: Path, problems: Problems) -> tuple[Any, str, int] | None:
     """Split a Markdown file into (front matter, body, line where the body starts)."""
     text = read_text(path, problems)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from pydantic import model_validator
 
 from training.content import markdown
-from training.content.base import Model, Problems, Slug, StrId, line_at, load_yaml_file, validate
+from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 
 FactorGroup = Literal['common', 'genocide', 'crimes_against_humanity', 'war_crimes', 'category']
 
@@ -80,15 +80,7 @@ class Framework(Model):
 
 def load_frameworks(directory: Path, problems: Problems) -> dict[str, Framework]:
     frameworks: dict[str, Framework] = {}
-    if not directory.is_dir():
-        return frameworks
-    for path in sorted(directory.glob('*.yaml')):
-        data = load_yaml_file(path, problems)
-        if data is None:
-            continue
-        fw = validate(Framework, data, path, problems)
-        if fw is None:
-            continue
+    for path, data, fw in validated_files(directory, Framework, problems):
         if fw.id != path.stem:
             problems.add(path, line_at(data, ('id',)), f'id {fw.id!r} must equal the file name {path.stem!r}')
             continue

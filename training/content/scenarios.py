@@ -15,7 +15,7 @@ from markupsafe import Markup
 from pydantic import Field, field_validator
 
 from training.content import markdown
-from training.content.base import Model, Problems, Slug, StrId, line_at, load_yaml_file, validate
+from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 from training.content.frameworks import Framework
 
 Level = Literal['low', 'moderate', 'high', 'very_high']
@@ -308,16 +308,7 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
 def load_scenarios(base: Path, problems: Problems, frameworks: dict[str, Framework]) -> dict[str, Scenario]:
     """Load every scenario under ``base``; record each problem on ``problems``."""
     scenarios: dict[str, Scenario] = {}
-    base = Path(base)
-    if not base.is_dir():
-        return scenarios
-    for path in sorted(base.glob('*.yaml')):
-        data = load_yaml_file(path, problems)
-        if data is None:
-            continue
-        sc = validate(Scenario, data, path, problems)
-        if sc is None:
-            continue
+    for path, data, sc in validated_files(base, Scenario, problems):
         if sc.slug in scenarios:
             problems.add(path, line_at(data, ('slug',)), f'duplicate scenario slug {sc.slug!r}')
             continue
