@@ -6,6 +6,7 @@ PostgreSQL (CI does); tables are created once and emptied after every test.
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -150,3 +151,44 @@ def naughty_strings() -> list[str]:
     if not path.exists():
         path = Path(__file__).resolve().parent / 'data' / 'blns.json'
     return json.loads(path.read_text(encoding='utf-8'))
+
+
+@pytest.fixture
+def create_session(db):
+    """Factory: create_session(code=..., **fields) -> TrainingSession (committed)."""
+    from training.workshops import services
+    from training.workshops.models import SessionMode, SessionStatus
+    counter = iter(range(1, 10_000))
+
+    def _create(**kwargs):
+        n = next(counter)
+        kwargs.setdefault('code', f'T-{n:03d}')
+        kwargs.setdefault('title', f'Test workshop {n}')
+        kwargs.setdefault('country', 'KE')
+        kwargs.setdefault('start_date', date(2010, 3, 1))
+        kwargs.setdefault('end_date', kwargs['start_date'])
+        kwargs.setdefault('mode', SessionMode.in_person)
+        kwargs.setdefault('status', SessionStatus.held)
+        session = services.create_session(**kwargs)
+        db.session.commit()
+        return session
+
+    return _create
+
+
+@pytest.fixture
+def create_person(db):
+    from training.workshops import services
+    from training.workshops.models import Sex
+    counter = iter(range(1, 10_000))
+
+    def _create(**kwargs):
+        n = next(counter)
+        kwargs.setdefault('full_name', f'Person {n}')
+        kwargs.setdefault('sex', Sex.female)
+        kwargs.setdefault('country', 'KE')
+        person = services.create_person(**kwargs)
+        db.session.commit()
+        return person
+
+    return _create

@@ -7,7 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tests.scenarios.conftest import IsolatedClient, stage_data
+from tests.scenarios.conftest import stage_data
 from training.auth.models import Role
 from training.scenarios.models import AttemptStatus, LiveRun, LiveTeam, RunStatus
 
@@ -30,7 +30,6 @@ def run(trainer_client, create_session, db):
 
 
 def join(app, code, name=''):
-    app.test_client_class = IsolatedClient
     team_client = app.test_client()
     response = team_client.post('/live', data={'code': code, 'team_name': name})
     return team_client, response
@@ -74,7 +73,6 @@ def test_full_live_run(app, trainer_client, run, db, scenario):
     gamma, response = join(app, teams['Alpha'].code)
     assert response.headers['Location'].endswith(alpha_url)
     # a stranger cannot open a team page
-    app.test_client_class = IsolatedClient
     assert app.test_client().get(alpha_url).status_code == 403
 
     for n, stage_id in enumerate(scenario.expert_path, start=1):
