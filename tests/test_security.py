@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from training.auth.views import safe_next
+from training.web import safe_next
 
 
 @pytest.fixture

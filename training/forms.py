@@ -1,7 +1,42 @@
-"""Shared form pieces."""
+"""Shared form pieces: the base form every form uses, the confirm button, multi-checkbox lists, countries."""
 from __future__ import annotations
 
-from wtforms import SelectField
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from training.i18n import _l
+
+#: Invisible control characters (NUL included, which PostgreSQL cannot store); tab, LF and CR are allowed.
+CONTROL_CHARACTERS = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+class Form(FlaskForm):
+    """Every form of the site: refuses control characters in every text field with a message on the field,
+    instead of failing when the row is saved."""
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and field.type in ('StringField', 'TextAreaField', 'EmailField',
+                                                               'PasswordField', 'SearchField', 'HiddenField') \
+                    and CONTROL_CHARACTERS.search(field.data):
+                field.errors = list(field.errors) + [_l('Remove the invisible control characters from this field.')]
+                ok = False
+        return ok
+
+
+class ConfirmForm(Form):
+    """An empty form: a POST button with its CSRF token."""
+
+    submit = SubmitField(_l('Confirm'))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class CountryField(SelectField):

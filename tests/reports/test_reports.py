@@ -103,7 +103,7 @@ def test_only_staff_and_admins(client, auth, small_programme):
 
 
 def test_csv_export_neutralises_formulas():
-    from training.reports.exports import csv_bytes
+    from training.exports import csv_bytes
     text = csv_bytes(['h'], [('=HYPERLINK("x")',), ('@cmd',), (3,)]).decode('utf-8-sig')
     assert "'=HYPERLINK" in text and "'@cmd" in text and '\r\n3\r\n' in text
 

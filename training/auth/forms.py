@@ -1,20 +1,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.auth.models import Role, User
 from training.auth.services import MIN_PASSWORD_LENGTH, normalise_email
 from training.extensions import db
-from training.forms import CountryField, strip_filter
+from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
 from training.i18n import LANGUAGE_NAMES, _l
 from training.vocab import OrganisationType
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l('Email address'), validators=[DataRequired(), Length(max=254)], filters=[strip_filter])
     password = PasswordField(_l('Password'), validators=[DataRequired()])
     remember = BooleanField(_l('Keep me signed in on this device'))
@@ -29,7 +27,7 @@ def _language_choices():
     return [(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     country = CountryField(_l('Country'), validators=[Optional()], blank=_l('— choose —'))
     organisation = StringField(_l('Organisation'), validators=[Optional(), Length(max=200)], filters=[strip_filter])
@@ -53,7 +51,7 @@ class RegistrationForm(ProfileForm):
             raise ValidationError(_l('An account with this email address already exists.'))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l('Current password'), validators=[DataRequired()])
     password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                              description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
@@ -62,7 +60,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l('Change password'))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                              description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
     confirm = PasswordField(_l('Repeat new password'),
@@ -70,18 +68,9 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l('Set password'))
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
-
-class UserAdminForm(FlaskForm):
+class UserAdminForm(Form):
     roles = MultiCheckboxField(_l('Roles'), choices=Role.choices)
     is_active = BooleanField(_l('Account active'))
     submit = SubmitField(_l('Save changes'))
 
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with its CSRF token."""
-
-    submit = SubmitField(_l('Confirm'))

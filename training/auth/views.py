@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -20,7 +18,6 @@ from flask_login import current_user, login_user, logout_user
 from training.auth import services
 from training.auth.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     LoginForm,
     ProfileForm,
     RegistrationForm,
@@ -31,21 +28,13 @@ from training.auth.models import Role, User
 from training.auth.permissions import ADMINS, login_required, public, roles_required
 from training.errors import TrainingError
 from training.extensions import db, limiter
+from training.forms import ConfirmForm
 from training.i18n import _
 from training.vocab import OrganisationType
+from training.web import safe_next
 
 bp = Blueprint('auth', __name__)
 
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths are followed after sign-in (no open redirect)."""
-    if not target:
-        return default
-    target = target.replace('\\', '/')
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith('/') or target.startswith('//'):
-        return default
-    return target
 
 
 def _login_failed(response) -> bool:

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from training.auth.forms import MultiCheckboxField
-from training.forms import strip_filter
+from training.forms import Form, MultiCheckboxField, strip_filter
 from training.i18n import _l
 
 
@@ -17,7 +15,7 @@ def field_name(question_id: str) -> str:
     return f'q-{question_id}'
 
 
-class _QuizBase(FlaskForm):
+class _QuizBase(Form):
     submit = SubmitField(_l('Submit answers'))
 
     quiz = None
@@ -59,7 +57,7 @@ def _quiz_form_class(quiz) -> type[_QuizBase]:
     return type('QuizForm', (_QuizBase,), attrs)
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l('Reason for revoking'), filters=[strip_filter],
                            description=_l('Kept with the certificate for administrators; the public page only '
                                           'says that it was revoked and when.'),

@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 
 from training.auth.permissions import public
-from training.auth.views import safe_next
 from training.extensions import db
 from training.i18n import LANGUAGE_NAMES
+from training.web import safe_next
 
 bp = Blueprint('main', __name__)
 

@@ -6,9 +6,10 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from training import exports
 from training.auth.permissions import STAFF, roles_required
 from training.i18n import _
-from training.reports import charts, exports, presenting, queries
+from training.reports import charts, presenting, queries
 from training.reports.definitions import MEASURES, MODES, TABLES, parse_filter
 from training.vocab import country_codes, country_name
 from training.workshops.models import SessionMode

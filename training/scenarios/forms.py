@@ -1,23 +1,17 @@
 """Forms for scenario exercises. The stage form is built per stage: one group of fields per factor."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from training.forms import strip_filter
+from training.forms import Form, MultiCheckboxField, strip_filter
 from training.i18n import _, _l
 from training.scenarios import engine
 from training.scenarios.labels import LEVEL_TITLES
 
 MAX_JUSTIFICATION = 1000
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -29,10 +23,10 @@ def factor_prefix(index: int) -> str:
 
 
 def stage_form_class(stage, framework, evidence):
-    """A FlaskForm class for one stage: per factor a level, indicators, evidence cited and a justification;
+    """A Form class for one stage: per factor a level, indicators, evidence cited and a justification;
     then the decision."""
 
-    class StageForm(FlaskForm):
+    class StageForm(Form):
         pass
 
     level_choices = choices((lvl, LEVEL_TITLES[lvl]) for lvl in engine.LEVELS)
@@ -69,7 +63,7 @@ def answer_from_form(form, stage) -> engine.StageAnswer:
     return engine.StageAnswer(assessments=assessments, option=form.option.data)
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField(_l('Code'), filters=[strip_filter],
                        validators=[DataRequired(message=_l('Enter the code shown by the facilitator.')),
                                    Length(max=20)],
@@ -79,11 +73,11 @@ class JoinForm(FlaskForm):
                             description=_l('Only when your team joins for the first time.'))
 
 
-class StartRunForm(FlaskForm):
+class StartRunForm(Form):
     session_id = SelectField(_l('Training session'), coerce=int,
                              validators=[InputRequired(message=_l('Choose a training session.'))])
     scenario = SelectField(_l('Scenario'), validators=[InputRequired(message=_l('Choose a scenario.'))])
 
 
-class AdvanceForm(FlaskForm):
+class AdvanceForm(Form):
     target = RadioField(_l('Continue to'), validators=[InputRequired(message=_l('Choose where the run goes next.'))])

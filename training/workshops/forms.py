@@ -1,9 +1,6 @@
 """Forms for the workshops pages."""
 from __future__ import annotations
 
-import re
-
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -20,26 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from training.forms import CountryField, strip_filter
+from training.forms import CountryField, Form, strip_filter
 from training.i18n import LANGUAGE_NAMES, _l
 from training.vocab import OrganisationType
 from training.workshops.models import AttendanceRole, SessionMode, SessionStatus, Sex
-
-_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
-
-
-class CleanTextForm(FlaskForm):
-    """Refuses invisible control characters (NUL included, which PostgreSQL cannot store) in every text field,
-    with a message on the field, instead of failing when the row is saved."""
-
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and field.type in ('StringField', 'TextAreaField', 'EmailField') \
-                    and _CONTROL.search(field.data):
-                field.errors = list(field.errors) + [_l('Remove the invisible control characters from this field.')]
-                ok = False
-        return ok
 
 
 def _org_type_choices():
@@ -50,7 +31,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-class SessionForm(CleanTextForm):
+class SessionForm(Form):
     code = StringField(_l('Code'), validators=[DataRequired(), Length(max=32),
                                                Regexp(r'^[A-Za-z0-9][A-Za-z0-9._-]*$',
                                                       message=_l('Use letters, digits, dots, dashes or underscores.'))],
@@ -72,7 +53,7 @@ class SessionForm(CleanTextForm):
     submit = SubmitField(_l('Save session'))
 
 
-class PersonForm(CleanTextForm):
+class PersonForm(Form):
     full_name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     sex = SelectField(_l('Sex'), choices=Sex.choices, default='undisclosed')
     organisation = StringField(_l('Organisation'), validators=[Optional(), Length(max=200)], filters=[strip_filter])
@@ -96,13 +77,13 @@ class WalkInForm(PersonForm):
     submit = SubmitField(_l('Register and check in'))
 
 
-class AddExistingForm(FlaskForm):
+class AddExistingForm(Form):
     person_id = HiddenField(validators=[DataRequired()])
     role = SelectField(_l('Role'), choices=AttendanceRole.choices, default='participant')
     submit = SubmitField(_l('Add to roster'))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     role = SelectField(_l('Role'), choices=AttendanceRole.choices)
     completed = BooleanField(_l('Completed the session'))
     pre_test_score = FloatField(_l('Pre-test score (%)'), validators=[Optional(), NumberRange(0, 100)])
@@ -110,40 +91,37 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField(_l('Save'))
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l('Confirm'))
 
-
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     sheet = FileField(_l('Sign-in sheet (CSV or XLSX)'),
                       validators=[FileRequired(message=_l('Choose a file.')),
                                   FileAllowed(['csv', 'xlsx', 'txt'], _l('Upload a .csv or .xlsx file.'))])
     submit = SubmitField(_l('Preview import'))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l('Import these rows'))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep = HiddenField(validators=[DataRequired()])
     merge = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l('Merge'))
 
 
-class OpenCheckInForm(FlaskForm):
+class OpenCheckInForm(Form):
     day = SelectField(_l('Day'), choices=[])
     minutes = IntegerField(_l('Keep open for (minutes)'), default=120,
                            validators=[InputRequired(), NumberRange(5, 720)])
     submit = SubmitField(_l('Open check-in'))
 
 
-class CodeForm(CleanTextForm):
+class CodeForm(Form):
     code = StringField(_l('Check-in code'), validators=[DataRequired(), Length(max=20)], filters=[strip_filter])
     submit = SubmitField(_l('Continue'))
 
 
-class CheckInSelfForm(FlaskForm):
+class CheckInSelfForm(Form):
     attendance_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l('This is me: check in'))

@@ -13,6 +13,7 @@ from training.auth.permissions import TRAINERS, public, roles_required
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db, limiter
+from training.forms import ConfirmForm
 from training.i18n import _
 from training.vocab import OrganisationType
 from training.workshops import queries, services
@@ -22,7 +23,6 @@ from training.workshops.forms import (
     AttendanceForm,
     CheckInSelfForm,
     CodeForm,
-    ConfirmForm,
     ConfirmImportForm,
     EditPersonForm,
     ImportForm,

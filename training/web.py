@@ -1,0 +1,70 @@
+"""The web kit every view uses: a safe redirect target, and one way to run a service and end the transaction.
+
+A view loads, checks, validates its form, then calls :func:`perform`; on success it commits and the view flashes and
+redirects; a broken rule (:class:`TrainingError`) or a lost race on a unique constraint rolls back and puts the
+message on the form field it names (or flashes it), so the view re-renders the form.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import flash
+
+from training.errors import TrainingError
+from training.extensions import db
+
+T = TypeVar('T')
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after a form (no open redirect)."""
+    if not target:
+        return default
+    target = target.replace('\\', '/')
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith('/') or target.startswith('//'):
+        return default
+    return target
+
+
+def report_error(form, exc: TrainingError) -> None:
+    """Put the message on the form field the error names, or flash it when the field is not on the form."""
+    target = getattr(form, exc.field, None) if (form is not None and exc.field) else None
+    if target is not None and hasattr(target, 'errors'):
+        target.errors = list(target.errors) + [exc.message]
+    else:
+        flash(exc.message, 'error')
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    ok: bool
+    value: T | None = None
+    error: TrainingError | None = None
+
+
+def perform(action: Callable[[], T], *, form=None, conflict: str | None = None) -> Outcome[T]:
+    """Run ``action`` (a service call) and commit.
+
+    On :class:`TrainingError` roll back and report it on ``form`` (or flash it). When ``conflict`` is given, a unique
+    constraint that fails at commit (a double click, two people at once) is reported the same way with that message.
+    """
+    try:
+        value = action()
+        db.session.commit()
+    except TrainingError as exc:
+        db.session.rollback()
+        report_error(form, exc)
+        return Outcome(False, error=exc)
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if conflict is None:
+            raise
+        exc = TrainingError(conflict)
+        report_error(form, exc)
+        return Outcome(False, error=exc)
+    return Outcome(True, value)
