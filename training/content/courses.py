@@ -16,7 +16,6 @@ from markupsafe import Markup
 from pydantic import Field
 
 from training.content import markdown
-from training.content.freshness import CheckedMonth
 from training.content.base import (
     LineDict,
     LineList,
@@ -28,6 +27,7 @@ from training.content.base import (
     load_yaml_file,
     validate,
 )
+from training.content.freshness import CheckedMonth
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
 LANGUAGES = ('en', 'fr')
