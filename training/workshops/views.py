@@ -5,9 +5,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.utils import secure_filename
 
+from training import exports
 from training.auth.models import Role, User, UserRole
 from training.auth.permissions import TRAINERS, public, roles_required
 from training.db import utcnow
@@ -36,7 +39,6 @@ from training.workshops.models import (
     Attendance,
     AttendanceRole,
     CheckInWindow,
-    PendingImport,
     Person,
     SessionMode,
     SessionStatus,
@@ -355,7 +357,7 @@ def import_sheet(session_id: int):
         else:
             filename = form.sheet.data.filename or 'sheet.csv'
             plan = imports.import_sheet(session, filename, data, write=False)
-            pending = imports.stash_import(session, filename, data, by=current_user) if plan.ok else None
+            pending = imports.stash_import(session, filename, data, by=current_user) if plan.importable else None
             db.session.commit()
             confirm = ConfirmImportForm(token=pending.token) if pending else None
             return render_template('workshops/import_preview.html', session=session, plan=plan, confirm=confirm,
@@ -370,14 +372,14 @@ def confirm_import(session_id: int):
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    pending = db.session.scalar(sa.select(PendingImport).where(PendingImport.token == form.token.data,
-                                                               PendingImport.session_id == session.id,
-                                                               PendingImport.created_by_id == current_user.id))
-    if pending is None:
-        flash(_('This preview has expired or was already imported; upload the sheet again.'), 'error')
+    try:
+        pending = imports.claim(session, form.token.data, by=current_user)
+    except imports.AlreadyImported as exc:
+        db.session.rollback()
+        flash(exc.message, 'error')
         return redirect(url_for('workshops.import_sheet', session_id=session.id))
     try:
-        summary = imports.confirm_upload(session, pending).summary()
+        summary = imports.confirm_upload(session, pending, accept_valid=form.accept_valid.data).summary()
     except imports.ImportRefused as exc:
         db.session.rollback()
         flash(exc.message, 'error')
@@ -387,6 +389,20 @@ def confirm_import(session_id: int):
     flash(_('Imported %(rows)d rows: %(created)d new persons, %(matched)d matched to persons on record.',
             rows=summary['rows'], created=summary['created'], matched=summary['matched']), 'success')
     return redirect(url_for('workshops.view_session', session_id=session.id))
+
+
+@bp.route('/manage/sessions/<int:session_id>/import/<token>/rejected.csv')
+@roles_required(*TRAINERS)
+def import_rejected(session_id: int, token: str):
+    """The rejected rows of a previewed sheet, as the sheet had them plus a "Problem" column."""
+    session = _session_or_404(session_id)
+    pending = imports.pending_for(session, token, by=current_user)
+    if pending is None:
+        abort(404)
+    plan = imports.import_sheet(session, pending.filename, pending.content, write=False)
+    headers, rows = imports.rejected_table(plan, gettext)
+    stem = pending.filename.rsplit('.', 1)[0][:80] or 'sheet'
+    return exports.send_csv(f'{secure_filename(stem) or "sheet"}-rejected.csv', headers, rows)
 
 
 # -- persons, duplicates, merging -----------------------------------------------------------------------------------
@@ -596,5 +612,11 @@ def sex_title(name: str) -> str:
 
 @bp.app_template_filter('row_error')
 def row_error(error) -> str:
-    from flask_babel import gettext
     return error.text(gettext)
+
+
+@bp.app_template_global('field_label')
+def field_label(name: str) -> str:
+    """The translated label of a sheet field ("sex" -> "Sex")."""
+    from training.workshops.sheets import FIELDS
+    return gettext(FIELDS[name][0]) if name in FIELDS else name
