@@ -17,6 +17,8 @@ BLUEPRINTS = (
     'training.workshops.views',
     'training.scenarios.views',
     'training.reports.views',
+    'training.audit.views',
+    'training.privacy.views',
 )
 
 
