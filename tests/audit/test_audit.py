@@ -68,3 +68,39 @@ def test_page_is_for_administrators_filtered_paginated_and_escaped(app, db, clie
 def test_bad_filters_are_400(app, client, auth, query):
     auth.login_as(Role.admin)
     assert client.get(f'/manage/audit?{query}').status_code == 400
+
+
+def test_merges_imports_and_report_downloads_are_recorded(app, db, client, auth, runner, create_session,
+                                                          create_person, tmp_path):
+    import io
+
+    from tests.workshops.conftest import GOOD_ROWS, HEADER, sheet_bytes
+    from training.workshops.models import PendingImport
+    admin = auth.login_as(Role.admin)
+    session = create_session()
+    keep, dup = create_person(full_name='Amina Diallo'), create_person(full_name='Amina  Dialo')
+    client.post('/manage/persons/merge', data={'keep': keep.id, 'merge': dup.id})
+    client.post(f'/manage/sessions/{session.id}/import', content_type='multipart/form-data',
+                data={'sheet': (io.BytesIO(sheet_bytes([HEADER, *GOOD_ROWS])), 'Amina list.csv')})
+    token = db.session.scalar(sa.select(PendingImport.token))
+    client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
+    assert client.get('/reports/programme/tables/by_sex.csv?from=2009-01-01&to=2011-12-31').status_code == 200
+    assert client.get('/reports/programme/workbook.xlsx').status_code == 200
+    other = create_session(code='T-CLI')
+    sheet = tmp_path / 'sheet.csv'
+    sheet.write_bytes(sheet_bytes([HEADER, *GOOD_ROWS]))
+    assert runner.invoke(args=['attendance', 'import', str(sheet), '--session', other.code]).exit_code == 0
+    assert runner.invoke(args=['attendance', 'import', str(sheet), '--session', other.code,
+                               '--dry-run']).exit_code == 0  # writes nothing, records nothing
+    events = _events(db)
+    assert [e[:3] for e in events] == [
+        ('person.merged', admin.id, keep.id),
+        ('session.imported', admin.id, session.id),
+        ('report.exported', admin.id, None),
+        ('report.exported', admin.id, None),
+        ('session.imported', None, other.id),
+    ]
+    assert events[0][3] == {'merged_person_id': dup.id, 'attendances_moved': 0, 'attendances_combined': 0}
+    assert events[1][3] == {'rows': 4, 'created': 4, 'matched': 0}  # no file name: it may hold a name
+    assert events[2][3] == {'table': 'by_sex', 'format': 'csv', 'from': '2009-01-01', 'to': '2011-12-31'}
+    assert events[4][3]['via'] == 'cli'

@@ -19,7 +19,7 @@ from training.scenarios.models import (
     StageSubmission,
 )
 from training.vocab import OrganisationType
-from training.workshops import services
+from training.workshops import merging, services
 from training.workshops.models import AttendanceRole, CheckInMethod, PendingImport, Sex
 
 NAME = 'Zuleika Quartermaine'
@@ -50,7 +50,7 @@ def traces(db, create_session, create_person, create_user) -> Traces:
     services.set_present(a1, date(2010, 2, 2), True, method=CheckInMethod.self_check_in)
     services.add_to_roster(s2, twin, role=AttendanceRole.participant)
     services.add_to_roster(s1, other, role=AttendanceRole.participant)
-    services.merge_persons(person, twin, by=None)
+    merging.merge_persons(person, twin, by=None)
     db.session.add(PendingImport(token='t' * 40, session_id=s1.id, filename='zuleika.csv',
                                  content=f'Name\n{NAME}\n'.encode()))
     enrolment = Enrolment(user_id=user.id, course_slug='understanding-atrocity-crimes', course_version=1)

@@ -60,12 +60,15 @@ def _target(obj) -> tuple[str | None, int | None]:
 def record(actor, action: str, obj=None, **details) -> AuditEvent:
     """Add an audit event for ``action`` on ``obj`` (a model instance or ``(table, id)``) by ``actor``.
 
-    ``actor`` is a user, the anonymous user or None (command line). The event is part of the caller's transaction:
-    it is written when the caller commits, and disappears with a rollback.
+    ``actor`` is a user, a user id, the anonymous user or None (command line). The event is part of the caller's
+    transaction: it is written when the caller commits, and disappears with a rollback.
     """
     if action not in ACTIONS:
         raise ValueError(f'unknown audit action {action!r}')
-    actor_id = getattr(actor, 'id', None) if getattr(actor, 'is_authenticated', False) else None
+    if isinstance(actor, int) and not isinstance(actor, bool):
+        actor_id = actor
+    else:
+        actor_id = getattr(actor, 'id', None) if getattr(actor, 'is_authenticated', False) else None
     if actor is None:
         details.setdefault('via', 'cli')
     object_type, object_id = _target(obj)
@@ -73,3 +76,9 @@ def record(actor, action: str, obj=None, **details) -> AuditEvent:
                        details=_plain(details))
     db.session.add(event)
     return event
+
+
+def log(actor, action: str, obj=None, **details) -> None:
+    """Record and commit at once: for read-only views (downloads) that have no transaction of their own."""
+    record(actor, action, obj, **details)
+    db.session.commit()
