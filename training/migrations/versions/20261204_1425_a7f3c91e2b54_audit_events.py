@@ -1,7 +1,7 @@
 """audit events
 
 Revision ID: a7f3c91e2b54
-Revises: d4e9f6301c32
+Revises: a7c0de5e1f01
 Create Date: 2026-12-04 13:41:16.784512
 
 """
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = 'a7f3c91e2b54'
-down_revision = 'd4e9f6301c32'
+down_revision = 'a7c0de5e1f01'
 branch_labels = None
 depends_on = None
 
