@@ -58,7 +58,7 @@ def traces(db, create_session, create_person, create_user) -> Traces:
     db.session.flush()
     db.session.add(QuizAttempt(enrolment_id=enrolment.id, quiz_id='pre', kind=QuizKind.pre_test, answers={'q1': ['a']},
                                correct_count=1, question_count=1, score=100.0, pass_mark=50, passed=True))
-    db.session.add(Certificate(code='Zz9q-Zz9q-Zz9q', enrolment_id=enrolment.id, user_id=user.id,
+    db.session.add(Certificate(code='ZZ9Q-ZZ9Q-ZZ9Q', enrolment_id=enrolment.id, user_id=user.id,
                                course_slug='understanding-atrocity-crimes', holder_name=NAME, hours=2.0,
                                issuer='The programme'))
     attempt = ScenarioAttempt(scenario_slug='demo', user_id=user.id)

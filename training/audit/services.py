@@ -21,7 +21,6 @@ ACTIONS = {
     'person.erased': _l('Person erased'),
     'session.imported': _l('Sign-in sheet imported'),
     'report.exported': _l('Report exported'),
-    'roster.exported': _l('Roster exported'),
 }
 
 #: Detail keys that could hold a secret are dropped, whatever the caller passes.
