@@ -1,15 +1,21 @@
 """Template globals and filters shared by every page."""
 from __future__ import annotations
 
+import re
+
 from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from training.assets import asset_url
 from training.auth.models import Role
-from training.i18n import LANGUAGE_NAMES, _l
+from training.i18n import LANGUAGE_NAMES, _, _l
 from training.vocab import country_name
+
+#: Languages written right to left: <html dir="rtl"> (the stylesheet uses logical properties throughout).
+RTL_LOCALES = frozenset({'ar', 'fa', 'he', 'ur'})
 
 #: Main navigation: (endpoint, label, roles or None for everyone). A later domain adds its own entry here.
 NAVIGATION: list[tuple[str, object, tuple | None]] = [
@@ -26,6 +32,25 @@ MANAGE_NAVIGATION: list[tuple[str, object, tuple]] = [
     ('courses.manage_certificates', _l('Certificates'), (Role.admin,)),
     ('auth.list_users', _l('Users'), (Role.admin,)),
 ]
+
+
+_EMPTY_HEADER = re.compile(r'<th( align="[a-z]+")?>\s*</th>')
+
+
+def scroll_tables(html):
+    """Sanitised content HTML (Markdown) with each table in a keyboard-reachable, named scroll region (a wide
+    table scrolls inside it on a narrow screen instead of widening the page), and empty header cells (the
+    corner of a two-way table) as plain cells."""
+    html = str(html)
+    if '<table>' not in html:
+        return Markup(html)  # noqa: S704 - already sanitised content
+    parts = html.split('<table>')
+    out = [parts[0]]
+    for n, part in enumerate(parts[1:], start=1):
+        label = escape(_('Table %(n)d', n=n))
+        out.append(f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}"><table>'
+                   + part.replace('</table>', '</table></div>', 1))
+    return Markup(_EMPTY_HEADER.sub(r'<td\1></td>', ''.join(out)))  # noqa: S704 - sanitised content, our markup
 
 
 def _visible(items, app):
@@ -49,11 +74,14 @@ def init_app(app):
             'csrf_token_value': generate_csrf,
             'current_locale': str(get_locale() or 'en'),
             'language_names': LANGUAGE_NAMES,
+            'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
             'nav_items': _visible(NAVIGATION, app),
             'manage_items': _visible(MANAGE_NAVIGATION, app),
             'Role': Role,
         }
+
+    app.add_template_filter(scroll_tables)
 
     @app.template_filter('here')
     def here(_value=None):

@@ -245,3 +245,48 @@ def test_a_broken_pre_test_is_not_reported_twice(tree):
     _edit(tree / 'courses' / COURSE / 'quizzes' / 'pre-test.yaml', 'pass_mark: 70', 'pass_mark: many')
     problems = _problems(tree)
     assert len(problems) == 1 and 'pre-test.yaml' in problems[0], problems
+
+
+def test_content_check_warns_when_a_course_was_checked_more_than_two_years_ago(tree):
+    _edit(tree / 'courses' / COURSE / 'course.yaml', 'checked: 2026-12', 'checked: 2019-03')
+    result = CliRunner().invoke(content_cli, ['check', str(tree)])
+    assert result.exit_code == 0, result.output       # a warning, not an error: the site still starts
+    warnings = [line for line in result.output.splitlines() if 'warning' in line]
+    assert warnings == [f'courses/{COURSE}/course.yaml: warning: facts last checked 2019-03, more than two years '
+                        'ago; check them against the sources and update "checked"']
+
+
+def test_freshness_is_counted_in_months():
+    import datetime as dt
+
+    from training.content.freshness import months_since
+    assert months_since('2026-12', dt.date(2028, 12, 31)) == 24      # exactly two years: not yet stale
+    assert months_since('2026-12', dt.date(2029, 1, 1)) == 25
+
+
+def test_every_shipped_course_and_framework_says_when_it_was_checked(registry):
+    for item in (*registry.courses.values(), *registry.frameworks.values()):
+        assert item.checked and item.checked_against, item
+
+
+@pytest.mark.parametrize(('old', 'new', 'message'), [
+    ('checked: 2026-12', 'checked: December 2026', 'checked: String should match pattern'),
+    ('checked: 2026-12', 'checked: 2026-12\nreviewed_by: someone', "unknown key 'reviewed_by'"),
+])
+def test_checked_must_be_a_month(tree, old, new, message):
+    _edit(tree / 'courses' / COURSE / 'course.yaml', old, new)
+    assert any(message in p for p in _problems(tree)), _problems(tree)
+
+
+def test_a_lesson_citing_a_reference_the_course_does_not_list_is_an_error(tree):
+    line = _edit(tree / 'courses' / COURSE / 'lessons' / 'war-crimes.md', 'references: [',
+                 'references: [no-such-source, ')
+    problems = _problems(tree)
+    assert f"courses/{COURSE}/lessons/war-crimes.md:{line}: unknown reference 'no-such-source': " \
+           'add it to course.yaml references' in problems
+
+
+def test_framework_factors_say_whether_they_were_verified(tree):
+    path = tree / 'scenarios' / 'frameworks' / 'foa-2014.yaml'
+    _edit(path, '    verified: false\n', '    verified: perhaps\n')
+    assert any('factors.0.verified' in p for p in _problems(tree))

@@ -22,12 +22,16 @@ def test_frameworks_list_json(runner):
     assert sum(f['indicator_count'] for f in data['foa-2014']['factors']) == data['foa-2014']['indicator_count']
     assert {f['group'] for f in data['foa-2014']['factors']} == {
         'common', 'genocide', 'crimes_against_humanity', 'war_crimes'}
+    # each factor says whether its list was checked against the publication itself, and the file says when
+    assert all(isinstance(f['verified'], bool) for f in data['foa-2014']['factors'])
+    assert data['foa-2014']['checked'] == '2026-12' and data['foa-2014']['checked_against']
 
 
 def test_frameworks_list_text(runner):
     result = runner.invoke(args=['frameworks', 'list'])
     assert result.exit_code == 0
     assert 'foa-2014' in result.output and '14 factors' in result.output and 'osapg-2009' in result.output
+    assert 'not verified)' in result.output
 
 
 def test_demo_is_idempotent(app, db):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.scenarios import engine
+from training.scenarios import branching, engine
 from training.scenarios.engine import LEVELS, FactorAnswer, StageAnswer
 
 IND = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.10']
@@ -109,9 +109,9 @@ def test_play_follows_choices_to_an_ending():
     s2 = stage('s2', options=[option('a', 10, 'end-good'), option('b', 0, 'end-bad')])
     s3 = stage('s3', options=[option('a', 10, 'end-good'), option('b', 0, 'end-bad')])
     sc = scenario([s1, s2, s3], endings=('end-good', 'end-bad'))
-    expert = engine.expert_play(sc)
+    expert = branching.expert_play(sc)
     assert expert.path == ('s1', 's3') and expert.ending == 'end-good' and expert.percent == 100
-    weak = engine.play(sc, lambda st, _r: StageAnswer(option='b'))
+    weak = branching.play(sc, lambda st, _r: StageAnswer(option='b'))
     assert weak.path == ('s1', 's2') and weak.ending == 'end-bad' and weak.percent == 0
 
 
@@ -125,7 +125,7 @@ def test_graph_issues():
     s1 = stage('s1', options=[option('a', 10, 's2'), option('b', 0, 'nowhere')])
     s2 = stage('s2', options=[option('a', 10, 's1'), option('b', 0, 's1')])
     s4 = stage('s4', options=[option('a', 10, 'end'), option('b', 0, 'end')])
-    issues = engine.graph_issues(scenario([s1, s2, s4], endings=('end', 'end-unused')))
+    issues = branching.graph_issues(scenario([s1, s2, s4], endings=('end', 'end-unused')))
     kinds = {(i.kind, i.node) for i in issues}
     assert ('unknown_target', 's1') in kinds
     assert ('unreachable', 's4') in kinds and ('unreachable', 'end-unused') in kinds and ('unreachable', 'end') in kinds
@@ -136,7 +136,7 @@ def test_graph_issues():
 def test_sound_graph_has_no_issues():
     s1 = stage('s1', options=[option('a', 10, 's2', branches=[(50, 'end')]), option('b', 0, 's2')])
     s2 = stage('s2', options=[option('a', 10, 'end'), option('b', 0, 'end')])
-    assert engine.graph_issues(scenario([s1, s2])) == []
+    assert branching.graph_issues(scenario([s1, s2])) == []
 
 
 def test_ids_sorted_numerically():
@@ -151,7 +151,7 @@ def test_shipped_scenarios_expert_path_full_marks():
     registry = load_content(Path(__file__).resolve().parents[2])
     assert len(registry.scenarios) >= 3
     for sc in registry.scenarios.values():
-        result = engine.expert_play(sc)
+        result = branching.expert_play(sc)
         assert result.ending is not None and result.percent == 100, sc.slug
         assert len(result.path) >= 4 or sc.shortest_length >= 3
 
@@ -292,7 +292,7 @@ def test_any_play_of_a_shipped_scenario_reaches_an_ending(data):
                 data.draw(st.frozensets(st.sampled_from(sorted(sc.evidence_map)), max_size=4)))
         return StageAnswer(assessments, data.draw(st.sampled_from([o.id for o in stage.decision.options])))
 
-    result = engine.play(sc, answer)
+    result = branching.play(sc, answer)
     assert result.ending in sc.ending_map
     assert len(result.path) == len(set(result.path)) <= len(sc.stages)
     assert 0 <= result.percent <= 100

@@ -13,6 +13,7 @@ from training.vocab import OrganisationType
 
 
 class LoginForm(Form):
+    autocomplete = {'email': 'username', 'password': 'current-password'}
     email = EmailField(_l('Email address'), validators=[DataRequired(), Length(max=254)], filters=[strip_filter])
     password = PasswordField(_l('Password'), validators=[DataRequired()])
     remember = BooleanField(_l('Keep me signed in on this device'))
@@ -28,6 +29,7 @@ def _language_choices():
 
 
 class ProfileForm(Form):
+    autocomplete = {'name': 'name', 'country': 'country', 'organisation': 'organization'}
     name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     country = CountryField(_l('Country'), validators=[Optional()], blank=_l('— choose —'))
     organisation = StringField(_l('Organisation'), validators=[Optional(), Length(max=200)], filters=[strip_filter])
@@ -37,6 +39,8 @@ class ProfileForm(Form):
 
 
 class RegistrationForm(ProfileForm):
+    autocomplete = {**ProfileForm.autocomplete, 'email': 'email', 'password': 'new-password',
+                    'confirm': 'new-password'}
     email = EmailField(_l('Email address'),
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        filters=[strip_filter])
@@ -52,6 +56,7 @@ class RegistrationForm(ProfileForm):
 
 
 class ChangePasswordForm(Form):
+    autocomplete = {'current': 'current-password', 'password': 'new-password', 'confirm': 'new-password'}
     current = PasswordField(_l('Current password'), validators=[DataRequired()])
     password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                              description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
@@ -61,6 +66,7 @@ class ChangePasswordForm(Form):
 
 
 class ResetPasswordForm(Form):
+    autocomplete = {'password': 'new-password', 'confirm': 'new-password'}
     password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                              description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
     confirm = PasswordField(_l('Repeat new password'),

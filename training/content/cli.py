@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from training.content.base import ContentErrors
+from training.content.freshness import stale_warnings
 from training.content.registry import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,4 +37,6 @@ def check(directory: Path | None):
             click.echo(str(problem))
         click.echo(f'{len(exc.problems)} problem(s) found.', err=True)
         sys.exit(1)
+    for warning in stale_warnings(registry):
+        click.echo(warning)
     click.echo(f'{registry.summary()}: OK')

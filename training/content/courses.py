@@ -27,6 +27,7 @@ from training.content.base import (
     load_yaml_file,
     validate,
 )
+from training.content.freshness import CheckedMonth
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
 LANGUAGES = ('en', 'fr')
@@ -78,6 +79,8 @@ class _CourseFile(Model):
     completion: _Completion
     modules: tuple[_Module, ...] = Field(min_length=1)
     references: tuple[_Reference, ...] = ()
+    checked: CheckedMonth | None = None
+    checked_against: tuple[str, ...] = ()
 
 
 class _LessonMeta(Model):
@@ -212,6 +215,8 @@ class Course:
     pre_test_id: str
     post_test_id: str
     translation_of: str | None = None
+    checked: str | None = None
+    checked_against: tuple[str, ...] = ()
     summary_html: Markup = field(default=Markup(''), repr=False, compare=False)
 
     @property
@@ -524,6 +529,7 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
                          for r in info.references),
         lessons=tuple(lessons), quizzes=MappingProxyType(quizzes),
         pre_test_id=info.pre_test, post_test_id=info.post_test,
+        checked=info.checked, checked_against=info.checked_against,
         summary_html=markdown.render(info.summary),
     )
     return course, data

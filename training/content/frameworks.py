@@ -10,6 +10,7 @@ from pydantic import model_validator
 
 from training.content import markdown
 from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
+from training.content.freshness import CheckedMonth
 
 FactorGroup = Literal['common', 'genocide', 'crimes_against_humanity', 'war_crimes', 'category']
 
@@ -23,6 +24,8 @@ class Factor(Model):
     id: StrId
     title: str
     group: FactorGroup
+    #: True only where the indicator list was checked against the publication itself (see the file header).
+    verified: bool = False
     description: str = ''
     indicators: tuple[Indicator, ...]
 
@@ -50,6 +53,9 @@ class Framework(Model):
     document: str | None = None
     url: str | None = None
     language: str = 'en'
+    #: When the encoding was last checked against its sources, and against which.
+    checked: CheckedMonth | None = None
+    checked_against: tuple[str, ...] = ()
     summary: str
     note: str = ''
     factors: tuple[Factor, ...]

@@ -162,8 +162,8 @@ class Scenario(Model):
 
     @cached_property
     def expert_path(self) -> tuple[str, ...]:
-        from training.scenarios import engine
-        return engine.expert_play(self).path
+        from training.scenarios import branching
+        return branching.expert_play(self).path
 
     @cached_property
     def shortest_length(self) -> int:
@@ -175,9 +175,8 @@ class Scenario(Model):
                 return 0
             if node not in best:
                 best[node] = 10_000  # guard against cycles (rejected by the loader anyway)
-                from training.scenarios.engine import option_targets
-                best[node] = 1 + min(length(t) for o in self.stage_map[node].decision.options
-                                     for t in option_targets(o))
+                from training.scenarios.engine import decision_targets
+                best[node] = 1 + min(length(t) for t in decision_targets(self.stage_map[node]))
             return best[node]
         return length(self.start)
 
@@ -194,7 +193,7 @@ def _duplicates(ids: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
 
 def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, frameworks: dict[str, Framework]) -> bool:
     """Cross-reference checks; records problems and returns True when the scenario is sound."""
-    from training.scenarios import engine
+    from training.scenarios import branching, engine
 
     before = len(problems.items)
 
@@ -224,10 +223,9 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
     # evidence visible at each stage: its own and that of any stage that can come before it
     preds: dict[str, set[str]] = {s.id: set() for s in sc.stages}
     for s in sc.stages:
-        for o in s.decision.options:
-            for t in engine.option_targets(o):
-                if t in preds:
-                    preds[t].add(s.id)
+        for t in engine.decision_targets(s):
+            if t in preds:
+                preds[t].add(s.id)
     ancestors: dict[str, set[str]] = {}
     for s in sc.stages:
         seen: set[str] = set()
@@ -276,7 +274,7 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
                 elif ev not in sc.evidence_map:
                     add((*loc, 'rationale'), f'rationale cites [{ev}], which is not an evidence id')
 
-    for issue in engine.graph_issues(sc):
+    for issue in branching.graph_issues(sc):
         i = stage_index.get(issue.node)
         if issue.kind == 'unknown_target':
             s = sc.stage_map[issue.node]
@@ -298,7 +296,7 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
             add(('stages', i, 'id'), f'stage {issue.node!r} leads back to {issue.detail!r}: stages must not loop')
 
     if len(problems.items) == before:
-        result = engine.expert_play(sc)
+        result = branching.expert_play(sc)
         if result.ending is None or result.percent < 100:
             add(('start',), f'the expert path ({" -> ".join(result.path)}) scores {result.percent:g}%, '
                             'not full marks')

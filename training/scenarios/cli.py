@@ -13,8 +13,10 @@ def framework_data(fw) -> dict:
     return {
         'id': fw.id, 'title': fw.title, 'short_title': fw.short_title, 'year': fw.year,
         'publisher': fw.publisher, 'document': fw.document,
+        'checked': fw.checked, 'checked_against': list(fw.checked_against),
         'factor_count': len(fw.factors), 'indicator_count': fw.indicator_count,
-        'factors': [{'id': f.id, 'title': f.title, 'group': f.group, 'indicator_count': len(f.indicators),
+        'factors': [{'id': f.id, 'title': f.title, 'group': f.group, 'verified': f.verified,
+                     'indicator_count': len(f.indicators),
                      'indicators': [{'id': i.id, 'text': i.text} for i in f.indicators]} for f in fw.factors],
     }
 
@@ -33,7 +35,8 @@ def list_frameworks(fmt):
         click.echo(f'{fw["id"]}  {fw["title"]} ({fw["year"]}): '
                    f'{fw["factor_count"]} factors, {fw["indicator_count"]} indicators')
         for f in fw['factors']:
-            click.echo(f'  {f["id"]:>3}  [{f["group"]}] {f["title"]}  ({f["indicator_count"]} indicators)')
+            checked = 'verified' if f['verified'] else 'not verified'
+            click.echo(f'  {f["id"]:>3}  [{f["group"]}] {f["title"]}  ({f["indicator_count"]} indicators, {checked})')
 
 
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).

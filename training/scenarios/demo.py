@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from training.auth import services as auth_services
 from training.content import registry
 from training.extensions import db
-from training.scenarios import engine, services
+from training.scenarios import attempts, engine, live
 from training.scenarios.models import AttemptStatus, LiveRun, ScenarioAttempt
+from training.workshops.models import SessionMode, SessionStatus, TrainingSession
 
 DEMO_SESSION_CODE = 'FOA-LIVE-2026'
 DEMO_RUN_CODE = 'TARV26'
@@ -84,19 +85,18 @@ def _self_paced() -> int:
             ScenarioAttempt.status == AttemptStatus.completed).limit(1))
         if exists:
             continue
-        attempt, _created = services.start_attempt(user, sc)
+        attempt, _created = attempts.start_attempt(user, sc)
         fw = registry().framework(sc.framework)
         n = 0
         while attempt.status == AttemptStatus.in_progress and n < 50:
             n += 1
             stage = sc.stage(attempt.current_stage)
-            services.submit_stage(attempt, sc, _valid(demo_answer(stage, profile, n), stage, fw), by=user)
+            attempts.submit_stage(attempt, sc, _valid(demo_answer(stage, profile, n), stage, fw), by=user)
         made += 1
     return made
 
 
 def _training_session():
-    from training.workshops.models import SessionMode, SessionStatus, TrainingSession
     ts = db.session.scalar(sa.select(TrainingSession).where(TrainingSession.code == DEMO_SESSION_CODE))
     if ts is None:
         trainer = auth_services.get_user_by_email('trainer@example.org')
@@ -125,16 +125,16 @@ def _live_run() -> bool:
                   created_by_id=getattr(trainer, 'id', None))
     db.session.add(run)
     db.session.flush()
-    teams = [(services.create_team(run, name), profile) for name, profile in TEAMS]
-    services.open_stage(run, sc, sc.start)
+    teams = [(live.create_team(run, name), profile) for name, profile in TEAMS]
+    live.open_stage(run, sc, sc.start)
     n = 0
     while run.current_stage is not None and n < 50:
         n += 1
         stage = sc.stage(run.current_stage)
         for team, profile in teams:
-            services.team_submit(team, sc, _valid(demo_answer(stage, profile, n), stage, fw))
-        services.close_stage(run)
-        services.advance(run, sc, services.suggested_next(run, sc))
+            live.team_submit(team, sc, _valid(demo_answer(stage, profile, n), stage, fw))
+        live.close_stage(run)
+        live.advance(run, sc, live.suggested_next(run, sc))
     return True
 
 

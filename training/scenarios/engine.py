@@ -15,7 +15,7 @@ turns them into translated text, so this module stays free of any translation ma
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: The 4-point ordinal risk scale, lowest first.
@@ -30,6 +30,9 @@ FACTOR_POINTS = LEVEL_POINTS + INDICATOR_POINTS + EVIDENCE_POINTS
 #: Points for the decision (an option's score is 0..10).
 DECISION_POINTS = 10.0
 MAX_OPTION_SCORE = 10
+#: The points of each part of an answer, as the exercise page explains them.
+SCORING: dict[str, float] = {'factor': FACTOR_POINTS, 'level': LEVEL_POINTS, 'indicators': INDICATOR_POINTS,
+                             'evidence': EVIDENCE_POINTS, 'decision': DECISION_POINTS}
 #: Evidence is scored by an F-beta measure that weighs recall above precision (citing the key's evidence
 #: matters more than citing a little extra).
 EVIDENCE_BETA = 2.0
@@ -97,10 +100,7 @@ class FactorResult:
 
     @property
     def verdict(self) -> str:
-        """right | over | under | missing: how the level compares with the key."""
-        if self.level_diff is None:
-            return 'missing'
-        return 'right' if self.level_diff == 0 else ('over' if self.level_diff > 0 else 'under')
+        return verdict(self.level_diff)
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,18 @@ class StageResult:
 
 # ---------------------------------------------------------------------------------------------- measures
 
-def percent(points: float, max_points: float) -> float:
-    return round(100.0 * points / max_points, 2) if max_points else 100.0
+def percent(points: float, max_points: float, *, empty: float = 100.0) -> float:
+    """Points as a percentage of the maximum, to two decimals: the one rule for every score shown or compared.
+    ``empty`` is the answer when there is nothing to score: full marks for a stage or a play (nothing to get
+    wrong), none for an attempt that has not answered anything yet (``empty=0``)."""
+    return round(100.0 * points / max_points, 2) if max_points else empty
+
+
+def verdict(level_diff: int | None) -> str:
+    """right | over | under | missing: how a level compares with the key, from its signed distance."""
+    if level_diff is None:
+        return 'missing'
+    return 'right' if level_diff == 0 else ('over' if level_diff > 0 else 'under')
 
 
 def level_distance(a: str, b: str) -> int:
@@ -175,7 +185,7 @@ def selection_credit(chosen: Iterable[str], key: Iterable[str], beta: float = 1.
     return f_beta(*precision_recall(chosen, key), beta=beta)
 
 
-def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
+def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
     """Framework ids sorted numerically where they look like numbers ("1.2" < "1.10")."""
     def key(value: str):
         parts = value.split('.')
@@ -205,10 +215,10 @@ class AssessStep:
                 notes.append(Note('level_over' if diff > 0 else 'level_under',
                                   {'level': answer.level, 'expert': key.level, 'steps': abs(diff)}))
         key_ind, key_ev = set(key.indicators), set(key.evidence)
-        missed = _sorted_ids(key_ind - answer.indicators)
-        extra = _sorted_ids(answer.indicators - key_ind)
-        ev_missed = _sorted_ids(key_ev - answer.evidence)
-        ev_extra = _sorted_ids(answer.evidence - key_ev)
+        missed = sorted_ids(key_ind - answer.indicators)
+        extra = sorted_ids(answer.indicators - key_ind)
+        ev_missed = sorted_ids(key_ev - answer.evidence)
+        ev_extra = sorted_ids(answer.evidence - key_ev)
         if not missed and not extra:
             notes.append(Note('indicators_right', {'count': len(key_ind)}))
         for ind in missed:
@@ -308,102 +318,15 @@ def option_targets(option) -> tuple[str, ...]:
     return (*(b.next for b in option.branches), option.next)
 
 
-@dataclass(frozen=True)
-class PlayResult:
-    path: tuple[str, ...]
-    results: tuple[StageResult, ...]
-    ending: str | None
-
-    @property
-    def percent(self) -> float:
-        return running_percent(self.results)
+def decision_targets(stage) -> tuple[str, ...]:
+    """Every stage or ending the stage's decision may lead to (any option, any branch), in order, once each."""
+    return tuple(dict.fromkeys(t for o in stage.decision.options for t in option_targets(o)))
 
 
-def play(scenario, answer_for: Callable[[object, Sequence[StageResult]], StageAnswer],
-         max_stages: int = 200) -> PlayResult:
-    """Play a whole scenario, asking ``answer_for(stage, results_so_far)`` at each stage."""
-    stages = {s.id: s for s in scenario.stages}
-    endings = {e.id for e in scenario.endings}
-    current, path, results = scenario.start, [], []
-    while current in stages and len(path) < max_stages:
-        stage = stages[current]
-        answer = answer_for(stage, tuple(results))
-        results.append(score_stage(stage, answer))
-        path.append(current)
-        current = next_target(stage, answer.option, running_percent(results))
-    return PlayResult(path=tuple(path), results=tuple(results), ending=current if current in endings else None)
-
-
-def expert_play(scenario) -> PlayResult:
-    return play(scenario, lambda stage, _results: expert_answer(stage))
-
-
-# ---------------------------------------------------------------------------------------------- structure
-
-@dataclass(frozen=True)
-class GraphIssue:
-    """A structural problem: ``kind`` is unknown_target | unreachable | dead_end | cycle."""
-
-    kind: str
-    node: str
-    detail: str = ''
-    option: str | None = None
-
-
-def graph_issues(scenario) -> list[GraphIssue]:
-    """Unknown targets, unreachable stages or endings, stages from which no ending can be reached, cycles."""
-    stages = {s.id: s for s in scenario.stages}
-    endings = {e.id for e in scenario.endings}
-    issues: list[GraphIssue] = []
-    edges: dict[str, set[str]] = {}
-    for stage in scenario.stages:
-        targets: set[str] = set()
-        for option in stage.decision.options:
-            for target in option_targets(option):
-                if target in stages or target in endings:
-                    targets.add(target)
-                else:
-                    issues.append(GraphIssue('unknown_target', stage.id, target, option.id))
-        edges[stage.id] = targets
-    # reachability from start
-    seen: set[str] = set()
-    todo = [scenario.start] if scenario.start in stages else []
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        todo.extend(edges.get(node, ()))
-    for node in [*stages, *endings]:
-        if node not in seen:
-            issues.append(GraphIssue('unreachable', node))
-    # stages from which no ending can be reached
-    can_end = set(endings)
-    changed = True
-    while changed:
-        changed = False
-        for node, targets in edges.items():
-            if node not in can_end and targets & can_end:
-                can_end.add(node)
-                changed = True
-    for node in stages:
-        if node not in can_end:
-            issues.append(GraphIssue('dead_end', node))
-    # cycles (depth-first, colouring)
-    colour: dict[str, int] = {}
-
-    def visit(node: str) -> None:
-        colour[node] = 1
-        for target in sorted(edges.get(node, ())):
-            if target not in stages:
-                continue
-            if colour.get(target) == 1:
-                issues.append(GraphIssue('cycle', node, target))
-            elif target not in colour:
-                visit(target)
-        colour[node] = 2
-
-    for node in stages:
-        if node not in colour:
-            visit(node)
-    return issues
+def room_target(stage, counts: Mapping[str, int], percents: Sequence[float]) -> str:
+    """Where a room of teams goes after ``stage``: the option most teams chose (ties go to the better option),
+    scored at the teams' mean running percent. Without any choice, the first option's target."""
+    if not any(counts.values()):
+        return stage.decision.options[0].next
+    option = max(stage.decision.options, key=lambda o: (counts.get(o.id, 0), o.score))
+    return next_target(stage, option.id, sum(percents) / len(percents) if percents else 0.0)

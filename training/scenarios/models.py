@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from training.db import enum_column, utcnow
 from training.extensions import db
 from training.i18n import _l
+from training.scenarios import engine
 from training.vocab import TitledEnum
 
 
@@ -59,7 +60,7 @@ class ScenarioAttempt(db.Model):
 
     @property
     def percent(self) -> float:
-        return round(100.0 * self.points / self.max_points, 1) if self.max_points else 0.0
+        return engine.percent(self.points, self.max_points, empty=0.0)
 
     @property
     def path(self) -> list[str]:
@@ -96,7 +97,7 @@ class StageSubmission(db.Model):
 
     @property
     def percent(self) -> float:
-        return round(100.0 * self.points / self.max_points, 1) if self.max_points else 0.0
+        return engine.percent(self.points, self.max_points, empty=0.0)
 
     def factor(self, factor_id: str) -> FactorSubmission | None:
         return next((f for f in self.factors if f.factor_id == factor_id), None)
@@ -134,9 +135,7 @@ class FactorSubmission(db.Model):
 
     @property
     def verdict(self) -> str:
-        if self.level_diff is None:
-            return 'missing'
-        return 'right' if self.level_diff == 0 else ('over' if self.level_diff > 0 else 'under')
+        return engine.verdict(self.level_diff)
 
 
 class IndicatorMark(db.Model):

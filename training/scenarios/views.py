@@ -24,7 +24,7 @@ from training.content import registry
 from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.i18n import _
-from training.scenarios import charts, engine, labels, queries, services
+from training.scenarios import attempts, charts, engine, labels, live, queries
 from training.scenarios.forms import (
     AdvanceForm,
     JoinForm,
@@ -120,7 +120,7 @@ def show_exercise(slug):
 @login_required
 def start_attempt(slug):
     sc = _scenario_or_404(slug)
-    attempt, created = services.start_attempt(current_user, sc)
+    attempt, created = attempts.start_attempt(current_user, sc)
     db.session.commit()
     if not created:
         flash(_('You are continuing where you left off.'), 'info')
@@ -150,11 +150,11 @@ def play(attempt_id):
     if stage is None:
         abort(404, _('This stage is no longer part of the scenario (it has been retired).'))
     fw = _framework_of(sc)
-    evidence = services.visible_evidence(sc, stage, attempt.path)
+    evidence = attempts.visible_evidence(sc, stage, attempt.path)
     form = stage_form_class(stage, fw, evidence)()
     if form.validate_on_submit():
         try:
-            sub, _result = services.submit_stage(attempt, sc, answer_from_form(form, stage), by=current_user)
+            sub, _result = attempts.submit_stage(attempt, sc, answer_from_form(form, stage), by=current_user)
             stage_id = sub.stage_id
             _commit(_('This stage has already been submitted.'))
         except TrainingError as exc:
@@ -176,7 +176,7 @@ def stage_feedback(attempt_id, stage_id):
     stage = sc.stage(stage_id)
     if sub is None or stage is None:
         abort(404)
-    result = engine.score_stage(stage, services.answer_from_submission(sub))
+    result = engine.score_stage(stage, attempts.answer_from_submission(sub))
     return render_template('scenarios/feedback.html', sc=sc, fw=_framework_of(sc), attempt=attempt, stage=stage,
                            sub=sub, result=result)
 
@@ -186,7 +186,7 @@ def stage_feedback(attempt_id, stage_id):
 def abandon_attempt(attempt_id):
     attempt = _own_attempt(attempt_id)
     try:
-        services.abandon_attempt(attempt)
+        attempts.abandon_attempt(attempt)
     except TrainingError as exc:
         flash(exc.message, 'error')
     else:
@@ -195,23 +195,13 @@ def abandon_attempt(attempt_id):
     return redirect(url_for('scenarios.show_exercise', slug=attempt.scenario_slug))
 
 
-def _debrief_rows(attempt, sc):
-    """(stage, submission, result) for each submitted stage still in the scenario."""
-    rows = []
-    for sub in attempt.submissions:
-        stage = sc.stage(sub.stage_id)
-        if stage is not None:
-            rows.append((stage, sub, engine.score_stage(stage, services.answer_from_submission(sub))))
-    return rows
-
-
 @bp.route('/attempts/<int:attempt_id>/debrief')
 @login_required
 def debrief(attempt_id):
     attempt = _own_attempt(attempt_id)
     sc = _scenario_or_404(attempt.scenario_slug)
     fw = _framework_of(sc)
-    rows = _debrief_rows(attempt, sc)
+    rows = attempts.debrief_rows(attempt, sc)
     chart = charts.factor_chart([(stage, fr) for stage, _sub, result in rows for fr in result.factors], fw)
     return render_template('scenarios/debrief.html', sc=sc, fw=fw, attempt=attempt, rows=rows, chart=chart,
                            ending=sc.ending(attempt.ending_id))
@@ -234,15 +224,15 @@ def _remember_team(team: LiveTeam) -> None:
 def join_live():
     form = JoinForm()
     if form.validate_on_submit():
-        found = services.find_by_code(form.code.data)
+        found = live.find_by_code(form.code.data)
         try:
             if isinstance(found, LiveTeam):
                 if found.run.status != RunStatus.open:
                     raise TrainingError(_('This live run has finished.'), field='code')
                 team = found
-                services.add_member(team, current_user)
+                live.add_member(team, current_user)
             elif isinstance(found, LiveRun):
-                team = services.create_team(found, form.team_name.data, user=current_user)
+                team = live.create_team(found, form.team_name.data, user=current_user)
             else:
                 raise TrainingError(_('No live run or team has this code. Check it with the facilitator.'),
                                     field='code')
@@ -285,11 +275,11 @@ def live_team(team_id):
     if stage is not None:
         sub = attempt.submission(stage.id)
         if sub is None and run.accepting:
-            evidence = services.visible_evidence(sc, stage, run.path[:-1])
+            evidence = attempts.visible_evidence(sc, stage, run.path[:-1])
             form = stage_form_class(stage, fw, evidence)()
             if form.validate_on_submit():
                 try:
-                    services.team_submit(team, sc, answer_from_form(form, stage),
+                    live.team_submit(team, sc, answer_from_form(form, stage),
                                          by=current_user if current_user.is_authenticated else None)
                     _commit(_('This stage has already been submitted.'))
                 except TrainingError as exc:
@@ -299,12 +289,12 @@ def live_team(team_id):
                     flash(_('Your team\'s answer has been submitted.'), 'success')
                 return redirect(url_for('scenarios.live_team', team_id=team_id))
         elif sub is not None and not run.accepting:
-            result = engine.score_stage(stage, services.answer_from_submission(sub))
+            result = engine.score_stage(stage, attempts.answer_from_submission(sub))
     if request.method == 'POST' and form is None:
         flash(_('This stage has already been submitted.') if sub is not None and run.accepting
               else _('Submissions are closed for this stage.'), 'error')
         return redirect(url_for('scenarios.live_team', team_id=team.id))
-    rows = _debrief_rows(attempt, sc) if run.status == RunStatus.finished else []
+    rows = attempts.debrief_rows(attempt, sc) if run.status == RunStatus.finished else []
     return render_template('scenarios/live_team.html', team=team, run=run, sc=sc, fw=fw, stage=stage, form=form,
                            evidence=evidence, sub=sub, result=result, rows=rows, ending=sc.ending(run.ending_id),
                            action=url_for('scenarios.live_team', team_id=team.id),
@@ -332,7 +322,7 @@ def manage_live():
         sc = registry().scenario(form.scenario.data)
         if ts is None or sc is None:
             abort(400)
-        run = services.start_live_run(ts, sc, by=current_user)
+        run = live.start_live_run(ts, sc, by=current_user)
         db.session.commit()
         flash(_('Live run started. Teams join at %(url)s with the code %(code)s.',
                 url=url_for('scenarios.join_live', _external=True), code=run.code), 'success')
@@ -372,10 +362,10 @@ def live_dashboard(run_id):
     if stage is not None and not run.accepting and run.status == RunStatus.open:
         advance_form = AdvanceForm()
         advance_form.target.choices = choices(_targets(sc, stage))
-        advance_form.target.data = services.suggested_next(run, sc)
+        advance_form.target.data = live.suggested_next(run, sc)
     return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=_framework_of(sc), stage=stage,
                            rows=_heatmap(run, sc, stage) if stage else [],
-                           counts=services.decision_counts(run, stage.id) if stage else {},
+                           counts=live.decision_counts(run, stage.id) if stage else {},
                            advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True),
                            ranking=_ranking(run), ending=sc.ending(run.ending_id))
 
@@ -412,7 +402,7 @@ def _live_action(run_id, action):
 @roles_required(*TRAINERS)
 def live_open(run_id):
     def action(run, sc):
-        services.open_stage(run, sc, sc.start)
+        live.open_stage(run, sc, sc.start)
         return _('Stage opened: teams can submit.')
     return _live_action(run_id, action)
 
@@ -423,7 +413,7 @@ def live_close(run_id):
     def action(run, sc):
         if run.status != RunStatus.open or run.current_stage is None:
             raise TrainingError(_('No stage is open.'))
-        services.close_stage(run)
+        live.close_stage(run)
         return _('Submissions closed. The key is now shown to the teams.')
     return _live_action(run_id, action)
 
@@ -432,7 +422,7 @@ def live_close(run_id):
 @roles_required(*TRAINERS)
 def live_reopen(run_id):
     def action(run, sc):
-        services.reopen_stage(run)
+        live.reopen_stage(run)
         return _('Submissions reopened for this stage.')
     return _live_action(run_id, action)
 
@@ -448,7 +438,7 @@ def live_advance(run_id):
         form.target.choices = choices(_targets(sc, stage))
         if not form.validate_on_submit():
             raise TrainingError(_('Choose where the run goes next.'))
-        services.advance(run, sc, form.target.data)
+        live.advance(run, sc, form.target.data)
         if run.status == RunStatus.finished:
             return _('The run has reached its ending.')
         return _('Next stage opened: teams can submit.')
@@ -459,7 +449,7 @@ def live_advance(run_id):
 @roles_required(*TRAINERS)
 def live_finish(run_id):
     def action(run, sc):
-        services.finish_run(run)
+        live.finish_run(run)
         return _('The run is finished.')
     return _live_action(run_id, action)
 
@@ -478,7 +468,7 @@ def live_team_answers(run_id, team_id):
     team = _team_of_run(run, team_id)
     sc = _scenario_or_404(run.scenario_slug)
     return render_template('scenarios/live_team_answers.html', run=run, team=team, sc=sc, fw=_framework_of(sc),
-                           rows=_debrief_rows(team.attempt, sc) if team.attempt else [])
+                           rows=attempts.debrief_rows(team.attempt, sc) if team.attempt else [])
 
 
 @bp.route('/manage/live/<int:run_id>/teams/<int:team_id>/remove', methods=['POST'])
@@ -487,7 +477,7 @@ def live_remove_team(run_id, team_id):
     run = _run_or_404(run_id)
     team = _team_of_run(run, team_id)
     name = team.name
-    services.remove_team(team)
+    live.remove_team(team)
     db.session.commit()
     flash(_('The team “%(name)s” has been removed, with its answers.', name=name), 'success')
     return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
@@ -498,7 +488,7 @@ def live_remove_team(run_id, team_id):
 def live_debrief(run_id):
     run = _run_or_404(run_id)
     sc = _scenario_or_404(run.scenario_slug)
-    stages = [(sc.stage(sid), _heatmap(run, sc, sc.stage(sid)), services.decision_counts(run, sid))
+    stages = [(sc.stage(sid), _heatmap(run, sc, sc.stage(sid)), live.decision_counts(run, sid))
               for sid in run.path if sc.stage(sid) is not None]
     ranking = _ranking(run)
     return render_template('scenarios/live_debrief.html', run=run, sc=sc, fw=_framework_of(sc), stages=stages,

@@ -74,6 +74,8 @@ class EditPersonForm(PersonForm):
 
 
 class WalkInForm(PersonForm):
+    """Filled in by the person themselves at check-in (so their browser may fill it in)."""
+    autocomplete = {'full_name': 'name', 'organisation': 'organization', 'country': 'country', 'email': 'email'}
     submit = SubmitField(_l('Register and check in'))
 
 

@@ -1,4 +1,5 @@
-"""Writes for scenario exercises: attempts, stage submissions, live runs and teams.
+"""Writes and reads for live runs: a facilitator paces one scenario for a room, teams join with codes and answer
+each stage together.
 
 Functions take model objects, content objects and plain values, enforce the rules and raise TrainingError; they
 flush but never commit (the view or CLI command commits once).
@@ -15,17 +16,15 @@ from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
 from training.scenarios import engine
+from training.scenarios.attempts import record_submission
 from training.scenarios.models import (
     AttemptStatus,
-    FactorSubmission,
-    IndicatorMark,
     LiveRun,
     LiveRunStage,
     LiveTeam,
     LiveTeamMember,
     RunStatus,
     ScenarioAttempt,
-    StageSubmission,
 )
 
 #: Join codes avoid look-alike characters (0/O, 1/I/L).
@@ -48,122 +47,12 @@ def _new_code(model, length: int) -> str:
     raise TrainingError(_('Could not make a unique code; please try again.'))
 
 
-# ------------------------------------------------------------------------------------------------ attempts
-
-def active_attempt(user, slug: str) -> ScenarioAttempt | None:
-    return db.session.scalar(
-        sa.select(ScenarioAttempt).where(ScenarioAttempt.user_id == user.id, ScenarioAttempt.scenario_slug == slug,
-                                         ScenarioAttempt.status == AttemptStatus.in_progress)
-        .order_by(ScenarioAttempt.id.desc()).limit(1))
+def _require_open(run: LiveRun) -> None:
+    if run.status != RunStatus.open:
+        raise TrainingError(_('This live run has finished.'))
 
 
-def start_attempt(user, scenario) -> tuple[ScenarioAttempt, bool]:
-    """The user's attempt in progress at this scenario, or a new one. Returns (attempt, created)."""
-    existing = active_attempt(user, scenario.slug)
-    if existing is not None:
-        return existing, False
-    attempt = ScenarioAttempt(scenario_slug=scenario.slug, user_id=user.id, current_stage=scenario.start,
-                              status=AttemptStatus.in_progress)
-    db.session.add(attempt)
-    db.session.flush()
-    return attempt, True
-
-
-def abandon_attempt(attempt: ScenarioAttempt) -> None:
-    if attempt.status != AttemptStatus.in_progress:
-        raise TrainingError(_('Only an attempt in progress can be abandoned.'))
-    attempt.status = AttemptStatus.abandoned
-    attempt.updated_at = utcnow()
-
-
-def answer_from_submission(submission: StageSubmission) -> engine.StageAnswer:
-    return engine.StageAnswer(
-        assessments={f.factor_id: engine.FactorAnswer(
-            factor=f.factor_id, level=f.level, indicators=frozenset(f.indicators),
-            evidence=frozenset(f.evidence_ids), justification=f.justification) for f in submission.factors},
-        option=submission.option_id)
-
-
-def results_of(attempt: ScenarioAttempt, scenario) -> list[engine.StageResult]:
-    """Re-score every submission (scoring is pure and deterministic; notes are not stored)."""
-    out = []
-    for sub in attempt.submissions:
-        stage = scenario.stage(sub.stage_id)
-        if stage is not None:
-            out.append(engine.score_stage(stage, answer_from_submission(sub)))
-    return out
-
-
-def visible_evidence(scenario, stage, path: list[str]) -> list:
-    """Evidence the answer may cite at ``stage``: the stages played before it, then its own, then anything
-    the key cites (so the expert answer is always possible)."""
-    ids: dict[str, object] = {}
-    for stage_id in [*path, stage.id]:
-        st = scenario.stage(stage_id)
-        if st is not None and stage_id != stage.id:
-            for ev in st.evidence:
-                ids.setdefault(ev.id, ev)
-    for key in stage.assess:
-        for ev_id in key.evidence:
-            if ev_id in scenario.evidence_map:
-                ids.setdefault(ev_id, scenario.evidence_map[ev_id])
-    for ev in stage.evidence:
-        ids.setdefault(ev.id, ev)
-    own = [ev for ev in stage.evidence]
-    earlier = [ev for ev_id, ev in ids.items() if ev_id not in {e.id for e in own}]
-    return earlier + own
-
-
-def record_submission(attempt: ScenarioAttempt, scenario, stage, answer: engine.StageAnswer, *,
-                      by=None) -> tuple[StageSubmission, engine.StageResult, str]:
-    """Score and store one stage; returns (submission, result, where the answer leads)."""
-    if attempt.submission(stage.id) is not None:
-        raise TrainingError(_('This stage has already been submitted.'))
-    if answer.option is None or stage.decision.option(answer.option) is None:
-        raise TrainingError(_('Choose one of the options.'), field='option')
-    result = engine.score_stage(stage, answer)
-    previous = results_of(attempt, scenario)
-    target = engine.next_target(stage, answer.option, engine.running_percent([*previous, result]))
-    sub = StageSubmission(stage_id=stage.id, position=len(attempt.submissions) + 1, option_id=answer.option,
-                          option_score=result.decision.option_score, next_id=target, points=result.points,
-                          max_points=result.max_points, submitted_by_id=getattr(by, 'id', None))
-    for fr in result.factors:
-        given = answer.assessments.get(fr.factor) or engine.FactorAnswer(fr.factor)
-        key = stage.key(fr.factor)
-        fs = FactorSubmission(factor_id=fr.factor, level=fr.level, expert_level=fr.expert_level,
-                              level_diff=fr.level_diff, evidence=' '.join(sorted(given.evidence)),
-                              justification=given.justification, points=fr.points, max_points=fr.max_points)
-        for ind in engine._sorted_ids(set(given.indicators) | set(key.indicators)):
-            fs.marks.append(IndicatorMark(indicator_id=ind, selected=ind in given.indicators,
-                                          expected=ind in key.indicators))
-        sub.factors.append(fs)
-    attempt.submissions.append(sub)
-    attempt.points = round(attempt.points + result.points, 4)
-    attempt.max_points = attempt.max_points + result.max_points
-    attempt.updated_at = utcnow()
-    db.session.flush()
-    return sub, result, target
-
-
-def submit_stage(attempt: ScenarioAttempt, scenario, answer: engine.StageAnswer, *, by=None):
-    """Self-paced play: submit the attempt's current stage and move it on (to a stage or an ending)."""
-    if attempt.status != AttemptStatus.in_progress or attempt.team_id is not None:
-        raise TrainingError(_('This attempt is not in progress.'))
-    stage = scenario.stage(attempt.current_stage)
-    if stage is None:
-        raise TrainingError(_('This stage is no longer part of the scenario.'))
-    sub, result, target = record_submission(attempt, scenario, stage, answer, by=by)
-    if scenario.ending(target) is not None:
-        attempt.current_stage = None
-        attempt.ending_id = target
-        attempt.status = AttemptStatus.completed
-        attempt.completed_at = utcnow()
-    else:
-        attempt.current_stage = target
-    return sub, result
-
-
-# ------------------------------------------------------------------------------------------------ live runs
+# ------------------------------------------------------------------------------------------------ runs and teams
 
 def start_live_run(session, scenario, *, by) -> LiveRun:
     run = LiveRun(session_id=session.id, scenario_slug=scenario.slug, code=_new_code(LiveRun, RUN_CODE_LENGTH),
@@ -180,6 +69,20 @@ def find_by_code(code: str) -> LiveRun | LiveTeam | None:
     if len(code) == TEAM_CODE_LENGTH:
         return db.session.scalar(sa.select(LiveTeam).where(LiveTeam.code == code))
     return None
+
+
+def join_by_code(code: str, team_name: str | None, *, user=None) -> LiveTeam:
+    """Join with a code: a team's code adds ``user`` to that team; a run's code creates a team named
+    ``team_name``."""
+    found = find_by_code(code)
+    if isinstance(found, LiveTeam):
+        if found.run.status != RunStatus.open:
+            raise TrainingError(_('This live run has finished.'), field='code')
+        add_member(found, user)
+        return found
+    if isinstance(found, LiveRun):
+        return create_team(found, team_name, user=user)
+    raise TrainingError(_('No live run or team has this code. Check it with the facilitator.'), field='code')
 
 
 def clean_team_name(name: str | None) -> str:
@@ -228,10 +131,7 @@ def remove_team(team: LiveTeam) -> None:
     db.session.flush()
 
 
-def _require_open(run: LiveRun) -> None:
-    if run.status != RunStatus.open:
-        raise TrainingError(_('This live run has finished.'))
-
+# ------------------------------------------------------------------------------------------------ pacing
 
 def open_stage(run: LiveRun, scenario, stage_id: str) -> LiveRunStage:
     """Put a stage on screen and accept submissions for it."""
@@ -243,8 +143,7 @@ def open_stage(run: LiveRun, scenario, stage_id: str) -> LiveRunStage:
     if run.current_stage is None and run.stages:
         raise TrainingError(_('This run has reached an ending.'))
     if run.current_stage is not None:
-        allowed = {t for o in scenario.stage(run.current_stage).decision.options for t in engine.option_targets(o)}
-        if stage_id not in allowed:
+        if stage_id not in engine.decision_targets(scenario.stage(run.current_stage)):
             raise TrainingError(_('That stage does not follow the current one.'))
         close_stage(run)
     elif stage_id != scenario.start:
@@ -266,6 +165,13 @@ def close_stage(run: LiveRun) -> None:
     if rs is not None and rs.closed_at is None:
         rs.closed_at = utcnow()
     run.accepting = False
+
+
+def close_submissions(run: LiveRun) -> None:
+    """The facilitator closes the stage on screen: its key is then shown to the teams."""
+    if run.status != RunStatus.open or run.current_stage is None:
+        raise TrainingError(_('No stage is open.'))
+    close_stage(run)
 
 
 def reopen_stage(run: LiveRun) -> None:
@@ -297,27 +203,23 @@ def decision_counts(run: LiveRun, stage_id: str) -> Counter:
 
 
 def suggested_next(run: LiveRun, scenario) -> str | None:
-    """Where the room's decision leads: the option most teams chose (ties go to the better option), scored at
-    the teams' mean running percent. Without submissions, the first option's target."""
+    """Where the room's decision leads (:func:`engine.room_target`)."""
     stage = scenario.stage(run.current_stage)
     if stage is None:
         return None
-    counts = decision_counts(run, stage.id)
-    if counts:
-        option = max(stage.decision.options, key=lambda o: (counts.get(o.id, 0), o.score))
-        percents = [t.attempt.percent for t in run.teams if t.attempt and t.attempt.submission(stage.id)]
-        return engine.next_target(stage, option.id, sum(percents) / len(percents) if percents else 0.0)
-    return stage.decision.options[0].next
+    percents = [t.attempt.percent for t in run.teams if t.attempt and t.attempt.submission(stage.id)]
+    return engine.room_target(stage, decision_counts(run, stage.id), percents)
 
 
-def advance(run: LiveRun, scenario, target: str) -> None:
+def advance(run: LiveRun, scenario, target: str | None) -> None:
     """Continue the run to ``target``: the next stage (opened at once) or an ending (the run finishes)."""
-    _require_open(run)
     stage = scenario.stage(run.current_stage)
     if stage is None:
         raise TrainingError(_('Open the first stage before moving on.'))
-    allowed = {t for o in stage.decision.options for t in engine.option_targets(o)}
-    if target not in allowed:
+    if target is None:
+        raise TrainingError(_('Choose where the run goes next.'))
+    _require_open(run)
+    if target not in engine.decision_targets(stage):
         raise TrainingError(_('That step does not follow the current stage.'), field='target')
     if scenario.ending(target) is not None:
         close_stage(run)
