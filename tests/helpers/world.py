@@ -24,8 +24,9 @@ from training.auth.models import Role
 from training.content import registry
 from training.courses import services as course_services
 from training.extensions import db
-from training.scenarios import services as scenario_services
+from training.scenarios import attempts, live
 from training.scenarios.engine import StageAnswer
+from training.workshops import checkin
 from training.workshops import services as workshop_services
 
 SCENARIO = 'transition-in-marenia'
@@ -49,10 +50,10 @@ def _workshop_objects(tag: str, trainer, sessions: SessionFactory, persons: Pers
     session = sessions(code=f'W-{tag}', start_date=DAY, end_date=date(2010, 3, 3), trainers=[trainer])
     person = persons(full_name=f'Walk Person {tag}')
     attendance = workshop_services.add_to_roster(session, person)
-    window = workshop_services.open_check_in(session, DAY, minutes=60, by=trainer)
+    window = checkin.open_check_in(session, DAY, minutes=60, by=trainer)
     sc = registry().scenario(SCENARIO)
-    run = scenario_services.start_live_run(session, sc, by=trainer)
-    team = scenario_services.create_team(run, f'Team {tag}')
+    run = live.start_live_run(session, sc, by=trainer)
+    team = live.create_team(run, f'Team {tag}')
     user = users(email=f'account-{tag}@example.org')
     token = auth_services.issue_reset_token(user, by=None, hours=48)
     db.session.commit()
@@ -66,7 +67,7 @@ def _workshop_objects(tag: str, trainer, sessions: SessionFactory, persons: Pers
 
 def _scenario_attempt(owner, slug: str) -> int:
     sc = registry().scenario(slug)
-    attempt, _created = scenario_services.start_attempt(owner, sc)
+    attempt, _created = attempts.start_attempt(owner, sc)
     return attempt.id
 
 
@@ -83,10 +84,10 @@ def build_world(app, role: Role | None) -> World:
     quiz_attempt = course_services.last_attempt(enrolment, course_services.kind_of(course.post_test))
 
     sc = registry().scenario(SCENARIO)
-    attempt, _created = scenario_services.start_attempt(owner, sc)
+    attempt, _created = attempts.start_attempt(owner, sc)
     stage = sc.stage(sc.start)
     best = max(stage.decision.options, key=lambda o: o.score)
-    scenario_services.submit_stage(attempt, sc, StageAnswer(option=best.id), by=owner)
+    attempts.submit_stage(attempt, sc, StageAnswer(option=best.id), by=owner)
     db.session.commit()
 
     values = {
