@@ -22,7 +22,7 @@ from training.workshops.models import (
     SessionStatus,
     TrainingSession,
 )
-from training.workshops.services import add_to_roster, person_values, session_days, set_present
+from training.workshops.services import add_to_roster, person_values, set_present
 
 #: Unambiguous characters for typed codes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B)
 CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
@@ -39,7 +39,7 @@ def normalise_code(text: str | None) -> str:
 
 def default_day(session: TrainingSession, today: date) -> date:
     """The day check-in opens for unless the trainer picks another: today during the session, else its first day."""
-    return today if session.start_date <= today <= session.end_date else session_days(session)[0]
+    return today if session.start_date <= today <= session.end_date else session.start_date
 
 
 def current_window(session: TrainingSession, now: datetime | None = None) -> CheckInWindow | None:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from training.auth.models import Role, User, UserRole
+from training.content import registry
 from training.extensions import db
-from training.workshops.matching import Known, normalise_email, normalise_name
+from training.workshops.matching import Known, near_matches, normalise_email, normalise_name
 from training.workshops.models import (
     Attendance,
     AttendanceDay,
@@ -21,6 +22,10 @@ from training.workshops.models import (
     TrainingSession,
 )
 
+#: Above this many persons on record, near matches are listed one country at a time
+NEAR_MATCH_LIMIT = 20_000
+#: Near matches listed at most
+NEAR_MATCH_SHOWN = 200
 #: Ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
 CHUNK = 500
 
@@ -29,6 +34,10 @@ def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def session_days(session: TrainingSession) -> list[date]:
+    return [session.start_date + timedelta(days=i) for i in range(session.days)]
 
 
 def participant_counts():
@@ -84,6 +93,23 @@ def roster(session: TrainingSession) -> list[Attendance]:
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id)
         .order_by(Attendance.role, Person.name_key, Person.id)))
+
+
+def roster_overview(session: TrainingSession) -> dict:
+    """The session page's roster: entries, the session's days, the (entry, day) marks and the count per role."""
+    entries = roster(session)
+    return {'roster': entries, 'days': session_days(session),
+            'marks': {(a.id, m.day) for a in entries for m in a.day_marks},
+            'counts': {role.name: sum(1 for a in entries if a.role == role) for role in AttendanceRole}}
+
+
+def present_ids(entries: list[Attendance], day: date) -> set[int]:
+    return {a.id for a in entries for m in a.day_marks if m.day == day}
+
+
+def course_title(slug: str) -> str:
+    course = registry().course(slug)
+    return str(getattr(course, 'title', None) or slug)
 
 
 def roster_person_ids(session: TrainingSession) -> set[int]:
@@ -177,6 +203,17 @@ def attendance_counts(ids) -> dict[int, int]:
             sa.select(Attendance.person_id, sa.func.count(Attendance.id))
             .where(Attendance.person_id.in_(chunk)).group_by(Attendance.person_id)).all())
     return out
+
+
+def duplicate_candidates(country: str | None) -> dict:
+    """The duplicates page: near-match pairs among all persons, or one country's when there are too many to compare,
+    with the records and how many attendances each has."""
+    countries = person_countries()
+    too_many = country is None and sum(n for _c, n in countries) > NEAR_MATCH_LIMIT
+    pairs = [] if too_many else near_matches(known_persons(country))[:NEAR_MATCH_SHOWN]
+    people = persons_by_id([p.a for p in pairs] + [p.b for p in pairs])
+    return {'pairs': pairs, 'people': people, 'counts': attendance_counts(people), 'country': country,
+            'countries': countries, 'too_many': too_many}
 
 
 def recent_merges(limit: int = 50) -> list[PersonMerge]:

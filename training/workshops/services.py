@@ -5,7 +5,7 @@ Sheet imports live in :mod:`training.workshops.imports`, self check-in in :mod:`
 duplicate persons in :mod:`training.workshops.merging`."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -73,10 +73,6 @@ def update_session(session: TrainingSession, *, trainers: list[User] | None = No
         session.trainers = list(trainers)
     db.session.flush()
     return session
-
-
-def session_days(session: TrainingSession) -> list[date]:
-    return [session.start_date + timedelta(days=i) for i in range(session.days)]
 
 
 # -- persons and roster ---------------------------------------------------------------------------------------------
