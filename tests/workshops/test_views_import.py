@@ -148,3 +148,16 @@ def test_roles_days_and_scores_written_and_a_blank_never_overwrites(client, auth
     _import('Name,Country,Days,Pre-test\nB Two,KE,,50\n')  # B again: the score is added, the blank days kept
     assert _roster(db, session) == [('A One', 'facilitator', 2, 45.0, 80.0), ('B Two', 'participant', 3, 50.0, None)]
     assert [p[0] for p in _persons(db)] == ['A One', 'B Two']
+
+
+def test_an_address_is_one_address_on_the_form_and_on_the_sheet(client, auth, db, create_session, create_person):
+    """Persons' addresses normalise as users' do (training.text): a Unicode domain typed on the person form and the
+    same address on a sign-in sheet are one person."""
+    auth.login_as(Role.trainer)
+    session = create_session()
+    known = create_person(full_name='Amina Diallo', country='SN', email='Amina@Exämple.org')
+    assert known.email == 'amina@xn--exmple-cua.org'
+    _upload(client, session, sheet_bytes([HEADER, ['A. Diallo', 'F', '', '', 'SN', 'AMINA@EXÄMPLE.ORG']]))
+    token = db.session.scalar(sa.select(PendingImport.token))
+    client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
+    assert _count(db, Person) == 1 and _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None)]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from training.auth.models import Role, User, UserRole
 from training.content import registry
 from training.extensions import db
+from training.text import like_contains
 from training.workshops.matching import Known, near_matches, normalise_email, normalise_name
 from training.workshops.models import (
     Attendance,
@@ -78,10 +79,10 @@ def sessions_select(*, start: date | None = None, end: date | None = None, statu
     if country:
         stmt = stmt.where(TrainingSession.country == country.upper())
     if q:
-        like = f'%{q.strip().lower()}%'
-        stmt = stmt.where(sa.or_(sa.func.lower(TrainingSession.code).like(like),
-                                 sa.func.lower(TrainingSession.title).like(like),
-                                 sa.func.lower(TrainingSession.city).like(like)))
+        text = q.strip().lower()
+        stmt = stmt.where(sa.or_(like_contains(sa.func.lower(TrainingSession.code), text),
+                                 like_contains(sa.func.lower(TrainingSession.title), text),
+                                 like_contains(sa.func.lower(TrainingSession.city), text)))
     return stmt.order_by(TrainingSession.start_date.desc(), TrainingSession.code)
 
 
@@ -149,7 +150,7 @@ def search_persons(q: str, *, limit: int = 20) -> list[Person]:
         words = normalise_name(q).split()
         if not words:
             return []
-        cond = sa.and_(*[Person.name_key.like(f'%{w.replace("%", "").replace("_", "")}%') for w in words[:5]])
+        cond = sa.and_(*[like_contains(Person.name_key, w) for w in words[:5]])
     return list(db.session.scalars(sa.select(Person).where(cond).order_by(Person.name_key, Person.id).limit(limit)))
 
 
@@ -232,7 +233,7 @@ def roster_matches(session: TrainingSession, q: str, *, limit: int = 10) -> list
     words = [w for w in normalise_name(q).split() if len(w) >= 2][:5]
     if not words:
         return []
-    conds = [Person.name_key.like(f'%{w.replace("%", "").replace("_", "")}%') for w in words]
+    conds = [like_contains(Person.name_key, w) for w in words]
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id, *conds)
         .order_by(Person.name_key).limit(limit)))

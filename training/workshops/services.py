@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from training import text
 from training.auth.models import User
 from training.errors import TrainingError
 from training.extensions import db
@@ -83,7 +84,7 @@ def person_values(data: dict) -> dict:
     values['full_name'] = ' '.join((values.get('full_name') or '').split())
     if not values['full_name']:
         raise TrainingError(_('Enter the person\'s name.'), field='full_name')
-    values['email'] = normalise_email(values.get('email'))
+    values['email'] = text.normalise_email(values.get('email'))  # refuses look-alike addresses
     if values.get('country'):
         values['country'] = values['country'].upper()
     return values
