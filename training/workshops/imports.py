@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 
+from training.audit.services import record
 from training.auth.models import User
 from training.db import utcnow
 from training.errors import TrainingError
@@ -98,6 +99,8 @@ class ImportRefused(TrainingError):
     def __init__(self, plan: ImportPlan):
         super().__init__(_('Nothing was imported: correct the rejected rows and upload the sheet again.'))
         self.plan = plan
+        self.filename = ''
+
 
 
 class AlreadyImported(TrainingError):
@@ -156,20 +159,34 @@ def claim(session: TrainingSession, token: str, *, by: User | None) -> PendingIm
     pending = pending_for(session, token, by=by)
     if pending is None:
         raise AlreadyImported()
-    content, filename = pending.content, pending.filename
+    content, filename, created_by_id = pending.content, pending.filename, pending.created_by_id
     claimed = db.session.execute(sa.delete(PendingImport).where(PendingImport.id == pending.id)).rowcount
     if claimed != 1:
         raise AlreadyImported()
     db.session.expunge(pending)
-    return PendingImport(token=token, session_id=session.id, filename=filename, content=content)
+    return PendingImport(token=token, session_id=session.id, filename=filename, content=content,
+                         created_by_id=created_by_id)
 
 
 def confirm_upload(session: TrainingSession, pending: PendingImport, *, accept_valid: bool = False,
                    mapping: dict[int, str] | None = None, sheet: str | None = None,
                    use_sheet: set[tuple[int, str]] = frozenset()) -> ImportPlan:
     """Import a claimed stash, checked again against the database as it is now."""
-    return import_sheet(session, pending.filename, pending.content, write=True, accept_valid=accept_valid,
+    plan = import_sheet(session, pending.filename, pending.content, write=True, accept_valid=accept_valid,
                         mapping=mapping, sheet=sheet, use_sheet=use_sheet)
+    record(pending.created_by_id, 'session.imported', session, rows=len(plan.rows), created=plan.count(NEW),
+           matched=plan.count(MATCHED))
+    return plan
+
+
+def confirm_token(session: TrainingSession, token: str, *, by: User | None, accept_valid: bool = False) -> ImportPlan:
+    """Claim a preview's stash and import it, in one transaction (see :func:`claim`)."""
+    pending = claim(session, token, by=by)
+    try:
+        return confirm_upload(session, pending, accept_valid=accept_valid)
+    except ImportRefused as exc:
+        exc.filename = pending.filename
+        raise
 
 
 def stash_import(session: TrainingSession, filename: str, content: bytes, *, by: User | None) -> PendingImport:
