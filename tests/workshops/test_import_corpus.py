@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import IS_SQLITE
+from tests.helpers.app import IS_SQLITE
 from tests.workshops.sheet_corpus import corpus, person_facts
 from training.auth.models import Role
 from training.workshops import imports, queries
@@ -97,7 +97,7 @@ ROWS = st.lists(st.tuples(NAMES, st.sampled_from(['', 'F', 'M', 'femme', 'Hombre
 @given(rows=ROWS, separator=st.sampled_from([',', ';', '\t']), bom=st.booleans())
 def test_any_accepted_sheet_imported_twice_creates_nobody_and_changes_nothing(db, create_session, rows, separator,
                                                                                bom):
-    from tests.conftest import empty_database
+    from tests.helpers.app import empty_database
     empty_database()
     out = io.StringIO()
     csv.writer(out, delimiter=separator).writerows([('Name', 'Sex', 'Country', 'Email', 'Day 1', 'Day 2'), *rows])
@@ -209,7 +209,7 @@ def test_preview_says_which_rows_are_one_person(client, auth, db, create_session
 @pytest.mark.parametrize('n', [2, 5])
 def test_simultaneous_confirms_of_one_preview_write_once(make_app, tmp_path, n):
     """Issue 11: two concurrent confirms of one 200-row preview created 400 persons (PostgreSQL)."""
-    from tests.conftest import TEST_DATABASE_URL
+    from tests.helpers.app import TEST_DATABASE_URL
     from training.extensions import db
     url = f'sqlite:///{tmp_path / "race.sqlite"}' if IS_SQLITE else TEST_DATABASE_URL
     app = make_app(SQLALCHEMY_DATABASE_URI=url)
@@ -258,3 +258,20 @@ def test_simultaneous_confirms_of_one_preview_write_once(make_app, tmp_path, n):
         attendances = db.session.scalar(sa.select(sa.func.count(Attendance.id)))
     assert outcomes.count('imported') == 1 and len(outcomes) == n
     assert (persons, attendances) == (200, 200)
+
+
+class _NeverRead(io.RawIOBase):
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        raise AssertionError('the body of an oversized upload was read')
+
+
+def test_a_60_mb_upload_is_refused_before_its_body_is_read(client, auth, db, create_session):
+    auth.login_as(Role.trainer)
+    session = create_session()
+    response = client.post(f'/manage/sessions/{session.id}/import', environ_overrides={
+        'CONTENT_TYPE': 'multipart/form-data; boundary=x', 'CONTENT_LENGTH': str(60 * 1024 * 1024),
+        'wsgi.input': _NeverRead()})
+    assert response.status_code == 413

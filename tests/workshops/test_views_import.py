@@ -57,9 +57,10 @@ def test_preview_writes_nothing_and_confirm_writes_all(client, auth, db, create_
     assert response.status_code == 302
     assert _count(db, Attendance) == 4 and _count(db, Person) == 4
     assert _count(db, PendingImport) == 0
-    # the two matched persons keep their record (nothing overwritten, no duplicate); the two others are new
-    assert _persons(db) == [('Peter OTIENO', 'female', None, None, 'KE', None),
-                            ('E. Mukamana', 'female', None, None, 'RW', 'eloise@example.org'), AMINA, KOFFI]
+    # the two matched persons keep their record (nothing overwritten, no duplicate: the sheet's "H" for Peter's sex
+    # differs and the record is kept) and have their empty fields filled (issue 12); the two others are new
+    assert _persons(db) == [('Peter OTIENO', 'female', 'Kenya Police', 'police', 'KE', None),
+                            ('E. Mukamana', 'female', 'CNDH', 'nhri', 'RW', 'eloise@example.org'), AMINA, KOFFI]
     assert _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None),
                                     ('E. Mukamana', 'participant', 1, None, None),
                                     ('Koffi Yao', 'participant', 1, None, None),
