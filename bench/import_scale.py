@@ -75,9 +75,8 @@ def measure(database_url: str) -> dict:
 
     from training import create_app
     from training.extensions import db
-    from training.workshops import services
+    from training.workshops.imports import import_sheet
     from training.workshops.models import Attendance, Person, TrainingSession
-    from training.workshops.sheets import parse_sheet
 
     data = sheet_bytes()
     app = create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret'})
@@ -85,13 +84,12 @@ def measure(database_url: str) -> dict:
         session_id = _prepare(db)
         session = db.session.get(TrainingSession, session_id)
         started = time.perf_counter()
-        plan = services.plan_import(session, parse_sheet('sheet.csv', data, max_days=session.days))
+        import_sheet(session, 'sheet.csv', data, write=False)
         db.session.rollback()
         preview = time.perf_counter() - started
         session = db.session.get(TrainingSession, session_id)
         started = time.perf_counter()
-        plan = services.plan_import(session, parse_sheet('sheet.csv', data, max_days=session.days))
-        summary = services.apply_import(session, plan)
+        summary = import_sheet(session, 'sheet.csv', data, write=True).summary()
         db.session.commit()
         confirm = time.perf_counter() - started
         persons = db.session.scalar(sa.select(sa.func.count(Person.id)))

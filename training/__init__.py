@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from training import config as config_module
 
-#: Blueprints, one per domain (``training.<domain>.views:bp``).
+#: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
 BLUEPRINTS = (
     'training.main.views',
     'training.assets',
@@ -16,6 +16,7 @@ BLUEPRINTS = (
     'training.courses.views',
     'training.workshops.views',
     'training.scenarios.views',
+    'training.scenarios.live_views',
     'training.reports.views',
 )
 
@@ -38,8 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
     from training import content
     content.init_app(app)
 
-    for path in BLUEPRINTS:
-        app.register_blueprint(import_module(path).bp)
+    blueprints = {}
+    for path in BLUEPRINTS:  # every module first: a blueprint takes no more routes once registered
+        bp = import_module(path).bp
+        blueprints.setdefault(bp.name, bp)
+    for bp in blueprints.values():
+        app.register_blueprint(bp)
 
     from training import cli, errors, security, templating
     errors.init_app(app)

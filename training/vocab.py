@@ -29,6 +29,23 @@ class TitledEnum(enum.Enum):
         return str(self.title)
 
 
+class QuizKind(enum.StrEnum):
+    """The three kinds of quiz, as written in quiz files (``kind: pre-test``) and stored with each attempt.
+
+    A ``str`` enum: ``QuizKind.pre_test == 'pre-test'``, so content files, templates and code compare alike.
+    """
+
+    def __new__(cls, value, title):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.title = title
+        return obj
+
+    practice = ('practice', _l('Practice quiz'))
+    pre_test = ('pre-test', _l('Pre-test'))
+    post_test = ('post-test', _l('Post-test'))
+
+
 class OrganisationType(TitledEnum):
     government = ('government', _l('Government'))
     military = ('military', _l('Military'))

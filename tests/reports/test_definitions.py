@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from training.reports.definitions import MEASURE_BY_KEY, MEASURES, knowledge_gain, parse_filter
+from training.courses.scoring import knowledge_gain
+from training.reports.definitions import MEASURE_BY_KEY, MEASURES, parse_filter
 
 
 def test_every_measure_has_a_definition():

@@ -5,10 +5,11 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from training.auth.models import Role, User
-from training.auth.services import MIN_PASSWORD_LENGTH, normalise_email
+from training.auth.services import MIN_PASSWORD_LENGTH
 from training.extensions import db
 from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
 from training.i18n import LANGUAGE_NAMES, _l
+from training.text import EmailError, normalise_email
 from training.vocab import OrganisationType
 
 
@@ -51,7 +52,11 @@ class RegistrationForm(ProfileForm):
     submit = SubmitField(_l('Create account'))
 
     def validate_email(self, field):
-        if db.session.scalar(sa.select(User.id).where(User.email == normalise_email(field.data))):
+        try:
+            email = normalise_email(field.data)
+        except EmailError as exc:
+            raise ValidationError(exc.message) from exc
+        if db.session.scalar(sa.select(User.id).where(User.email == email)):
             raise ValidationError(_l('An account with this email address already exists.'))
 
 

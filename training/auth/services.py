@@ -16,14 +16,11 @@ from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
+from training.text import email_key, normalise_email
 
 MIN_PASSWORD_LENGTH = 10
 #: scrypt, memory-hard (werkzeug's default KDF since 3.0); parameters kept explicit so a change is deliberate.
 PASSWORD_METHOD = 'scrypt:32768:8:1'  # noqa: S105 - a KDF name, not a password
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def hash_password(password: str) -> str:
@@ -41,11 +38,17 @@ def validate_password(password: str) -> None:
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    """The account for ``email`` as typed (any case, full-width or decomposed letters, Unicode domain)."""
+    key = email_key(email)
+    if not key:
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == key))
 
 
 def create_user(*, email: str, name: str, password: str, roles=(Role.trainee,), **profile) -> User:
-    email = normalise_email(email)
+    email = normalise_email(email) or ''
+    if not email:
+        raise TrainingError(_('Give an email address.'), field='email')
     if get_user_by_email(email):
         raise TrainingError(_('An account with this email address already exists.'), field='email')
     validate_password(password)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from training.auth import services
+from training.auth import queries, services
 from training.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -30,6 +29,7 @@ from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _
+from training.text import email_key
 from training.vocab import OrganisationType
 from training.web import safe_next
 
@@ -42,7 +42,7 @@ def _login_failed(response) -> bool:
 
 
 def _account_key() -> str:
-    return 'login-account:' + services.normalise_email(request.form.get('email', ''))
+    return 'login-account:' + email_key(request.form.get('email', ''))
 
 
 def throttled_login(exc):
@@ -180,14 +180,7 @@ def reset_password(token):
 def list_users():
     q = request.args.get('q', '').strip()
     role = request.args.get('role', '')
-    stmt = sa.select(User).order_by(User.name, User.id)
-    if q:
-        like = f'%{q.lower()}%'
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like),
-                                 sa.func.lower(User.organisation).like(like)))
-    if role in Role.__members__:
-        stmt = stmt.where(User.role_links.any(role=Role[role]))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(queries.users_query(q, role), per_page=50, error_out=False)
     return render_template('admin/users.html', page=page, q=q, role=role, roles=list(Role))
 
 

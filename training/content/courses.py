@@ -28,11 +28,11 @@ from training.content.base import (
     validate,
 )
 from training.content.freshness import CheckedMonth
+from training.vocab import QuizKind
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
 LANGUAGES = ('en', 'fr')
 LEVELS = ('introductory', 'intermediate', 'advanced')
-QUIZ_KINDS = ('practice', 'pre-test', 'post-test')
 QUESTION_TYPES = ('single', 'multiple', 'true_false')
 
 
@@ -107,7 +107,7 @@ class _Question(Model):
 
 class _QuizHead(Model):
     title: str
-    kind: Literal['practice', 'pre-test', 'post-test']
+    kind: QuizKind
     pass_mark: int = Field(ge=0, le=100)
     questions: Any = None
     items_from: Slug | None = None
@@ -153,7 +153,7 @@ class Question:
 class Quiz:
     id: str
     title: str
-    kind: str
+    kind: QuizKind
     pass_mark: int
     questions: tuple[Question, ...]
     items_from: str | None = None
@@ -339,7 +339,7 @@ def _load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
     if not head.items_from and raw_questions is None:
         problems.add(path, data.line, 'missing required key \'questions\' (or items_from: <pre-test id>)')
         return None, data
-    if head.items_from and head.kind != 'post-test':
+    if head.items_from and head.kind != QuizKind.post_test:
         problems.add(path, line_at(data, ('items_from',)), 'only a post-test may take its items_from another quiz')
         return None, data
     if questions is None and not head.items_from:
@@ -468,9 +468,9 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
                                              'last lesson: do not place it in a module')
                     continue
                 quiz = quizzes.get(item.quiz)
-                if quiz is not None and quiz.kind != 'practice':
+                if quiz is not None and quiz.kind != QuizKind.practice:
                     problems.add(path, line, f'quiz {item.quiz!r} in a module must be of kind practice, '
-                                             f'not {quiz.kind}')
+                                             f'not {quiz.kind.value}')
                 items.append(ModuleItem('quiz', item.quiz))
         modules.append(Module(id=mod.id, title=mod.title, summary=mod.summary, items=tuple(items)))
 
@@ -482,13 +482,13 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
             problems.add(quiz_path, 1, f'quiz {quiz_id!r} is not placed in any module of course.yaml')
 
     # Pre-test and post-test
-    for key, kind in (('pre_test', 'pre-test'), ('post_test', 'post-test')):
+    for key, kind in (('pre_test', QuizKind.pre_test), ('post_test', QuizKind.post_test)):
         quiz_id = getattr(info, key)
         if quiz_id not in quiz_files:
             problems.add(path, line_at(data, (key,)), f'no quiz file quizzes/{quiz_id}.yaml for {key}')
         elif quiz_id in quizzes and quizzes[quiz_id].kind != kind:
-            problems.add(path, line_at(data, (key,)), f'quiz {quiz_id!r} must be of kind {kind}, '
-                                                      f'not {quizzes[quiz_id].kind}')
+            problems.add(path, line_at(data, (key,)), f'quiz {quiz_id!r} must be of kind {kind.value}, '
+                                                      f'not {quizzes[quiz_id].kind.value}')
     post = quizzes.get(info.post_test)
     if post is not None and post.items_from:
         source = quizzes.get(post.items_from)

@@ -20,8 +20,8 @@ COMPLETED_COURSE = 'prevention-responsibility-to-protect'
 GRADUATE = ('graduate@example.org', 'Tomás Ferreira', 'demo-graduate-pass',
             {'country': 'MZ', 'organisation': 'Comissão Nacional dos Direitos Humanos',
              'organisation_type': OrganisationType.nhri, 'preferred_language': 'en'})
-#: Not a secret: the demo certificate's public code (real codes come from services.new_certificate_code)
-DEMO_CERTIFICATE_CODE = 'Dm7q-Kc4x-Rw9t'
+#: Not a secret: the demo certificate's public code (real codes come from training.codes.CERTIFICATE)
+DEMO_CERTIFICATE_CODE = 'DM7Q-KC4X-RW9T'
 START = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 

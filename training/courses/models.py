@@ -11,14 +11,7 @@ import sqlalchemy.orm as so
 
 from training.db import enum_column, utcnow
 from training.extensions import db
-from training.i18n import _l
-from training.vocab import TitledEnum
-
-
-class QuizKind(TitledEnum):
-    practice = ('practice', _l('Practice quiz'))
-    pre_test = ('pre-test', _l('Pre-test'))
-    post_test = ('post-test', _l('Post-test'))
+from training.vocab import QuizKind
 
 
 class Enrolment(db.Model):
@@ -105,7 +98,7 @@ class Certificate(db.Model):
     __tablename__ = 'course_certificates'
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    #: Unguessable, short enough to type (see services.new_certificate_code)
+    #: Unguessable, short enough to type (see training.codes.CERTIFICATE); stored in upper case, e.g. ``DM7Q-KC4X-RW9T``
     code: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     enrolment_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey('course_enrolments.id', ondelete='RESTRICT'), unique=True)

@@ -1,11 +1,17 @@
 """Read-only queries for course pages (plain functions returning results; no writes)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from training.courses.models import Certificate, Enrolment, QuizAttempt, QuizKind
+from training.auth.models import User
+from training.courses import scoring
+from training.courses.models import Certificate, Enrolment, QuizAttempt
 from training.extensions import db
+from training.text import like_contains
+from training.vocab import QuizKind
 
 
 def enrolments_for(user) -> list[Enrolment]:
@@ -34,35 +40,53 @@ def quiz_summaries(enrolment: Enrolment) -> dict[str, dict]:
             for quiz_id, n, best, passed, last_id in rows}
 
 
+def first_pre_best_post(*where, since: datetime | None = None, until: datetime | None = None) -> sa.Subquery:
+    """THE knowledge-gain query: one row per enrolment with ``enrolment_id``, ``pre`` (the score of its first
+    pre-test, first by submission time then by id) and ``post`` (its best post-test score); either may be null.
+
+    ``where`` are extra conditions on :class:`QuizAttempt` (e.g. which enrolments). With ``since``/``until``, only
+    attempts submitted in [since, until) count: the first pre-test when it falls in the period, the best of the
+    post-tests taken in the period.
+    """
+    def period(column):
+        return [c for c in (since is not None and column >= since, until is not None and column < until)
+                if c is not False]
+
+    ranked = (sa.select(QuizAttempt.enrolment_id, QuizAttempt.score, QuizAttempt.submitted_at,
+                        sa.func.row_number().over(partition_by=QuizAttempt.enrolment_id,
+                                                  order_by=(QuizAttempt.submitted_at, QuizAttempt.id)).label('rank'))
+              .where(QuizAttempt.kind == QuizKind.pre_test, *where).subquery())
+    no_score = sa.cast(sa.null(), QuizAttempt.score.type)
+    scores = sa.union_all(
+        sa.select(ranked.c.enrolment_id, ranked.c.score.label('pre'), no_score.label('post'))
+        .where(ranked.c.rank == 1, *period(ranked.c.submitted_at)),
+        sa.select(QuizAttempt.enrolment_id, no_score, QuizAttempt.score)
+        .where(QuizAttempt.kind == QuizKind.post_test, *where, *period(QuizAttempt.submitted_at)),
+    ).subquery()
+    return (sa.select(scores.c.enrolment_id, sa.func.max(scores.c.pre).label('pre'),
+                      sa.func.max(scores.c.post).label('post'))
+            .group_by(scores.c.enrolment_id).subquery('knowledge_scores'))
+
+
 def gains_for(enrolment_ids: list[int]) -> dict[int, dict]:
-    """First pre-test and best post-test score per enrolment (for the "my learning" page)."""
-    if not enrolment_ids:
-        return {}
-    first_pre = (sa.select(QuizAttempt.enrolment_id, sa.func.min(QuizAttempt.id).label('first_id'))
-                 .where(QuizAttempt.kind == QuizKind.pre_test, QuizAttempt.enrolment_id.in_(enrolment_ids))
-                 .group_by(QuizAttempt.enrolment_id).subquery())
-    pre = dict(db.session.execute(
-        sa.select(QuizAttempt.enrolment_id, QuizAttempt.score)
-        .join(first_pre, QuizAttempt.id == first_pre.c.first_id)).all())
-    post = dict(db.session.execute(
-        sa.select(QuizAttempt.enrolment_id, sa.func.max(QuizAttempt.score))
-        .where(QuizAttempt.kind == QuizKind.post_test, QuizAttempt.enrolment_id.in_(enrolment_ids))
-        .group_by(QuizAttempt.enrolment_id)).all())
-    return {eid: {'pre': pre.get(eid), 'post': post.get(eid)} for eid in enrolment_ids}
+    """Knowledge gain per enrolment (first pre-test, best post-test, difference), for every id given."""
+    scores = {}
+    if enrolment_ids:
+        gains = first_pre_best_post(QuizAttempt.enrolment_id.in_(enrolment_ids))
+        scores = {eid: (pre, post) for eid, pre, post in db.session.execute(sa.select(gains)).all()}
+    return {eid: scoring.gain_figures(*scores.get(eid, (None, None))) for eid in enrolment_ids}
 
 
 def certificates_query(q: str = '', state: str = '') -> sa.Select:
     """Certificates for the admin list, newest first, filtered by code, holder name or email, and state."""
-    from training.auth.models import User
     stmt = (sa.select(Certificate).join(User, Certificate.user_id == User.id)
             .options(so.contains_eager(Certificate.user))
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
     if q:
-        like = '%' + q.lower().replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
-        stmt = stmt.where(sa.or_(sa.func.lower(Certificate.code).like(like, escape='\\'),
-                                 sa.func.lower(Certificate.holder_name).like(like, escape='\\'),
-                                 User.email.like(like, escape='\\'),
-                                 Certificate.course_slug.like(like, escape='\\')))
+        text = q.lower()
+        stmt = stmt.where(sa.or_(like_contains(sa.func.lower(Certificate.code), text),
+                                 like_contains(sa.func.lower(Certificate.holder_name), text),
+                                 like_contains(User.email, text), like_contains(Certificate.course_slug, text)))
     if state == 'valid':
         stmt = stmt.where(Certificate.revoked_at.is_(None))
     elif state == 'revoked':

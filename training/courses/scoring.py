@@ -108,3 +108,8 @@ def knowledge_gain(pre_score: float | None, post_score: float | None) -> float |
     if pre_score is None or post_score is None:
         return None
     return round(post_score - pre_score, 1)
+
+
+def gain_figures(pre_score: float | None, post_score: float | None) -> dict[str, float | None]:
+    """What pages show of knowledge gain: ``{'pre', 'post', 'gain'}`` (first pre-test, best post-test)."""
+    return {'pre': pre_score, 'post': post_score, 'gain': knowledge_gain(pre_score, post_score)}

@@ -5,39 +5,25 @@ command commits once). Business rules raise ``CourseError`` with a user-safe, tr
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 
+from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
-from training.courses import scoring
-from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizKind
+from training.courses import queries, scoring
+from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
-
-#: Characters of a certificate code: token_urlsafe's alphabet without the look-alikes and the two symbols
-#: (so a code read from paper can be typed): 56 symbols, 12 of them give about 70 bits.
-CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
-CODE_LENGTH = 12
+from training.vocab import QuizKind
 
 
 class CourseError(TrainingError):
     pass
-
-
-def new_certificate_code() -> str:
-    """An unguessable code, short enough to type: 12 characters from token_urlsafe output, minus look-alikes,
-    shown in groups of four (``Ab3d-EfGh-2jKm``)."""
-    chars: list[str] = []
-    while len(chars) < CODE_LENGTH:
-        chars.extend(c for c in secrets.token_urlsafe(16) if c in CODE_ALPHABET)
-    code = ''.join(chars[:CODE_LENGTH])
-    return '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -115,10 +101,6 @@ def next_lesson_id(enrolment: Enrolment, course: Course) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Quizzes
 
-def kind_of(quiz: Quiz) -> QuizKind:
-    return {'practice': QuizKind.practice, 'pre-test': QuizKind.pre_test, 'post-test': QuizKind.post_test}[quiz.kind]
-
-
 #: How many past attempts a quiz page lists (the count and the best score cover all of them).
 ATTEMPT_HISTORY = 20
 
@@ -159,12 +141,12 @@ def passed_quiz_ids(enrolment: Enrolment) -> set[str]:
 
 def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, str | None]:
     """Whether the trainee may take ``quiz`` now, and if not, why (a translated sentence)."""
-    if quiz.kind == 'pre-test':
+    if quiz.kind == QuizKind.pre_test:
         if last_attempt(enrolment, QuizKind.pre_test) is not None:
             return False, _('You have already taken the pre-test; it is taken once, before the first lesson.')
         if any(p.lesson_id in course.lesson_ids for p in enrolment.lesson_progress):
             return False, _('The pre-test is taken before the first lesson; you have already started the lessons.')
-    if quiz.kind == 'post-test':
+    if quiz.kind == QuizKind.post_test:
         status = scoring.completion_status(course, enrolment.done_lesson_ids, ())
         if not status.lessons_met:
             return False, _('The post-test opens once you have marked the lessons as done.')
@@ -180,7 +162,7 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     now = now or utcnow()
     result = scoring.score_quiz(quiz, answers)
     attempt = QuizAttempt(
-        enrolment_id=enrolment.id, quiz_id=quiz.id, kind=kind_of(quiz),
+        enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
         answers=scoring.normalise_answers(quiz, answers), correct_count=result.correct_count,
         question_count=result.question_count, score=result.score, pass_mark=quiz.pass_mark, passed=result.passed,
         submitted_at=now)
@@ -196,15 +178,8 @@ def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
 
 
 def knowledge_gain(enrolment: Enrolment) -> dict:
-    """First pre-test score, best post-test score and their difference."""
-    pre = db.session.scalar(
-        sa.select(QuizAttempt.score).where(QuizAttempt.enrolment_id == enrolment.id,
-                                           QuizAttempt.kind == QuizKind.pre_test)
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(1))
-    post = db.session.scalar(
-        sa.select(sa.func.max(QuizAttempt.score)).where(QuizAttempt.enrolment_id == enrolment.id,
-                                                        QuizAttempt.kind == QuizKind.post_test))
-    return {'pre': pre, 'post': post, 'gain': scoring.knowledge_gain(pre, post)}
+    """First pre-test score, best post-test score and their difference (see queries.first_pre_best_post)."""
+    return queries.gains_for([enrolment.id])[enrolment.id]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +206,7 @@ def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | No
     if certificate_for(enrolment) is not None:
         return None
     certificate = Certificate(
-        code=code or new_certificate_code(), enrolment_id=enrolment.id, user_id=enrolment.user_id,
+        code=code or CERTIFICATE.unique_in(Certificate.code), enrolment_id=enrolment.id, user_id=enrolment.user_id,
         course_slug=course.slug, course_version=course.version, holder_name=enrolment.user.name,
         hours=course.estimated_hours, issuer=current_app.config['CERTIFICATE_ISSUER'], issued_at=now)
     db.session.add(certificate)
@@ -239,17 +214,10 @@ def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | No
     return certificate
 
 
-def normalise_code(code: str) -> str:
-    """A code as typed: surrounding and inner spaces dropped; the dashes may be left out."""
-    code = ''.join((code or '').split())
-    if len(code) == CODE_LENGTH and code.isalnum():
-        code = '-'.join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4))
-    return code
-
-
-def get_certificate(code: str) -> Certificate | None:
-    code = normalise_code(code)
-    if not code or len(code) > 32:
+def get_certificate(code: str | None) -> Certificate | None:
+    """The certificate with ``code`` as typed (any case, spaces, with or without dashes), or None."""
+    code = CERTIFICATE.normalise(code)
+    if code is None:
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 

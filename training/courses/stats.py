@@ -5,7 +5,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from training.courses.models import Certificate, Enrolment, QuizAttempt, QuizKind
+from training.content import registry
+from training.courses import queries
+from training.courses.models import Certificate, Enrolment
 from training.extensions import db
 
 
@@ -40,27 +42,13 @@ def completion_summary(start: date, end: date) -> list[dict]:
     completed = counts(Enrolment.completed_at)
     certificates = counts(Certificate.issued_at, Certificate.revoked_at.is_(None), model=Certificate)
 
-    first_pre = (sa.select(QuizAttempt.enrolment_id, sa.func.min(QuizAttempt.id).label('attempt_id'))
-                 .where(QuizAttempt.kind == QuizKind.pre_test)
-                 .group_by(QuizAttempt.enrolment_id).subquery())
-    pre_mean = dict(db.session.execute(
-        sa.select(Enrolment.course_slug, sa.func.avg(QuizAttempt.score))
-        .select_from(QuizAttempt)
-        .join(first_pre, QuizAttempt.id == first_pre.c.attempt_id)
-        .join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
-        .where(QuizAttempt.submitted_at >= lo, QuizAttempt.submitted_at < hi)
-        .group_by(Enrolment.course_slug)).all())
+    scores = queries.first_pre_best_post(since=lo, until=hi)
+    means = db.session.execute(
+        sa.select(Enrolment.course_slug, sa.func.avg(scores.c.pre), sa.func.avg(scores.c.post))
+        .join(scores, scores.c.enrolment_id == Enrolment.id).group_by(Enrolment.course_slug)).all()
+    pre_mean = {slug: pre for slug, pre, _post in means if pre is not None}
+    post_mean = {slug: post for slug, _pre, post in means if post is not None}
 
-    best_post = (sa.select(QuizAttempt.enrolment_id, sa.func.max(QuizAttempt.score).label('best'))
-                 .where(QuizAttempt.kind == QuizKind.post_test, QuizAttempt.submitted_at >= lo,
-                        QuizAttempt.submitted_at < hi)
-                 .group_by(QuizAttempt.enrolment_id).subquery())
-    post_mean = dict(db.session.execute(
-        sa.select(Enrolment.course_slug, sa.func.avg(best_post.c.best))
-        .join(best_post, best_post.c.enrolment_id == Enrolment.id)
-        .group_by(Enrolment.course_slug)).all())
-
-    from training.content import registry
     courses = registry().courses
     slugs = list(courses) + sorted((set(enrolled) | set(completed) | set(certificates)) - set(courses))
     rows = []

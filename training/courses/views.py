@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from training.auth.permissions import ADMINS, login_required, public, roles_required
+from training.codes import CERTIFICATE
 from training.content import registry
 from training.content.courses import LEVELS, translations_of
 from training.courses import queries, scoring, services
@@ -13,16 +14,16 @@ from training.courses.forms import RevokeForm, quiz_form
 from training.courses.models import QuizAttempt
 from training.extensions import db, limiter
 from training.i18n import _, _l
+from training.vocab import QuizKind
 
 bp = Blueprint('courses', __name__)
 
 LEVEL_TITLES = {'introductory': _l('Introductory'), 'intermediate': _l('Intermediate'), 'advanced': _l('Advanced')}
-KIND_TITLES = {'practice': _l('Practice quiz'), 'pre-test': _l('Pre-test'), 'post-test': _l('Post-test')}
 
 
 @bp.context_processor
 def _titles():
-    return {'level_titles': LEVEL_TITLES, 'kind_titles': KIND_TITLES}
+    return {'level_titles': LEVEL_TITLES}
 
 
 def _course_or_404(slug: str):
@@ -116,15 +117,12 @@ def course(slug):
             done = enrolment.done_lesson_ids
             summaries = queries.quiz_summaries(enrolment)
             passed = {quiz_id for quiz_id, s in summaries.items() if s['passed']}
-            # the pre-test is taken once, so its best score is its only score
-            pre = summaries.get(course.pre_test_id, {}).get('best')
-            post = summaries.get(course.post_test_id, {}).get('best')
             context.update(
                 enrolment=enrolment, done=done, quizzes=summaries,
                 progress=scoring.progress_percent(course, done),
                 status=scoring.completion_status(course, done, passed),
                 certificate=services.certificate_for(enrolment) if enrolment.completed_at else None,
-                gain={'pre': pre, 'post': post, 'gain': scoring.knowledge_gain(pre, post)},
+                gain=services.knowledge_gain(enrolment),
             )
     return render_template('courses/course.html', **context)
 
@@ -287,9 +285,9 @@ def attempt(slug, attempt_id):
     # answers were right and the feedback on the options chosen.
     if quiz is None:
         reveal = 'none'
-    elif quiz.kind == 'practice' or (quiz.kind == 'post-test' and attempt.passed):
+    elif quiz.kind == QuizKind.practice or (quiz.kind == QuizKind.post_test and attempt.passed):
         reveal = 'full'
-    elif quiz.kind == 'post-test':
+    elif quiz.kind == QuizKind.post_test:
         reveal = 'chosen'
     else:
         reveal = 'none'
@@ -297,7 +295,7 @@ def attempt(slug, attempt_id):
     return render_template(
         'courses/attempt.html', course=course, quiz=quiz, attempt=attempt, result=result, reveal=reveal,
         history=history,
-        gain=services.knowledge_gain(enrolment) if quiz is not None and quiz.kind == 'post-test' else None,
+        gain=services.knowledge_gain(enrolment) if quiz is not None and quiz.kind == QuizKind.post_test else None,
         next_url=_after(course, ('quiz', attempt.quiz_id)), status=services.status(enrolment, course),
         certificate=services.certificate_for(enrolment))
 
@@ -315,13 +313,12 @@ def my_learning():
     rows = []
     for enrolment in enrolments:
         course = courses.get(enrolment.course_slug)
-        gain = gains.get(enrolment.id, {})
+        gain = gains[enrolment.id]
         rows.append({
             'enrolment': enrolment, 'course': course,
             'progress': scoring.progress_percent(course, enrolment.done_lesson_ids) if course else None,
             'certificate': certificates.get(enrolment.id),
-            'pre': gain.get('pre'), 'post': gain.get('post'),
-            'gain': scoring.knowledge_gain(gain.get('pre'), gain.get('post')),
+            'pre': gain['pre'], 'post': gain['post'], 'gain': gain['gain'],
         })
     return render_template('courses/my_learning.html', rows=rows)
 
@@ -329,30 +326,38 @@ def my_learning():
 # ---------------------------------------------------------------------------------------------------------------
 # Certificates
 
+UNKNOWN_CODE = _l('No certificate has this code. Check the code for typing mistakes and try again.')
+
+
+def _lookup_form(code: str, error=None, status: int = 200):
+    return render_template('courses/lookup.html', code=(code or '')[:64], error=error), status
+
+
 @bp.route('/certificates/')
 @public
 def lookup_certificate():
     """Public: type the code printed on a certificate to open its verification page."""
     code = request.args.get('code', '')
-    if code.strip():
-        normalised = services.normalise_code(code)
-        if normalised and len(normalised) <= 32 and '/' not in normalised:
-            return redirect(url_for('courses.verify_certificate', code=normalised))
-        flash(_('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'), 'error')
-    return render_template('courses/lookup.html', code=code[:64])
+    if not code.strip():
+        return _lookup_form('')
+    normalised = CERTIFICATE.normalise(code)
+    if normalised is None:
+        return _lookup_form(code, UNKNOWN_CODE, 404)
+    return redirect(url_for('courses.verify_certificate', code=normalised))
 
 
 @bp.route('/certificates/<code>')
 @limiter.limit(lambda: current_app.config.get('CERTIFICATE_LOOKUP_LIMIT', '120 per minute'))
 @public
 def verify_certificate(code):
-    """Public: the certificate as recorded here, so an edited PDF cannot pass. Rate-limited per address."""
-    normalised = services.normalise_code(code)
-    if normalised != code:
-        return redirect(url_for('courses.verify_certificate', code=normalised))
+    """Public: the certificate as recorded here, so an edited PDF cannot pass. Rate-limited per address.
+    Any case, spaces or dashes find it (then the address is put in its shown form); an unknown code shows the
+    lookup form again with the error (status 404)."""
     certificate = services.get_certificate(code)
     if certificate is None:
-        abort(404, _('No certificate has this code. Check the code for typing mistakes: it is case-sensitive.'))
+        return _lookup_form(code, UNKNOWN_CODE, 404)
+    if certificate.code != code:
+        return redirect(url_for('courses.verify_certificate', code=certificate.code))
     course = registry().course(certificate.course_slug)
     response = make_response(render_template('courses/certificate.html', certificate=certificate, course=course))
     response.headers['X-Robots-Tag'] = 'noindex'

@@ -127,12 +127,5 @@ def parse_filter(args: dict, *, countries: set[str] | None = None) -> tuple[Repo
     return ReportFilter(values['start'], values['end'], country, course, mode), errors
 
 
-def knowledge_gain(pre: float | None, post: float | None) -> float | None:
-    """Post minus pre, in points, when both exist."""
-    if pre is None or post is None:
-        return None
-    return round(post - pre, 2)
-
-
 def period_years(start: date, end: date) -> tuple[int, int]:
     return start.year, end.year

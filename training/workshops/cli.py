@@ -8,6 +8,9 @@ import click
 
 from training.cli import iso_date
 from training.extensions import db
+from training.workshops.imports import ImportRefused, import_sheet
+from training.workshops.models import TrainingSession
+from training.workshops.queries import session_by_code, sessions_select
 
 sessions = click.Group('sessions', help='Training sessions.')
 attendance = click.Group('attendance', help='Attendance records.')
@@ -19,8 +22,6 @@ attendance = click.Group('attendance', help='Attendance records.')
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
 def list_sessions(start, end, fmt):
     """List training sessions (code, title, country, dates, status, participants), by start date."""
-    from training.workshops.models import TrainingSession
-    from training.workshops.queries import sessions_select
     stmt = sessions_select(start=start, end=end).order_by(None).order_by(TrainingSession.start_date,
                                                                          TrainingSession.code)
     data = [{'code': s.code, 'title': s.title, 'country': s.country, 'city': s.city,
@@ -41,35 +42,36 @@ def list_sessions(start, end, fmt):
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
 def import_attendance(path, code, dry_run, fmt):
     """Import a sign-in sheet (CSV or XLSX): all rows or none. Exits 1 if any row is rejected."""
-    from training.workshops import services
-    from training.workshops.queries import session_by_code
-    from training.workshops.sheets import parse_sheet
-
     session = session_by_code(code)
     if session is None:
         raise click.ClickException(f'no training session with code {code!r}')
-    plan = services.plan_import(session, parse_sheet(path.name, path.read_bytes(), max_days=session.days))
-    summary = plan.summary()
-    written = False
-    if plan.ok and not dry_run:
-        services.apply_import(session, plan)
-        db.session.commit()
-        written = True
-    else:
+    try:
+        plan = import_sheet(session, path.name, path.read_bytes(), write=not dry_run)
+    except ImportRefused as exc:
         db.session.rollback()
-        if not plan.ok and not dry_run:
-            summary['created'] = summary['matched'] = 0
-    summary['written'] = written
-    if fmt == 'json':
-        click.echo(json.dumps(summary, ensure_ascii=False))
+        plan = exc.plan
+        summary = {**plan.summary(), 'created': 0, 'matched': 0}
     else:
-        verb = 'would import' if dry_run else ('imported' if written else 'nothing imported')
-        click.echo(f'{path.name}: {summary["rows"]} rows, {verb}: {summary["created"]} new persons, '
-                   f'{summary["matched"]} matched')
-        for r in summary['rejected']:
-            click.echo(f'  row {r["row"]}: {r["reason"]}')
+        summary = plan.summary()
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    summary['written'] = plan.ok and not dry_run
+    _echo_summary(path.name, summary, dry_run=dry_run, fmt=fmt)
     if not plan.ok:
         raise SystemExit(1)
+
+
+def _echo_summary(name: str, summary: dict, *, dry_run: bool, fmt: str) -> None:
+    if fmt == 'json':
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    verb = 'would import' if dry_run else ('imported' if summary['written'] else 'nothing imported')
+    click.echo(f'{name}: {summary["rows"]} rows, {verb}: {summary["created"]} new persons, '
+               f'{summary["matched"]} matched')
+    for r in summary['rejected']:
+        click.echo(f'  row {r["row"]}: {r["reason"]}')
 
 
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).

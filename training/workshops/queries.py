@@ -1,21 +1,34 @@
-"""Reads for the workshops pages and commands: functions returning a Select or plain results."""
+"""Reads for the workshops pages, services and commands: functions returning a Select or plain results."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
 
+from training.auth.models import Role, User, UserRole
 from training.extensions import db
 from training.workshops.matching import Known, normalise_email, normalise_name
 from training.workshops.models import (
     Attendance,
+    AttendanceDay,
     AttendanceRole,
     CheckInWindow,
+    PendingImport,
     Person,
     PersonMerge,
     SessionStatus,
     TrainingSession,
 )
+
+#: Ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
+CHUNK = 500
+
+
+def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def participant_counts():
@@ -73,6 +86,31 @@ def roster(session: TrainingSession) -> list[Attendance]:
         .order_by(Attendance.role, Person.name_key, Person.id)))
 
 
+def roster_person_ids(session: TrainingSession) -> set[int]:
+    return set(db.session.scalars(sa.select(Attendance.person_id).where(Attendance.session_id == session.id)))
+
+
+def attendance_of(session: TrainingSession, person: Person) -> Attendance | None:
+    return db.session.scalar(sa.select(Attendance).where(Attendance.session_id == session.id,
+                                                         Attendance.person_id == person.id))
+
+
+def attendances(session: TrainingSession) -> list[Attendance]:
+    return list(db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)))
+
+
+def trainer_choices() -> list[tuple[int, str]]:
+    """Active trainers and admins, for a session's trainers list."""
+    stmt = (sa.select(User).join(UserRole).where(UserRole.role.in_([Role.trainer, Role.admin]), User.is_active)
+            .distinct().order_by(User.name))
+    return [(u.id, f'{u.name} <{u.email}>') for u in db.session.scalars(stmt)]
+
+
+def users_by_id(ids) -> list[User]:
+    ids = set(ids or [])
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
+
+
 def search_persons(q: str, *, limit: int = 20) -> list[Person]:
     """Search before adding: by email (exact, any case) or by any part of the normalised name."""
     q = (q or '').strip()
@@ -103,20 +141,41 @@ def known_persons(country: str | None = None) -> list[Known]:
 
 
 def persons_by_id(ids) -> dict[int, Person]:
-    ids = list(set(ids))
     out: dict[int, Person] = {}
-    for i in range(0, len(ids), 500):
-        out.update({p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(ids[i:i + 500])))})
+    for chunk in chunks(set(ids)):
+        out.update({p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(chunk)))})
     return out
 
 
+def person_names(ids) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in chunks(set(ids)):
+        out.update(db.session.execute(sa.select(Person.id, Person.full_name).where(Person.id.in_(chunk))).all())
+    return out
+
+
+def known_for(rows) -> list[Known]:
+    """The persons on record that rows (with ``email``, ``name_key`` and ``country``) could match: same email, or
+    same name key. Lowest id first, so that among existing duplicates the oldest record wins, as everywhere else."""
+    cols = (Person.id, Person.name_key, Person.country, Person.email)
+    known: dict[int, Known] = {}
+    emails = {r.email for r in rows if r.email}
+    keys = {r.name_key for r in rows if r.country}
+    for chunk in chunks(emails):
+        for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.email.in_(chunk))):
+            known[pid] = Known(pid, key, country, email)
+    for chunk in chunks(keys):
+        for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.name_key.in_(chunk))):
+            known[pid] = Known(pid, key, country, email)
+    return [known[k] for k in sorted(known)]
+
+
 def attendance_counts(ids) -> dict[int, int]:
-    ids = list(set(ids))
     out: dict[int, int] = {}
-    for i in range(0, len(ids), 500):
+    for chunk in chunks(set(ids)):
         out.update(db.session.execute(
             sa.select(Attendance.person_id, sa.func.count(Attendance.id))
-            .where(Attendance.person_id.in_(ids[i:i + 500])).group_by(Attendance.person_id)).all())
+            .where(Attendance.person_id.in_(chunk)).group_by(Attendance.person_id)).all())
     return out
 
 
@@ -140,3 +199,16 @@ def roster_matches(session: TrainingSession, q: str, *, limit: int = 10) -> list
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id, *conds)
         .order_by(Person.name_key).limit(limit)))
+
+
+def checked_in_count(session: TrainingSession, day: date) -> int:
+    """Roster entries marked present on ``day``."""
+    return db.session.scalar(sa.select(sa.func.count(AttendanceDay.id)).join(Attendance).where(
+        Attendance.session_id == session.id, AttendanceDay.day == day))
+
+
+def pending_import(session: TrainingSession, token: str, user: User) -> PendingImport | None:
+    """A sheet stashed by ``user`` for ``session`` awaiting confirmation (another user's token finds nothing)."""
+    return db.session.scalar(sa.select(PendingImport).where(PendingImport.token == token,
+                                                            PendingImport.session_id == session.id,
+                                                            PendingImport.created_by_id == user.id))

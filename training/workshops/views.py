@@ -16,7 +16,7 @@ from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _
 from training.vocab import OrganisationType
-from training.workshops import queries, services
+from training.workshops import checkin, imports, merging, queries, services
 from training.workshops.forms import (
     AddExistingForm,
     AddPersonForm,
@@ -43,7 +43,6 @@ from training.workshops.models import (
     Sex,
     TrainingSession,
 )
-from training.workshops.sheets import parse_sheet
 
 bp = Blueprint('workshops', __name__)
 
@@ -355,8 +354,8 @@ def import_sheet(session_id: int):
             _form_error(form, exc)
         else:
             filename = form.sheet.data.filename or 'sheet.csv'
-            plan = services.plan_import(session, parse_sheet(filename, data, max_days=session.days))
-            pending = services.stash_import(session, filename, data, by=current_user) if plan.ok else None
+            plan = imports.import_sheet(session, filename, data, write=False)
+            pending = imports.stash_import(session, filename, data, by=current_user) if plan.ok else None
             db.session.commit()
             confirm = ConfirmImportForm(token=pending.token) if pending else None
             return render_template('workshops/import_preview.html', session=session, plan=plan, confirm=confirm,
@@ -377,15 +376,13 @@ def confirm_import(session_id: int):
     if pending is None:
         flash(_('This preview has expired or was already imported; upload the sheet again.'), 'error')
         return redirect(url_for('workshops.import_sheet', session_id=session.id))
-    plan = services.plan_import(session, parse_sheet(pending.filename, pending.content, max_days=session.days))
     try:
-        summary = services.apply_import(session, plan)
-    except TrainingError as exc:
+        summary = imports.confirm_upload(session, pending).summary()
+    except imports.ImportRefused as exc:
         db.session.rollback()
         flash(exc.message, 'error')
-        return render_template('workshops/import_preview.html', session=session, plan=plan, confirm=None,
+        return render_template('workshops/import_preview.html', session=session, plan=exc.plan, confirm=None,
                                filename=pending.filename)
-    db.session.delete(pending)
     db.session.commit()
     flash(_('Imported %(rows)d rows: %(created)d new persons, %(matched)d matched to persons on record.',
             rows=summary['rows'], created=summary['created'], matched=summary['matched']), 'success')
@@ -440,7 +437,7 @@ def merge_persons():
     keep = db.get_or_404(Person, int(form.keep.data))
     merge = db.get_or_404(Person, int(form.merge.data))
     try:
-        audit = services.merge_persons(keep, merge, by=current_user)
+        audit = merging.merge_persons(keep, merge, by=current_user)
     except TrainingError as exc:
         db.session.rollback()
         flash(exc.message, 'error')
@@ -473,7 +470,7 @@ def manage_check_in(session_id: int):
         form.day.data = today.isoformat() if session.start_date <= today <= session.end_date else days[0].isoformat()
     if form.validate_on_submit():
         try:
-            services.open_check_in(session, date.fromisoformat(form.day.data), minutes=form.minutes.data,
+            checkin.open_check_in(session, date.fromisoformat(form.day.data), minutes=form.minutes.data,
                                    by=current_user)
         except TrainingError as exc:
             db.session.rollback()
@@ -503,7 +500,7 @@ def close_check_in(session_id: int, window_id: int):
     if window is None or window.session_id != session.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.close_check_in(window)
+        checkin.close_check_in(window)
         db.session.commit()
         flash(_('Check-in is closed; its code no longer works.'), 'success')
     return redirect(url_for('workshops.manage_check_in', session_id=session.id))
@@ -523,7 +520,7 @@ def check_in_start():
     if request.method == 'GET' and request.args.get('code'):
         form.code.data = request.args['code']
     if form.validate_on_submit():
-        window = services.open_window_by_code(form.code.data)
+        window = checkin.open_window_by_code(form.code.data)
         if window is None:
             form.code.errors.append(_('This code is not valid or check-in has closed. Check the code shown in '
                                       'the room.'))
@@ -533,7 +530,7 @@ def check_in_start():
 
 
 def _window_or_gone(token: str) -> CheckInWindow:
-    window = services.open_window_by_token(token)
+    window = checkin.open_window_by_token(token)
     if window is None:
         abort(404, _('This check-in link is not valid or check-in has closed.'))
     return window
@@ -566,7 +563,7 @@ def check_in_self(token: str):
     attendance = db.session.get(Attendance, int(form.attendance_id.data))
     if attendance is None or attendance.session_id != window.session_id:
         abort(404)
-    services.check_in(window, attendance)
+    checkin.check_in(window, attendance)
     db.session.commit()
     return render_template('workshops/check_in_done.html', session=window.session, window=window,
                            name=attendance.person.full_name)
@@ -580,7 +577,7 @@ def check_in_walk_in(token: str):
     form = WalkInForm()
     if form.validate_on_submit():
         try:
-            attendance, _matched = services.walk_in(window, **_person_data(form))
+            attendance, _matched = checkin.walk_in(window, **_person_data(form))
         except TrainingError as exc:
             db.session.rollback()
             _form_error(form, exc)

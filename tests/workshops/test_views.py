@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from training.auth.models import Role
+from training.workshops import merging, services
 from training.workshops.models import Attendance, AttendanceDay, Person, PersonMerge, TrainingSession
 
 SESSION_FORM = {'code': '2010-KE-03', 'title': 'Early warning workshop', 'course_slug': '', 'status': 'planned',
@@ -63,7 +64,6 @@ def test_search_before_add_then_add_new_and_existing(client, auth, db, create_se
 
 
 def test_attendance_per_day(client, auth, db, create_session, create_person):
-    from training.workshops import services
     auth.login_as(Role.trainer)
     session = create_session(start_date=date(2010, 3, 1), end_date=date(2010, 3, 2))
     a = services.add_to_roster(session, create_person())
@@ -81,7 +81,6 @@ def test_attendance_per_day(client, auth, db, create_session, create_person):
 
 
 def test_edit_attendance_scores(client, auth, db, create_session, create_person):
-    from training.workshops import services
     auth.login_as(Role.trainer)
     session = create_session()
     a = services.add_to_roster(session, create_person())
@@ -96,7 +95,6 @@ def test_edit_attendance_scores(client, auth, db, create_session, create_person)
 
 
 def test_near_matches_and_merge_moves_attendance_with_audit(client, auth, db, create_session, create_person):
-    from training.workshops import services
     trainer = auth.login_as(Role.trainer)
     s1, s2 = create_session(), create_session()
     keep = create_person(full_name='Amina Diallo', country='SN')
@@ -147,10 +145,9 @@ def test_sessions_list_filters(client, auth, create_session):
 
 
 def test_merge_chain_keeps_the_audit_trail(db, create_person):
-    from training.workshops import services
     a, b, c = create_person(full_name='A One'), create_person(full_name='A On'), create_person(full_name='A 1')
-    services.merge_persons(b, c, by=None)
-    services.merge_persons(a, b, by=None)
+    merging.merge_persons(b, c, by=None)
+    merging.merge_persons(a, b, by=None)
     db.session.commit()
     entries = db.session.scalars(sa.select(PersonMerge).order_by(PersonMerge.id)).all()
     assert [(e.merged_person_id, e.kept_person_id) for e in entries] == [(c.id, a.id), (b.id, a.id)]

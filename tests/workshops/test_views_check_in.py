@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from training.auth.models import Role
-from training.workshops import services
+from training.workshops import checkin, services
 from training.workshops.models import Attendance, CheckInWindow, Person
 
 
@@ -70,10 +70,10 @@ def test_codes_stop_working_when_closed_or_expired(client, auth, db, create_sess
     assert response.status_code == 200 and 'not valid or check-in has closed' in response.get_data(as_text=True)
     assert client.get(f'/check-in/{window.token}').status_code == 404
     db.session.expire_all()
-    w2 = services.open_check_in(db.session.get(type(session), session.id), date(2010, 3, 1), minutes=5, by=None)
+    w2 = checkin.open_check_in(db.session.get(type(session), session.id), date(2010, 3, 1), minutes=5, by=None)
     db.session.commit()
-    assert services.open_window_by_code(w2.code) is not None
-    assert services.open_window_by_code(w2.code, now=w2.expires_at + timedelta(seconds=1)) is None
+    assert checkin.open_window_by_code(w2.code) is not None
+    assert checkin.open_window_by_code(w2.code, now=w2.expires_at + timedelta(seconds=1)) is None
 
 
 def test_code_guessing_is_rate_limited(make_app):

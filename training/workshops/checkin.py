@@ -1,0 +1,122 @@
+"""Self check-in: a trainer opens a window for one day of a session (a typed code and a QR link), participants mark
+themselves present, walk-ins are matched or registered. Flushes, never commits."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from training.auth.models import User
+from training.db import utcnow
+from training.errors import TrainingError
+from training.extensions import db
+from training.i18n import _
+from training.workshops import queries
+from training.workshops.matching import Known, PersonIndex, normalise_name
+from training.workshops.models import (
+    Attendance,
+    CheckInMethod,
+    CheckInWindow,
+    Person,
+    SessionStatus,
+    TrainingSession,
+)
+from training.workshops.services import add_to_roster, person_values, session_days, set_present
+
+#: Unambiguous characters for typed codes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B)
+CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    return ''.join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str | None) -> str:
+    return ''.join(ch for ch in (text or '').upper() if ch.isalnum())[:12]
+
+
+def default_day(session: TrainingSession, today: date) -> date:
+    """The day check-in opens for unless the trainer picks another: today during the session, else its first day."""
+    return today if session.start_date <= today <= session.end_date else session_days(session)[0]
+
+
+def current_window(session: TrainingSession, now: datetime | None = None) -> CheckInWindow | None:
+    """The session's check-in window open now, if any (the latest opened)."""
+    now = now or utcnow()
+    return next((w for w in queries.open_windows(session) if w.is_open(now)), None)
+
+
+def open_check_in(session: TrainingSession, day: date, *, minutes: int, by: User | None,
+                  now: datetime | None = None) -> CheckInWindow:
+    now = now or utcnow()
+    if session.status == SessionStatus.cancelled:
+        raise TrainingError(_('This session was cancelled; check-in cannot open.'))
+    if not session.start_date <= day <= session.end_date:
+        raise TrainingError(_('That day is not one of the session\'s days.'), field='day')
+    if not 5 <= minutes <= 12 * 60:
+        raise TrainingError(_('Keep check-in open between 5 minutes and 12 hours.'), field='minutes')
+    for window in queries.open_windows(session):
+        window.closed_at = now
+    for _attempt in range(20):
+        code = new_code()
+        if db.session.scalar(sa.select(CheckInWindow.id).where(CheckInWindow.code == code)) is None:
+            break
+    else:  # pragma: no cover - 25**6 codes
+        raise TrainingError(_('No free check-in code; try again.'))
+    window = CheckInWindow(session_id=session.id, day=day, code=code, token=secrets.token_urlsafe(24),
+                           opened_at=now, expires_at=now + timedelta(minutes=minutes),
+                           opened_by_id=by.id if by else None)
+    db.session.add(window)
+    db.session.flush()
+    return window
+
+
+def close_check_in(window: CheckInWindow, *, now: datetime | None = None) -> None:
+    if window.closed_at is None:
+        window.closed_at = now or utcnow()
+        db.session.flush()
+
+
+def open_window_by_code(code: str, *, now: datetime | None = None) -> CheckInWindow | None:
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    window = db.session.scalar(sa.select(CheckInWindow).where(CheckInWindow.code == code))
+    return window if window is not None and window.is_open(now or utcnow()) else None
+
+
+def open_window_by_token(token: str, *, now: datetime | None = None) -> CheckInWindow | None:
+    if not token or len(token) > 64:
+        return None
+    window = db.session.scalar(sa.select(CheckInWindow).where(CheckInWindow.token == token))
+    return window if window is not None and window.is_open(now or utcnow()) else None
+
+
+def check_in(window: CheckInWindow, attendance: Attendance) -> bool:
+    """Mark a roster entry present on the window's day. Returns False if already marked."""
+    if attendance.session_id != window.session_id:
+        raise TrainingError(_('This person is not on this session\'s roster.'))
+    return set_present(attendance, window.day, True, method=CheckInMethod.self_check_in)
+
+
+def walk_in(window: CheckInWindow, **data) -> tuple[Attendance, bool]:
+    """Register someone not on the roster: matched to a person on record by the usual rules (email, or name and
+    country), else created; added to the roster as a participant and marked present. Returns (attendance,
+    matched_existing)."""
+    values = person_values(data)
+    sought = Known(0, normalise_name(values['full_name']), values.get('country'), values.get('email'))
+    match = PersonIndex(queries.known_for([sought])).match(values['full_name'], values.get('country'),
+                                                          values.get('email'))
+    session = window.session
+    if match is not None:
+        person = db.session.get(Person, match.person_id)
+        attendance = queries.attendance_of(session, person) or add_to_roster(session, person)
+    else:
+        person = Person(**values, name_key=normalise_name(values['full_name']))
+        db.session.add(person)
+        db.session.flush()
+        attendance = add_to_roster(session, person)
+    check_in(window, attendance)
+    return attendance, match is not None
