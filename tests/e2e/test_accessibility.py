@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from tests.conftest import IS_SQLITE, app_config, empty_database
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import sign_in
 
 AXE_DIR = Path(__file__).parent / 'vendor'
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -181,7 +180,7 @@ def _build_site(app) -> dict:
     from training.extensions import db
     from training.scenarios import attempts, live
     from training.scenarios.models import LiveRun, ScenarioAttempt
-    from training.workshops import services as ws
+    from training.workshops import checkin
     from training.workshops.models import Attendance, Person, SessionStatus, TrainingSession
 
     with app.app_context():
@@ -203,7 +202,7 @@ def _build_site(app) -> dict:
         done = db.session.scalar(sa.select(ScenarioAttempt).where(
             ScenarioAttempt.user_id == trainee.id, ScenarioAttempt.completed_at.is_not(None)).limit(1))
         attempt_open, _new = attempts.start_attempt(trainee, content.scenario('transition-in-marenia'))
-        window = ws.open_check_in(held, held.start_date, minutes=12 * 60, by=None)
+        window = checkin.open_check_in(held, held.start_date, minutes=12 * 60, by=None)
         reset = auth_services.issue_reset_token(users[GRADUATE[0]], by=None, hours=24)
         course = content.course('understanding-atrocity-crimes')
         practice = next(q for q in course.quizzes.values() if q.kind == 'practice')
@@ -262,8 +261,9 @@ AXE_RUN = """async ([tags, extra]) => {
 OVERFLOW = '() => document.documentElement.scrollWidth - document.documentElement.clientWidth'
 
 
-def _enter(page, state: State) -> None:
-    page.goto(state.path)
+def _enter(page, state: State) -> int:
+    """Open the state; the HTTP status of the page shown."""
+    response = page.goto(state.path)
     for selector, value in state.fill.items():
         if value is True:
             page.locator(selector).check()
@@ -273,8 +273,10 @@ def _enter(page, state: State) -> None:
         page.locator(selector).set_input_files({'name': 'sheet.csv', 'mimeType': 'text/csv',
                                                 'buffer': text.encode()})
     if state.submit:
-        with page.expect_navigation():
+        with page.expect_navigation() as navigation:
             page.locator(state.submit).first.click()
+        response = navigation.value
+    return response.status
 
 
 def _check(page, where: str, problems: list) -> None:
@@ -298,6 +300,16 @@ def _set_language(page, lang: str) -> None:
     page.wait_for_load_state()
 
 
+def _sign_in(page, email: str, password: str) -> None:
+    """Sign in whatever the account's language (the admin's is French)."""
+    page.goto('/login')
+    page.locator('#email').fill(email)
+    page.locator('#password').fill(password)
+    with page.expect_navigation():
+        page.locator('main form button[type=submit], main form input[type=submit]').first.click()
+    assert '/login' not in page.url, f'{email} could not sign in'
+
+
 def _join_team(page, code: str) -> None:
     page.goto('/live')
     page.locator('#code').fill(code)
@@ -317,7 +329,7 @@ def test_every_page_state_passes_axe_and_reflows(role, browser, site):
     errors: list[str] = []
     page.on('pageerror', lambda exc: errors.append(str(exc)))
     if ACCOUNTS[role]:
-        sign_in(page, *ACCOUNTS[role])
+        _sign_in(page, *ACCOUNTS[role])
     if role == 'liveteam':
         _join_team(page, ids['team_open_code'])
         _join_team(page, ids['team_waiting_code'])
@@ -327,8 +339,10 @@ def test_every_page_state_passes_axe_and_reflows(role, browser, site):
         for lang in app.config['LANGUAGES']:
             _set_language(page, lang)
             for state in states:
-                _enter(page, state)
+                status = _enter(page, state)
                 where = f'{role} · {state.name} · {lang} · {page.url.removeprefix(server.url)}'
+                if status >= 500:
+                    problems.append(f'{where}: HTTP {status}')
                 html_lang = page.evaluate('() => document.documentElement.lang')
                 if html_lang != lang:
                     problems.append(f'{where}: <html lang="{html_lang}">')

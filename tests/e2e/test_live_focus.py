@@ -30,6 +30,7 @@ def _open_run(app):
         ts = TrainingSession(code='E2E-FOCUS-01', title='Focus workshop', country='GH',
                              start_date=date(2026, 5, 4), end_date=date(2026, 5, 5))
         db.session.add(ts)
+        db.session.flush()
         sc = app.extensions['content'].scenario('election-in-tarvania')
         run = live.start_live_run(ts, sc, by=trainer)
         team_ids = [live.create_team(run, name).id for name in TEAMS]
@@ -90,7 +91,7 @@ def test_focus_stays_on_close_submissions_while_teams_submit(page, live_app):
     pause.click()
     expect(pause).to_have_attribute('aria-pressed', 'true')
     close.click()
-    expect(page.get_by_text('submissions closed')).to_be_visible()
+    expect(page.locator('#live-facts')).to_contain_text('submissions closed')
 
 
 def test_without_javascript_the_live_page_offers_a_reload_link(browser, live_server, live_app):
