@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import IS_SQLITE, app_config, empty_database
 from tests.e2e.conftest import LiveServer
+from tests.helpers.app import IS_SQLITE, app_config, empty_database
 
 AXE_DIR = Path(__file__).parent / 'vendor'
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
