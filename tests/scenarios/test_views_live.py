@@ -14,7 +14,7 @@ from training.scenarios.models import AttemptStatus, LiveRun, LiveTeam, RunStatu
 
 @pytest.fixture
 def trainer_client(new_client, create_user):
-    from tests.conftest import PASSWORD
+    from tests.helpers.auth import PASSWORD
     user = create_user(roles=(Role.trainer,))
     client = new_client()
     assert client.post('/login', data={'email': user.email, 'password': PASSWORD}).status_code == 302
