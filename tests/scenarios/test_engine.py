@@ -14,8 +14,9 @@ IND = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.10']
 EV = ['e1', 'e2', 'e3', 'e4']
 
 
-def key(level='high', indicators=('1.1', '1.3'), evidence=('e1', 'e2'), factor='1'):
-    return NS(factor=factor, level=level, indicators=tuple(indicators), evidence=tuple(evidence), rationale='x')
+def key(level='high', indicators=('1.1', '1.3'), evidence=('e1', 'e2'), factor='1', acceptable=()):
+    return NS(factor=factor, level=level, indicators=tuple(indicators), evidence=tuple(evidence), rationale='x',
+              acceptable=tuple(acceptable))
 
 
 def option(id, score, next, branches=()):
@@ -64,6 +65,20 @@ def test_empty_key_and_empty_answer_is_right():
     assert r.indicator_points == engine.INDICATOR_POINTS
     r = engine.AssessStep.score(key(indicators=()), FactorAnswer('1', 'high', {'1.1'}, {'e1', 'e2'}))
     assert r.indicator_points == 0
+
+
+def test_acceptable_indicators_neither_earn_nor_cost():
+    """A key with no indicators used to give 0 to any ticked indicator, even a defensible one."""
+    empty = key(indicators=(), acceptable=('1.4',))
+    assert engine.AssessStep.score(empty, FactorAnswer('1', 'high', {'1.4'}, {'e1', 'e2'})).indicator_points \
+        == engine.INDICATOR_POINTS
+    r = engine.AssessStep.score(empty, FactorAnswer('1', 'high', {'1.4', '1.5'}, {'e1', 'e2'}))
+    assert r.indicator_points == 0 and r.indicators_extra == ('1.5',)      # other indicators still cost
+    k = key(indicators=('1.1',), acceptable=('1.2',))
+    with_acceptable = engine.AssessStep.score(k, FactorAnswer('1', 'high', {'1.1', '1.2'}, {'e1', 'e2'}))
+    assert with_acceptable.indicator_points == engine.INDICATOR_POINTS and not with_acceptable.indicators_extra
+    without = engine.AssessStep.score(k, FactorAnswer('1', 'high', {'1.2'}, {'e1', 'e2'}))
+    assert without.indicator_points == 0 and without.indicators_missed == ('1.1',)   # it does not replace the key
 
 
 def test_evidence_recall_weighs_more_than_precision():

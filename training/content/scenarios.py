@@ -50,6 +50,8 @@ class Assessment(Model):
     factor: StrId
     level: Level
     indicators: tuple[StrId, ...] = ()
+    #: Defensible indicators outside the key: ticking them neither earns nor costs indicator credit.
+    acceptable: tuple[StrId, ...] = ()
     evidence: tuple[Slug, ...] = ()
     rationale: NonEmpty
 
@@ -256,13 +258,11 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
             factor = framework.factor(a.factor) if framework else None
             if framework and factor is None:
                 add((*loc, 'factor'), f'factor {a.factor!r} is not in framework {framework.id!r}')
-            for n, ind in enumerate(a.indicators):
-                if factor is not None and factor.indicator(ind) is None:
-                    other = framework.indicator_map.get(ind) if framework else None
-                    why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
-                           f'no such indicator in framework {framework.id!r}')
-                    add((*loc, 'indicators', n),
-                        f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')
+            for field_name, ids in (('indicators', a.indicators), ('acceptable', a.acceptable)):
+                _check_indicators(add, loc, field_name, ids, a, factor, framework)
+            for n, ind in enumerate(a.acceptable):
+                if ind in a.indicators:
+                    add((*loc, 'acceptable', n), f'indicator {ind!r} is in the key; list it once, under indicators')
             for n, ev in enumerate(a.evidence):
                 if ev not in visible:
                     where = ('it appears only in a later or parallel stage' if ev in sc.evidence_map
@@ -313,3 +313,13 @@ def load_scenarios(base: Path, problems: Problems, frameworks: dict[str, Framewo
         if check_scenario(sc, data, path, problems, frameworks):
             scenarios[sc.slug] = sc
     return scenarios
+
+
+def _check_indicators(add, loc, field_name, ids, a, factor, framework) -> None:
+    """Each id in ``ids`` (the key's indicators, or its acceptable ones) is an indicator of the assessed factor."""
+    for n, ind in enumerate(ids):
+        if factor is not None and factor.indicator(ind) is None:
+            other = framework.indicator_map.get(ind) if framework else None
+            why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
+                   f'no such indicator in framework {framework.id!r}')
+            add((*loc, field_name, n), f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')

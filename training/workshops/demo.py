@@ -1,6 +1,8 @@
 """Workshops demonstration data: the 2009-2011 training programme and what followed. Idempotent, deterministic.
 
-The 2009-2011 programme: exactly 34 held sessions in 13 countries and 738 distinct persons trained, with some
+The 2009-2011 programme: exactly 34 held sessions in 13 countries and 738 distinct persons trained (the figures of
+Francis M. Deng's End of Assignment Note, United Nations, 2012, which does not say whether 738 counts distinct
+persons or participations; the demo reads it as distinct persons), with some
 persons at more than one session (so participations exceed persons). Around it: cancelled sessions (not counted),
 2012-2013 sessions (so the period filter matters), planned sessions, facilitators and observers (not counted as
 trained), paper pre/post-test scores for knowledge gain, and a few near-duplicate person records to merge.
