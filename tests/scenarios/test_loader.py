@@ -44,7 +44,8 @@ def test_shipped_scenarios_load_as_frozen_objects():
     frameworks = load_frameworks(ROOT / 'scenarios' / 'frameworks', problems)
     scenarios = load_scenarios(ROOT / 'scenarios', problems, frameworks)
     assert not problems, problems.items
-    assert set(scenarios) == {'transition-in-marenia', 'election-in-tarvania', 'solvane-conflict'}
+    assert set(scenarios) == {'transition-in-marenia', 'election-in-tarvania', 'solvane-conflict',
+                              'grazing-law-in-brenmora'}
     assert scenarios['transition-in-marenia'].framework == 'osapg-2009'
     for sc in scenarios.values():
         assert isinstance(sc, Scenario)
