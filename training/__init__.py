@@ -18,6 +18,8 @@ BLUEPRINTS = (
     'training.scenarios.views',
     'training.scenarios.live_views',
     'training.reports.views',
+    'training.audit.views',
+    'training.privacy.views',
 )
 
 

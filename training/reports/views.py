@@ -5,8 +5,10 @@ from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 
 from training import exports
+from training.audit.services import log
 from training.auth.permissions import STAFF, roles_required
 from training.i18n import _
 from training.reports import charts, presenting, queries
@@ -112,6 +114,7 @@ def download_table(table: str, fmt: str):
         abort(404)
     f, _errors = _filter()
     title, headers, rows = _table(table, f)
+    log(current_user, 'report.exported', None, table=table, format=fmt, **f.as_args())
     if fmt == 'csv':
         return exports.send_csv(_filename(f, table, 'csv'), headers, rows)
     return exports.send_xlsx(_filename(f, table, 'xlsx'), [(title, headers, rows)])
@@ -128,4 +131,5 @@ def download_workbook():
                 'online_courses', 'sessions'):
         headers, rows = report.tables[key]
         sheets.append(presenting.present(key, headers, rows))
+    log(current_user, 'report.exported', None, table='workbook', format='xlsx', **f.as_args())
     return exports.send_xlsx(_filename(f, 'tables', 'xlsx'), sheets)
