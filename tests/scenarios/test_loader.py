@@ -58,7 +58,7 @@ def test_shipped_scenarios_load_as_frozen_objects():
 def test_content_check_passes_on_shipped_content():
     code, output = check(ROOT)
     assert code == 0, output
-    assert '3 scenarios, 2 frameworks: OK' in output
+    assert '4 scenarios, 2 frameworks: OK' in output
 
 
 def test_unknown_indicator(copy):
