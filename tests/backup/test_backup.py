@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.conftest import IS_SQLITE, TEST_DATABASE_URL, app_config
+from tests.helpers.app import IS_SQLITE, TEST_DATABASE_URL, app_config
 from training import create_app
 from training.backup import snapshot
 from training.backup.fileformat import BackupError
