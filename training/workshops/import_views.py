@@ -53,12 +53,12 @@ def confirm_import(session_id: int):
     return redirect(url_for('workshops.view_session', session_id=session.id))
 
 
-@bp.route('/manage/sessions/<int:session_id>/import/<token>/rejected.csv')
+@bp.route('/manage/sessions/<int:session_id>/import/<import_token>/rejected.csv')
 @roles_required(*TRAINERS)
-def import_rejected(session_id: int, token: str):
+def import_rejected(session_id: int, import_token: str):
     """The rejected rows of a previewed sheet, as the sheet had them plus a "Problem" column."""
     session = loaders.session_or_404(session_id)
-    pending = imports.pending_for(session, token, by=current_user)
+    pending = imports.pending_for(session, import_token, by=current_user)
     if pending is None:
         abort(404)
     plan = imports.import_sheet(session, pending.filename, pending.content, write=False)
