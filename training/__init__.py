@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from importlib import import_module
 
+import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import joinedload
+from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import training.models  # noqa: F401 - every model registered before migrations compare
+from training import cli, content, errors, security, templating
 from training import config as config_module
+from training.auth.models import User
+from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from training.i18n import _l, select_locale
 
 #: Blueprints, one per domain (``training.<domain>.views:bp``).
 BLUEPRINTS = (
@@ -35,13 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from training import content
     content.init_app(app)
 
     for path in BLUEPRINTS:
         app.register_blueprint(import_module(path).bp)
 
-    from training import cli, errors, security, templating
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -50,15 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-    from training.i18n import _l, select_locale
-
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
         app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
             k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
         if ':memory:' in app.config['SQLALCHEMY_DATABASE_URI'] or app.config['SQLALCHEMY_DATABASE_URI'] in (
                 'sqlite://', 'sqlite:///'):
-            from sqlalchemy.pool import StaticPool
             app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
                 **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
                 'connect_args': {'check_same_thread': False}}
@@ -66,8 +68,6 @@ def _init_extensions(app: Flask) -> None:
             config_module.INSTANCE.mkdir(exist_ok=True)
     db.init_app(app)
     _sqlite_pragmas(app)
-    import training.models  # noqa: F401 - every model registered before migrations compare
-
     migrate.init_app(app, db, directory=str(config_module.ROOT / 'training' / 'migrations'))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -79,10 +79,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l('Please sign in to open this page.')
     login_manager.login_message_category = 'info'
 
-    from sqlalchemy.orm import joinedload
-
-    from training.auth.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
         # One query for the user and their roles (every signed-in request pays for this).
@@ -91,10 +87,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    import sqlalchemy as sa
-
-    from training.extensions import db
-
     with app.app_context():
         engine = db.engine
         if engine.dialect.name != 'sqlite':

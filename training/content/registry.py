@@ -6,10 +6,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from training.content.base import Problems
+from training.content.courses import Course, load_courses
 from training.content.frameworks import Framework, load_frameworks
+from training.content.scenarios import Scenario, load_scenarios
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,10 @@ class Registry:
     def framework(self, framework_id: str) -> Framework | None:
         return self.frameworks.get(framework_id)
 
-    def course(self, slug: str) -> Any:
+    def course(self, slug: str) -> Course | None:
         return self.courses.get(slug)
 
-    def scenario(self, slug: str) -> Any:
+    def scenario(self, slug: str) -> Scenario | None:
         return self.scenarios.get(slug)
 
     def counts(self) -> dict[str, int]:
@@ -50,8 +51,6 @@ def load_content(root: Path) -> Registry:
     root = Path(root).resolve()
     problems = Problems(root)
     frameworks = load_frameworks(root / 'scenarios' / 'frameworks', problems)
-    from training.content.courses import load_courses
-    from training.content.scenarios import load_scenarios
     courses = load_courses(root / 'courses', problems, frameworks)
     scenarios = load_scenarios(root / 'scenarios', problems, frameworks)
     problems.raise_if_any()

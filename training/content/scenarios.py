@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 from training.content import markdown
 from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 from training.content.frameworks import Framework
+from training.scenarios import branching, engine
 
 Level = Literal['low', 'moderate', 'high', 'very_high']
 EvidenceKind = Literal['news_report', 'ngo_report', 'diplomatic_cable', 'statistics', 'testimony',
@@ -162,7 +163,6 @@ class Scenario(Model):
 
     @cached_property
     def expert_path(self) -> tuple[str, ...]:
-        from training.scenarios import branching
         return branching.expert_play(self).path
 
     @cached_property
@@ -175,8 +175,7 @@ class Scenario(Model):
                 return 0
             if node not in best:
                 best[node] = 10_000  # guard against cycles (rejected by the loader anyway)
-                from training.scenarios.engine import decision_targets
-                best[node] = 1 + min(length(t) for t in decision_targets(self.stage_map[node]))
+                best[node] = 1 + min(length(t) for t in engine.decision_targets(self.stage_map[node]))
             return best[node]
         return length(self.start)
 
@@ -193,8 +192,6 @@ def _duplicates(ids: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
 
 def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, frameworks: dict[str, Framework]) -> bool:
     """Cross-reference checks; records problems and returns True when the scenario is sound."""
-    from training.scenarios import branching, engine
-
     before = len(problems.items)
 
     def add(loc: tuple, message: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +11,7 @@ from training.codes import CERTIFICATE
 from training.content import registry
 from training.content.courses import LEVELS, translations_of
 from training.courses import queries, scoring, services
+from training.courses.certificates import render_pdf
 from training.courses.forms import RevokeForm, quiz_form
 from training.courses.models import QuizAttempt
 from training.extensions import db, limiter
@@ -101,7 +103,6 @@ def courses_languages(courses) -> list[str]:
 
 
 def _current_language() -> str:
-    from flask_babel import get_locale
     return str(get_locale() or 'en')
 
 
@@ -373,7 +374,6 @@ def certificate_pdf(code):
         abort(404)
     if certificate.is_revoked and not current_user.is_admin:
         abort(404, _('This certificate has been revoked.'))
-    from training.courses.certificates import render_pdf
     course = registry().course(certificate.course_slug)
     title = course.title if course else certificate.course_slug
     pdf = render_pdf(certificate, title, url_for('courses.verify_certificate', code=certificate.code, _external=True))

@@ -6,11 +6,14 @@ Definitions: training.reports.definitions.MEASURES (DESIGN section 6).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
+from training.courses.stats import completion_summary
 from training.extensions import db
 from training.reports.definitions import ReportFilter
 from training.workshops.models import (
@@ -205,7 +208,6 @@ def sessions(f: ReportFilter, *, limit: int | None = None):
 
 
 def online_courses(start: date, end: date):
-    from training.courses.stats import completion_summary
     rows = [(d.get('title') or d.get('course'), d.get('language'), d.get('enrolled'), d.get('completed'),
              d.get('certificates'), _round(d.get('pre_mean')), _round(d.get('post_mean')))
             for d in completion_summary(start, end)]
@@ -241,7 +243,6 @@ def _parallel_allowed() -> bool:
     """Independent aggregates run side by side on separate connections (PostgreSQL, or SQLite files in WAL mode),
     so the page waits for the slowest query rather than their sum. Not for in-memory SQLite (one shared
     connection) or when REPORT_PARALLEL_QUERIES is off."""
-    from flask import current_app
     if not current_app.config.get('REPORT_PARALLEL_QUERIES', True):
         return False
     url = db.engine.url
@@ -251,9 +252,6 @@ def _parallel_allowed() -> bool:
 def _run_all(tasks: dict, parallel: bool) -> dict:
     if not parallel or len(tasks) < 2:
         return {key: fn() for key, fn in tasks.items()}
-    from concurrent.futures import ThreadPoolExecutor
-
-    from flask import current_app
     app = current_app._get_current_object()
 
     def call(fn):
