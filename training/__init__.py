@@ -16,7 +16,7 @@ from training.auth.models import User
 from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from training.i18n import _l, select_locale
 
-#: Blueprints, one per domain (``training.<domain>.views:bp``).
+#: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
 BLUEPRINTS = (
     'training.main.views',
     'training.assets',
@@ -24,6 +24,7 @@ BLUEPRINTS = (
     'training.courses.views',
     'training.workshops.views',
     'training.scenarios.views',
+    'training.scenarios.live_views',
     'training.reports.views',
 )
 
@@ -45,8 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     content.init_app(app)
 
-    for path in BLUEPRINTS:
-        app.register_blueprint(import_module(path).bp)
+    blueprints = {}
+    for path in BLUEPRINTS:  # every module first: a blueprint takes no more routes once registered
+        bp = import_module(path).bp
+        blueprints.setdefault(bp.name, bp)
+    for bp in blueprints.values():
+        app.register_blueprint(bp)
 
     errors.init_app(app)
     security.init_app(app)

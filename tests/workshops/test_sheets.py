@@ -81,11 +81,13 @@ def test_bad_rows_rejected_with_row_number_and_field():
     assert sheet.total == 5
 
 
-def test_duplicate_rows_in_a_sheet():
+def test_the_same_person_twice_in_a_sheet_is_one_person():
     text = 'Name,Country,Email\nA One,KE,a@example.org\nA Other,KE,A@EXAMPLE.org\nB Two,KE,\nb  two,ke,\n'
     sheet = parse_sheet('s.csv', text.encode())
-    assert {e.row: e.text() for e in sheet.rejected} == {
-        3: 'Email: the same address as row 2.', 5: 'Full name: the same person as row 4.'}
+    assert sheet.ok
+    assert [(r.row, r.rows) for r in sheet.rows] == [(2, (2, 3)), (4, (4, 5))]
+    assert [(m.row, m.other, m.differences) for m in sheet.merged] == [
+        (2, 3, [('full_name', 'A One', 'A Other')]), (4, 5, [])]
 
 
 def test_missing_name_column_and_empty_file():

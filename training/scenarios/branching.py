@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from training.scenarios.engine import (
     StageAnswer,
     StageResult,
+    decision_targets,
     expert_answer,
     next_target,
     option_targets,
@@ -58,32 +59,41 @@ class GraphIssue:
 
 def graph_issues(scenario) -> list[GraphIssue]:
     """Unknown targets, unreachable stages or endings, stages from which no ending can be reached, cycles."""
-    stages = {s.id: s for s in scenario.stages}
+    stages = {s.id for s in scenario.stages}
     endings = {e.id for e in scenario.endings}
-    issues: list[GraphIssue] = []
-    edges: dict[str, set[str]] = {}
-    for stage in scenario.stages:
-        targets: set[str] = set()
-        for option in stage.decision.options:
-            for target in option_targets(option):
-                if target in stages or target in endings:
-                    targets.add(target)
-                else:
-                    issues.append(GraphIssue('unknown_target', stage.id, target, option.id))
-        edges[stage.id] = targets
-    # reachability from start
+    issues = _unknown_targets(scenario, stages | endings)
+    edges = {stage.id: set(decision_targets(stage)) & (stages | endings) for stage in scenario.stages}
+    seen = _reachable(scenario.start, edges) if scenario.start in stages else set()
+    issues += [GraphIssue('unreachable', node) for node in _node_ids(scenario) if node not in seen]
+    can_end = _can_end(edges, endings)
+    issues += [GraphIssue('dead_end', stage.id) for stage in scenario.stages if stage.id not in can_end]
+    return issues + _cycles(scenario, edges, stages)
+
+
+def _node_ids(scenario) -> list[str]:
+    """Every stage id, then every ending id, in file order."""
+    return [*(s.id for s in scenario.stages), *(e.id for e in scenario.endings)]
+
+
+def _unknown_targets(scenario, known: set[str]) -> list[GraphIssue]:
+    return [GraphIssue('unknown_target', stage.id, target, option.id)
+            for stage in scenario.stages for option in stage.decision.options
+            for target in option_targets(option) if target not in known]
+
+
+def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
     seen: set[str] = set()
-    todo = [scenario.start] if scenario.start in stages else []
+    todo = [start]
     while todo:
         node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        todo.extend(edges.get(node, ()))
-    for node in [*stages, *endings]:
         if node not in seen:
-            issues.append(GraphIssue('unreachable', node))
-    # stages from which no ending can be reached
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return seen
+
+
+def _can_end(edges: dict[str, set[str]], endings: set[str]) -> set[str]:
+    """The nodes from which an ending can be reached (the endings included)."""
     can_end = set(endings)
     changed = True
     while changed:
@@ -92,10 +102,12 @@ def graph_issues(scenario) -> list[GraphIssue]:
             if node not in can_end and targets & can_end:
                 can_end.add(node)
                 changed = True
-    for node in stages:
-        if node not in can_end:
-            issues.append(GraphIssue('dead_end', node))
-    # cycles (depth-first, colouring)
+    return can_end
+
+
+def _cycles(scenario, edges: dict[str, set[str]], stages: set[str]) -> list[GraphIssue]:
+    """Edges that lead back to a stage on the current path (depth-first, colouring)."""
+    issues: list[GraphIssue] = []
     colour: dict[str, int] = {}
 
     def visit(node: str) -> None:
@@ -109,7 +121,7 @@ def graph_issues(scenario) -> list[GraphIssue]:
                 visit(target)
         colour[node] = 2
 
-    for node in stages:
-        if node not in colour:
-            visit(node)
+    for stage in scenario.stages:
+        if stage.id not in colour:
+            visit(stage.id)
     return issues

@@ -6,6 +6,8 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from training.content import registry
+
 frameworks = click.Group('frameworks', help='Risk-assessment frameworks (scenarios/frameworks/*.yaml).')
 
 
@@ -26,7 +28,6 @@ def framework_data(fw) -> dict:
 @with_appcontext
 def list_frameworks(fmt):
     """List each framework with its factors and the number of indicators of each."""
-    from training.content import registry
     data = [framework_data(fw) for fw in sorted(registry().frameworks.values(), key=lambda f: f.id)]
     if fmt == 'json':
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

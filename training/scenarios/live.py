@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -16,7 +17,7 @@ from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
 from training.scenarios import engine
-from training.scenarios.attempts import record_submission
+from training.scenarios.attempts import debrief_rows, record_submission, rescore, visible_evidence
 from training.scenarios.models import (
     AttemptStatus,
     LiveRun,
@@ -25,6 +26,7 @@ from training.scenarios.models import (
     LiveTeamMember,
     RunStatus,
     ScenarioAttempt,
+    StageSubmission,
 )
 
 #: Join codes avoid look-alike characters (0/O, 1/I/L).
@@ -244,3 +246,87 @@ def finish_run(run: LiveRun, *, ending_id: str | None = None) -> None:
                               else AttemptStatus.abandoned)
             attempt.completed_at = utcnow()
     db.session.flush()
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+@dataclass(frozen=True)
+class TeamPage:
+    """What a team sees: the stage on screen with its form while the team may answer, its scored answer once
+    submissions close, the debrief once the run is over."""
+
+    stage: object | None
+    sub: StageSubmission | None
+    accepting: bool
+    #: the evidence the team's form offers; None when the team may not answer (no form)
+    evidence: list | None
+    result: engine.StageResult | None
+    rows: list
+    ending: object | None
+
+    @property
+    def may_answer(self) -> bool:
+        return self.evidence is not None
+
+    @property
+    def refusal(self) -> str:
+        """Why an answer sent without a form on the page is refused."""
+        if self.sub is not None and self.accepting:
+            return _('This stage has already been submitted.')
+        return _('Submissions are closed for this stage.')
+
+
+def team_page(team: LiveTeam, scenario) -> TeamPage:
+    run = team.run
+    stage = scenario.stage(run.current_stage)
+    sub = team.attempt.submission(stage.id) if stage is not None else None
+    may_answer = stage is not None and sub is None and run.accepting
+    return TeamPage(
+        stage=stage, sub=sub, accepting=run.accepting,
+        evidence=visible_evidence(scenario, stage, run.path[:-1]) if may_answer else None,
+        result=rescore(sub, stage) if sub is not None and not run.accepting else None,
+        rows=debrief_rows(team.attempt, scenario) if run.status == RunStatus.finished else [],
+        ending=scenario.ending(run.ending_id))
+
+
+def ready_to_advance(run: LiveRun, stage) -> bool:
+    """Whether the facilitator chooses the next step now: a stage is on screen and its submissions are closed."""
+    return stage is not None and not run.accepting and run.status == RunStatus.open
+
+
+def heatmap(run: LiveRun, stage) -> list[tuple]:
+    """Rows (team, submission or None) for one stage; columns are the stage's factors."""
+    return [(team, team.attempt.submission(stage.id) if team.attempt else None) for team in run.teams]
+
+
+def ranking(run: LiveRun) -> list[LiveTeam]:
+    """Teams by score, best first; ties by name."""
+    return sorted(run.teams, key=lambda t: (-(t.attempt.percent if t.attempt else 0), t.name_key))
+
+
+def debrief_stages(run: LiveRun, scenario) -> list[tuple]:
+    """(stage, heatmap rows, decision counts) for each stage the run played that is still in the scenario."""
+    stages = [scenario.stage(stage_id) for stage_id in run.path]
+    return [(stage, heatmap(run, stage), decision_counts(run, stage.id)) for stage in stages if stage is not None]
+
+
+RESULT_COLUMNS = ['run_code', 'session', 'scenario', 'team', 'stage', 'factor', 'level', 'expert_level',
+                  'level_difference', 'indicators', 'indicators_missed', 'indicators_extra', 'evidence',
+                  'justification', 'factor_points', 'factor_max', 'decision', 'decision_score', 'stage_points',
+                  'stage_max', 'team_percent']
+
+
+def results_table(run: LiveRun) -> tuple[list[str], list[tuple]]:
+    """Every factor answer of every team, one row each: (headers, rows) for ``training.exports``."""
+    rows = []
+    for team in run.teams:
+        for sub in (team.attempt.submissions if team.attempt else []):
+            for f in sub.factors:
+                missed = [m.indicator_id for m in f.marks if m.expected and not m.selected]
+                extra = [m.indicator_id for m in f.marks if m.selected and not m.expected]
+                rows.append((
+                    run.code, run.session.code, run.scenario_slug, team.name, sub.stage_id, f.factor_id, f.level,
+                    f.expert_level, f.level_diff, ' '.join(f.indicators), ' '.join(missed), ' '.join(extra),
+                    f.evidence, f.justification, f'{f.points:g}', f'{f.max_points:g}', sub.option_id,
+                    sub.option_score, f'{sub.points:g}', f'{sub.max_points:g}', f'{team.attempt.percent:g}'))
+    return RESULT_COLUMNS, rows

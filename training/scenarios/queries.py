@@ -1,19 +1,25 @@
-"""Reads for scenario exercises: attempts lists and the item analysis (SQL aggregates)."""
+"""Reads for scenario exercises: attempts lists, live runs and teams, and the item analysis (SQL aggregates,
+classified and turned into percentages by the engine)."""
 from __future__ import annotations
+
+from collections import Counter
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from training.extensions import db
+from training.scenarios import engine
 from training.scenarios.models import (
     AttemptStatus,
     FactorSubmission,
     IndicatorMark,
     LiveRun,
     LiveTeam,
+    RunStatus,
     ScenarioAttempt,
     StageSubmission,
 )
+from training.workshops.models import SessionStatus, TrainingSession
 
 
 def attempts_of(user) -> sa.Select:
@@ -22,6 +28,30 @@ def attempts_of(user) -> sa.Select:
                                              ScenarioAttempt.status != AttemptStatus.abandoned)
             .options(so.lazyload(ScenarioAttempt.submissions))
             .order_by(ScenarioAttempt.started_at.desc(), ScenarioAttempt.id.desc()))
+
+
+def recent_attempts(user, *, slug: str | None = None, limit: int = 100) -> list[ScenarioAttempt]:
+    """The user's latest attempts (at one scenario, or at any), newest first."""
+    query = attempts_of(user)
+    if slug is not None:
+        query = query.where(ScenarioAttempt.scenario_slug == slug)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def open_teams(team_ids: list[int]) -> list[LiveTeam]:
+    """Those of these teams whose run is still open (the teams a browser has joined)."""
+    if not team_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(LiveTeam).join(LiveRun, LiveTeam.run_id == LiveRun.id)
+        .where(LiveTeam.id.in_(team_ids), LiveRun.status == RunStatus.open).order_by(LiveTeam.id)))
+
+
+def sessions_for_live_runs(limit: int = 300) -> list[TrainingSession]:
+    """Training sessions a live run may be started for: not cancelled, latest first."""
+    return list(db.session.scalars(
+        sa.select(TrainingSession).where(TrainingSession.status != SessionStatus.cancelled)
+        .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()).limit(limit)))
 
 
 def live_runs(session=None) -> sa.Select:
@@ -49,21 +79,35 @@ def attempt_counts(slug: str, include_teams: bool = True) -> dict[str, int]:
 
 
 def level_analysis(slug: str, include_teams: bool = True) -> list[dict]:
-    """Per stage and factor: how many answers, and how many were right, over or under the expert level."""
+    """Per stage and factor: how many answers, how many were right, over or under the expert level (counts and
+    percentages of the answers), and the mean score in percent."""
     f = FactorSubmission
     rows = db.session.execute(
-        sa.select(StageSubmission.stage_id, f.factor_id,
-                  sa.func.count().label('answers'),
-                  sa.func.sum(sa.case((f.level_diff == 0, 1), else_=0)).label('right'),
-                  sa.func.sum(sa.case((f.level_diff > 0, 1), else_=0)).label('over'),
-                  sa.func.sum(sa.case((f.level_diff < 0, 1), else_=0)).label('under'),
-                  sa.func.sum(sa.case((f.level_diff.is_(None), 1), else_=0)).label('missing'),
-                  sa.func.avg(100.0 * f.points / f.max_points).label('mean_percent'))
+        sa.select(StageSubmission.stage_id, f.factor_id, f.level_diff, sa.func.count().label('n'),
+                  sa.func.sum(f.points).label('points'), sa.func.sum(f.max_points).label('max_points'))
         .join(StageSubmission, f.submission_id == StageSubmission.id)
         .join(ScenarioAttempt, StageSubmission.attempt_id == ScenarioAttempt.id)
         .where(*_of_scenario(slug, include_teams))
-        .group_by(StageSubmission.stage_id, f.factor_id)).all()
-    return [dict(r._mapping) for r in rows]
+        .group_by(StageSubmission.stage_id, f.factor_id, f.level_diff)).all()
+    verdicts: dict[tuple[str, str], Counter] = {}
+    totals: dict[tuple[str, str], list[float]] = {}
+    for r in rows:
+        verdicts.setdefault((r.stage_id, r.factor_id), Counter())[engine.verdict(r.level_diff)] += r.n
+        total = totals.setdefault((r.stage_id, r.factor_id), [0.0, 0.0])
+        total[0] += r.points or 0.0
+        total[1] += r.max_points or 0.0
+    return [_level_row(stage_id, factor_id, counts, *totals[stage_id, factor_id])
+            for (stage_id, factor_id), counts in verdicts.items()]
+
+
+def _level_row(stage_id: str, factor_id: str, counts: Counter, points: float, max_points: float) -> dict:
+    answers = sum(counts.values())
+    row = {'stage_id': stage_id, 'factor_id': factor_id, 'answers': answers,
+           'mean_percent': engine.percent(points, max_points, empty=0.0)}
+    for verdict in ('right', 'over', 'under', 'missing'):
+        row[verdict] = counts[verdict]
+        row[f'{verdict}_percent'] = engine.percent(counts[verdict], answers, empty=0.0)
+    return row
 
 
 def indicator_analysis(slug: str, include_teams: bool = True) -> list[dict]:
@@ -90,3 +134,19 @@ def decision_analysis(slug: str, include_teams: bool = True) -> list[dict]:
         .where(*_of_scenario(slug, include_teams))
         .group_by(StageSubmission.stage_id, StageSubmission.option_id)).all()
     return [dict(r._mapping) for r in rows]
+
+
+def item_analysis(slug: str, include_teams: bool = True) -> dict:
+    """The item analysis page: levels by (stage, factor); indicators by (stage, factor), most often missed
+    first; decisions by stage and option; attempts by status."""
+    levels = {(r['stage_id'], r['factor_id']): r for r in level_analysis(slug, include_teams)}
+    indicators: dict = {}
+    for r in indicator_analysis(slug, include_teams):
+        indicators.setdefault((r['stage_id'], r['factor_id']), []).append(r)
+    for rows in indicators.values():
+        rows.sort(key=lambda r: (-r['missed'], -r['wrong'], r['indicator_id']))
+    decisions: dict = {}
+    for r in decision_analysis(slug, include_teams):
+        decisions.setdefault(r['stage_id'], {})[r['option_id']] = r['n']
+    return {'levels': levels, 'indicators': indicators, 'decisions': decisions,
+            'counts': attempt_counts(slug, include_teams)}

@@ -1,0 +1,275 @@
+"""Live-run pages: teams join with a code and answer together; the facilitator opens, closes and advances the
+stages, watches the room's answers and exports them. On the scenarios blueprint (``training.scenarios.blueprint``).
+
+Each facilitator action is a plain view: load the run, check, call the service through ``perform`` (which commits,
+or rolls back and flashes the broken rule), flash, and go back to the dashboard.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from training.auth.permissions import TRAINERS, public, roles_required
+from training.content import registry
+from training.exports import send_csv
+from training.extensions import db, limiter
+from training.i18n import _
+from training.scenarios import attempts, engine, live, queries
+from training.scenarios.blueprint import bp, framework_of, scenario_or_404
+from training.scenarios.forms import AdvanceForm, JoinForm, StartRunForm, answer_from_form, choices, stage_form_class
+from training.scenarios.models import LiveRun, LiveTeam, RunStatus
+from training.web import perform
+from training.workshops.models import TrainingSession
+
+#: The teams this browser has joined (a team member needs no account).
+TEAM_SESSION_KEY = 'live_teams'
+
+
+# ------------------------------------------------------------------------------------------------ teams
+
+def _joined_team_ids() -> list[int]:
+    return [int(t) for t in session.get(TEAM_SESSION_KEY, []) if isinstance(t, int)]
+
+
+def _remember_team(team: LiveTeam) -> None:
+    ids = [t for t in _joined_team_ids() if t != team.id][-9:]
+    session[TEAM_SESSION_KEY] = [*ids, team.id]
+
+
+@bp.route('/live', methods=['GET', 'POST'])
+@public
+@limiter.limit(lambda: current_app.config.get('LIVE_JOIN_LIMIT', '60 per minute'), methods=['POST'])
+def join_live():
+    form = JoinForm()
+    if form.validate_on_submit():
+        outcome = perform(lambda: live.join_by_code(form.code.data, form.team_name.data, user=current_user),
+                          form=form, conflict=_('A team with this name has already joined. To join it, ask its '
+                                                'members for their team code; otherwise choose another name.'))
+        if outcome.ok:
+            team = outcome.value
+            _remember_team(team)
+            flash(_('You have joined as %(name)s.', name=team.name), 'success')
+            return redirect(url_for('scenarios.live_team', team_id=team.id))
+    return render_template('scenarios/live_join.html', form=form, teams=queries.open_teams(_joined_team_ids()))
+
+
+def _my_team(team_id: int) -> LiveTeam:
+    team = db.session.get(LiveTeam, team_id)
+    if team is None:
+        abort(404)
+    member = current_user.is_authenticated and any(m.user_id == current_user.id for m in team.members)
+    if team.id not in _joined_team_ids() and not member:
+        abort(403, _('Join this team with its code first.'))
+    return team
+
+
+@bp.route('/live/teams/<int:team_id>', methods=['GET', 'POST'])
+@public
+def live_team(team_id):
+    team = _my_team(team_id)
+    run = team.run
+    sc = scenario_or_404(run.scenario_slug)
+    fw = framework_of(sc)
+    page = live.team_page(team, sc)
+    form = stage_form_class(page.stage, fw, page.evidence)() if page.may_answer else None
+    if form is not None and form.validate_on_submit():
+        return _submit_answer(team, sc, page.stage, form)
+    if request.method == 'POST' and form is None:
+        flash(page.refusal, 'error')
+        return redirect(url_for('scenarios.live_team', team_id=team_id))
+    return render_template('scenarios/live_team.html', team=team, run=run, sc=sc, fw=fw, form=form,
+                           stage=page.stage, evidence=page.evidence, sub=page.sub, result=page.result,
+                           rows=page.rows, ending=page.ending, number=len(run.stages),
+                           action=url_for('scenarios.live_team', team_id=team_id))
+
+
+def _submit_answer(team: LiveTeam, sc, stage, form):
+    team_id = team.id
+    answer = answer_from_form(form, stage)
+    by = current_user if current_user.is_authenticated else None
+    if perform(lambda: live.team_submit(team, sc, answer, by=by),
+               conflict=_('This stage has already been submitted.')).ok:
+        flash(_('Your team\'s answer has been submitted.'), 'success')
+    return redirect(url_for('scenarios.live_team', team_id=team_id))
+
+
+# ------------------------------------------------------------------------------------------------ facilitator
+
+def _start_run_form() -> StartRunForm:
+    form = StartRunForm()
+    form.session_id.choices = choices((s.id, f'{s.code} · {s.title} ({s.start_date.isoformat()})')
+                                      for s in queries.sessions_for_live_runs())
+    form.scenario.choices = choices((sc.slug, sc.title)
+                                    for sc in sorted(registry().scenarios.values(), key=lambda s: s.title))
+    return form
+
+
+@bp.route('/manage/live', methods=['GET', 'POST'])
+@roles_required(*TRAINERS)
+def manage_live():
+    form = _start_run_form()
+    if form.validate_on_submit():
+        return _start_run(form)
+    # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
+    session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
+    if request.method == 'GET':
+        if session_filter is not None:
+            form.session_id.data = session_filter.id
+        if registry().scenario(request.args.get('scenario', '')) is not None:
+            form.scenario.data = request.args['scenario']
+    page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
+                       error_out=False)
+    return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
+                           session_filter=session_filter)
+
+
+def _start_run(form: StartRunForm):
+    ts = db.session.get(TrainingSession, form.session_id.data)
+    sc = registry().scenario(form.scenario.data)
+    if ts is None or sc is None:
+        abort(400)
+    outcome = perform(lambda: live.start_live_run(ts, sc, by=current_user))
+    if not outcome.ok:
+        return redirect(url_for('scenarios.manage_live'))
+    run = outcome.value
+    flash(_('Live run started. Teams join at %(url)s with the code %(code)s.',
+            url=url_for('scenarios.join_live', _external=True), code=run.code), 'success')
+    return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
+
+
+def _run_or_404(run_id: int) -> LiveRun:
+    run = db.session.get(LiveRun, run_id)
+    if run is None:
+        abort(404)
+    return run
+
+
+def _run_and_scenario(run_id: int):
+    run = _run_or_404(run_id)
+    return run, scenario_or_404(run.scenario_slug)
+
+
+def _to_dashboard(run_id: int):
+    return redirect(url_for('scenarios.live_dashboard', run_id=run_id))
+
+
+def _target_label(sc, target: str) -> str:
+    stage = sc.stage(target)
+    if stage is not None:
+        return _('Stage: %(title)s', title=stage.title)
+    return _('Ending: %(title)s', title=sc.ending(target).title)
+
+
+def _advance_form(sc, stage) -> AdvanceForm:
+    """Where the run may go after ``stage``: each stage or ending its decision may lead to."""
+    form = AdvanceForm()
+    targets = engine.decision_targets(stage) if stage is not None else ()
+    form.target.choices = choices((target, _target_label(sc, target)) for target in targets)
+    return form
+
+
+@bp.route('/manage/live/<int:run_id>')
+@roles_required(*TRAINERS)
+def live_dashboard(run_id):
+    run, sc = _run_and_scenario(run_id)
+    stage = sc.stage(run.current_stage)
+    advance_form = None
+    if live.ready_to_advance(run, stage):
+        advance_form = _advance_form(sc, stage)
+        advance_form.target.data = live.suggested_next(run, sc)
+    return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=framework_of(sc), stage=stage,
+                           rows=live.heatmap(run, stage) if stage else [],
+                           counts=live.decision_counts(run, stage.id) if stage else {},
+                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True),
+                           ranking=live.ranking(run), ending=sc.ending(run.ending_id))
+
+
+@bp.route('/manage/live/<int:run_id>/open', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_open(run_id):
+    run, sc = _run_and_scenario(run_id)
+    if perform(lambda: live.open_stage(run, sc, sc.start)).ok:
+        flash(_('Stage opened: teams can submit.'), 'success')
+    return _to_dashboard(run_id)
+
+
+@bp.route('/manage/live/<int:run_id>/close', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_close(run_id):
+    run, _sc = _run_and_scenario(run_id)
+    if perform(lambda: live.close_submissions(run)).ok:
+        flash(_('Submissions closed. The key is now shown to the teams.'), 'success')
+    return _to_dashboard(run_id)
+
+
+@bp.route('/manage/live/<int:run_id>/reopen', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_reopen(run_id):
+    run, _sc = _run_and_scenario(run_id)
+    if perform(lambda: live.reopen_stage(run)).ok:
+        flash(_('Submissions reopened for this stage.'), 'success')
+    return _to_dashboard(run_id)
+
+
+@bp.route('/manage/live/<int:run_id>/advance', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_advance(run_id):
+    run, sc = _run_and_scenario(run_id)
+    form = _advance_form(sc, sc.stage(run.current_stage))
+    target = form.target.data if form.validate_on_submit() else None
+    if perform(lambda: live.advance(run, sc, target)).ok:
+        flash(_('The run has reached its ending.') if run.status == RunStatus.finished
+              else _('Next stage opened: teams can submit.'), 'success')
+    return _to_dashboard(run_id)
+
+
+@bp.route('/manage/live/<int:run_id>/finish', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_finish(run_id):
+    run, _sc = _run_and_scenario(run_id)
+    if perform(lambda: live.finish_run(run)).ok:
+        flash(_('The run is finished.'), 'success')
+    return _to_dashboard(run_id)
+
+
+def _team_of_run(run: LiveRun, team_id: int) -> LiveTeam:
+    team = next((t for t in run.teams if t.id == team_id), None)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>')
+@roles_required(*TRAINERS)
+def live_team_answers(run_id, team_id):
+    run, sc = _run_and_scenario(run_id)
+    team = _team_of_run(run, team_id)
+    return render_template('scenarios/live_team_answers.html', run=run, team=team, sc=sc, fw=framework_of(sc),
+                           rows=attempts.debrief_rows(team.attempt, sc) if team.attempt else [])
+
+
+@bp.route('/manage/live/<int:run_id>/teams/<int:team_id>/remove', methods=['POST'])
+@roles_required(*TRAINERS)
+def live_remove_team(run_id, team_id):
+    team = _team_of_run(_run_or_404(run_id), team_id)
+    name = team.name
+    if perform(lambda: live.remove_team(team)).ok:
+        flash(_('The team “%(name)s” has been removed, with its answers.', name=name), 'success')
+    return _to_dashboard(run_id)
+
+
+@bp.route('/manage/live/<int:run_id>/debrief')
+@roles_required(*TRAINERS)
+def live_debrief(run_id):
+    run, sc = _run_and_scenario(run_id)
+    return render_template('scenarios/live_debrief.html', run=run, sc=sc, fw=framework_of(sc),
+                           stages=live.debrief_stages(run, sc), ranking=live.ranking(run),
+                           ending=sc.ending(run.ending_id))
+
+
+@bp.route('/manage/live/<int:run_id>/results.csv')
+@roles_required(*TRAINERS)
+def live_export(run_id):
+    run, sc = _run_and_scenario(run_id)
+    headers, rows = live.results_table(run)
+    return send_csv(f'live-{run.code}-{sc.slug}.csv', headers, rows)
