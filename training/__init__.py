@@ -22,6 +22,7 @@ BLUEPRINTS = (
     'training.assets',
     'training.auth.views',
     'training.courses.views',
+    'training.courses.certificate_views',
     'training.workshops.views',
     'training.scenarios.views',
     'training.scenarios.live_views',

@@ -8,8 +8,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from training.content.base import Problems
-from training.content.courses import Course, load_courses
-from training.content.frameworks import Framework, load_frameworks
+from training.content.course_loader import load_courses
+from training.content.courses import Course
+from training.content.frameworks import Factor, Framework, load_frameworks
 from training.content.scenarios import Scenario, load_scenarios
 
 
@@ -27,6 +28,17 @@ class Registry:
 
     def scenario(self, slug: str) -> Scenario | None:
         return self.scenarios.get(slug)
+
+    def factors(self, tags) -> list[tuple[Framework, Factor]]:
+        """Framework-qualified factor tags (``foa-2014:9``) as (framework, factor); unknown tags are left out."""
+        found = []
+        for tag in tags:
+            fw_id, _sep, factor_id = tag.partition(':')
+            framework = self.framework(fw_id)
+            factor = framework.factor(factor_id) if framework else None
+            if factor is not None:
+                found.append((framework, factor))
+        return found
 
     def counts(self) -> dict[str, int]:
         return {

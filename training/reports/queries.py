@@ -15,7 +15,7 @@ from flask import current_app
 
 from training.courses.stats import completion_summary
 from training.extensions import db
-from training.reports.definitions import ReportFilter
+from training.reports.definitions import FIGURE_TABLES, ReportFilter
 from training.workshops.models import (
     Attendance,
     AttendanceRole,
@@ -269,8 +269,7 @@ def _run_all(tasks: dict, parallel: bool) -> dict:
 def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LIMIT,
                  tables: tuple[str, ...] | None = None, parallel: bool | None = None) -> Report:
     """Every figure behind the programme report page (or the named tables only)."""
-    wanted = tables if tables is not None else ('by_year', 'by_country', 'by_sex', 'by_organisation_type',
-                                                 'by_course', 'knowledge_gain', 'online_courses', 'sessions')
+    wanted = tables if tables is not None else tuple(t.key for t in FIGURE_TABLES)
     tasks = {'crosstab': lambda: person_crosstab(f), 'session_figures': lambda: session_figures(f)}
     for key in wanted:
         if key in TABLE_FUNCTIONS and key not in ('by_sex', 'by_organisation_type'):
