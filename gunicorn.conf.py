@@ -23,6 +23,8 @@ accesslog = os.environ.get('GUNICORN_ACCESS_LOG', '-')
 errorlog = '-'
 loglevel = os.environ.get('GUNICORN_LOG_LEVEL', 'info')
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Query strings (search terms) are dropped and tokens in paths (reset, check-in, certificate codes) masked.
+logger_class = 'training.accesslog.RedactingLogger'
 # Worker heartbeats in memory, not on a disk-backed /tmp (a slow disk can get workers killed for "timeout").
 # gunicorn creates them there with mkstemp (private, unique names), as its docs recommend.
 if os.path.isdir('/dev/shm'):  # noqa: S108

@@ -6,12 +6,12 @@ flush but never commit (the view or CLI command commits once).
 """
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from training import codes
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -29,24 +29,8 @@ from training.scenarios.models import (
     StageSubmission,
 )
 
-#: Join codes avoid look-alike characters (0/O, 1/I/L).
-CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
-RUN_CODE_LENGTH = 6
-TEAM_CODE_LENGTH = 8
 MAX_TEAM_NAME = 60
 MAX_TEAMS = 40
-
-
-def normalise_code(text: str | None) -> str:
-    return ''.join(c for c in (text or '').upper() if c.isalnum())
-
-
-def _new_code(model, length: int) -> str:
-    for _attempt in range(50):
-        code = ''.join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-        if db.session.scalar(sa.select(model.id).where(model.code == code)) is None:
-            return code
-    raise TrainingError(_('Could not make a unique code; please try again.'))
 
 
 def _require_open(run: LiveRun) -> None:
@@ -57,18 +41,18 @@ def _require_open(run: LiveRun) -> None:
 # ------------------------------------------------------------------------------------------------ runs and teams
 
 def start_live_run(session, scenario, *, by) -> LiveRun:
-    run = LiveRun(session_id=session.id, scenario_slug=scenario.slug, code=_new_code(LiveRun, RUN_CODE_LENGTH),
+    run = LiveRun(session_id=session.id, scenario_slug=scenario.slug, code=codes.LIVE_RUN.unique_in(LiveRun.code),
                   status=RunStatus.open, created_by_id=getattr(by, 'id', None))
     db.session.add(run)
     db.session.flush()
     return run
 
 
-def find_by_code(code: str) -> LiveRun | LiveTeam | None:
-    code = normalise_code(code)
-    if len(code) == RUN_CODE_LENGTH:
+def find_by_code(text: str | None) -> LiveRun | LiveTeam | None:
+    """The run or team whose code was typed (a run's code and a team's differ in length)."""
+    if (code := codes.LIVE_RUN.normalise(text)) is not None:
         return db.session.scalar(sa.select(LiveRun).where(LiveRun.code == code))
-    if len(code) == TEAM_CODE_LENGTH:
+    if (code := codes.LIVE_TEAM.normalise(text)) is not None:
         return db.session.scalar(sa.select(LiveTeam).where(LiveTeam.code == code))
     return None
 
@@ -107,7 +91,7 @@ def create_team(run: LiveRun, name: str, *, user=None) -> LiveTeam:
                               'team code; otherwise choose another name.'), field='team_name')
     if len(run.teams) >= MAX_TEAMS:
         raise TrainingError(_('This live run is full.'), field='code')
-    team = LiveTeam(name=name, name_key=key, code=_new_code(LiveTeam, TEAM_CODE_LENGTH))
+    team = LiveTeam(name=name, name_key=key, code=codes.LIVE_TEAM.unique_in(LiveTeam.code))
     run.teams.append(team)
     team.attempt = ScenarioAttempt(scenario_slug=run.scenario_slug, current_stage=run.current_stage,
                                    status=AttemptStatus.in_progress)
