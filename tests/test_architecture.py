@@ -26,8 +26,6 @@ MAX_FUNCTION_LINES = 60
 #: package is converted. The coordinator removes the list at the end.
 NOT_YET_CONVERTED = (
     'training/workshops/',   # helper arch-workshops
-    'training/scenarios/',   # helper arch-scenarios
-    'training/content/',     # arch-core step 4 (loaders in named steps) under way
 )
 
 

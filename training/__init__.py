@@ -13,7 +13,9 @@ import training.models  # noqa: F401 - every model registered before migrations 
 from training import cli, content, errors, security, templating
 from training import config as config_module
 from training.auth.models import User
-from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+
+from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
 
 #: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
@@ -72,9 +74,9 @@ def _init_extensions(app: Flask) -> None:
                 'connect_args': {'check_same_thread': False}}
         else:
             config_module.INSTANCE.mkdir(exist_ok=True)
-    db.init_app(app)
+    database.init_app(app)
     _sqlite_pragmas(app)
-    migrate.init_app(app, db, directory=str(config_module.ROOT / 'training' / 'migrations'))
+    migrate.init_app(app, database, directory=str(config_module.ROOT / 'training' / 'migrations'))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -88,13 +90,13 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         # One query for the user and their roles (every signed-in request pays for this).
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_links)])
+        user = database.session.get(User, int(user_id), options=[joinedload(User.role_links)])
         return user if user is not None and user.is_active else None
 
 
 def _sqlite_pragmas(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
+        engine = database.engine
         if engine.dialect.name != 'sqlite':
             return
 

@@ -205,6 +205,7 @@ def _build_course(c: _CourseFolder, modules: list[Module]) -> Course:
                          for r in info.references),
         lessons=tuple(c.lessons), quizzes=MappingProxyType(c.quizzes),
         pre_test_id=info.pre_test, post_test_id=info.post_test,
+        checked=info.checked, checked_against=info.checked_against,
         summary_html=markdown.render(info.summary),
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -16,9 +17,9 @@ from training.content.scenarios import Scenario, load_scenarios
 
 @dataclass(frozen=True)
 class Registry:
-    frameworks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    courses: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    scenarios: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    frameworks: Mapping[str, Framework] = field(default_factory=lambda: MappingProxyType({}))
+    courses: Mapping[str, Course] = field(default_factory=lambda: MappingProxyType({}))
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
 
     def framework(self, framework_id: str) -> Framework | None:
         return self.frameworks.get(framework_id)
