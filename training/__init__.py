@@ -13,7 +13,6 @@ import training.models  # noqa: F401 - every model registered before migrations 
 from training import cli, content, errors, security, templating
 from training import config as config_module
 from training.auth.models import User
-
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
