@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD
+from tests.helpers.auth import PASSWORD
 from training.auth.models import PasswordResetToken, Role, User
 from training.vocab import OrganisationType
 

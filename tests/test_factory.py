@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import app_config
+from tests.helpers.app import app_config
 from training import create_app
 from training.config import normalise_database_url
 
@@ -119,7 +119,7 @@ def test_signed_in_user_and_roles_load_in_one_statement(app, db, create_user):
 def test_test_clients_do_not_share_the_signed_in_user(app, create_user):
     """Harness regression: the app context kept open by the ``app`` fixture made every client look signed in
     as whoever signed in last (Flask-Login caches the user on ``g``)."""
-    from tests.conftest import PASSWORD
+    from tests.helpers.auth import PASSWORD
     from training.auth.models import Role
     user = create_user(roles=(Role.staff,))
     signed_in, other = app.test_client(), app.test_client()

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import IS_SQLITE, TEST_DATABASE_URL, app_config
+from tests.helpers.app import IS_SQLITE, TEST_DATABASE_URL, app_config
 from training import create_app
 from training.extensions import db
 

@@ -25,9 +25,14 @@ BLUEPRINTS = (
     'training.courses.views',
     'training.courses.certificate_views',
     'training.workshops.views',
+    'training.workshops.roster_views',
+    'training.workshops.import_views',
+    'training.workshops.checkin_views',
     'training.scenarios.views',
     'training.scenarios.live_views',
     'training.reports.views',
+    'training.audit.views',
+    'training.privacy.views',
 )
 
 

@@ -16,7 +16,8 @@ from training.errors import TrainingError
 from training.extensions import db
 
 #: Each domain's CLI module exposes ``commands``: a list of click commands or groups.
-COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.reports.cli', 'training.scenarios.cli')
+COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.reports.cli', 'training.scenarios.cli',
+                   'training.privacy.cli', 'training.backup.cli')
 
 
 def iso_date(_ctx, _param, value):

@@ -1,4 +1,5 @@
 """Imports every model module so that metadata is complete (for Alembic and create_all)."""
+from training.audit import models as audit_models  # noqa: F401
 from training.auth import models as auth_models  # noqa: F401
 from training.courses import models as courses_models  # noqa: F401
 from training.scenarios import models as scenarios_models  # noqa: F401

@@ -31,6 +31,7 @@ MANAGE_NAVIGATION: list[tuple[str, object, tuple]] = [
     ('reports.programme', _l('Reports'), (Role.staff, Role.admin)),
     ('courses.manage_certificates', _l('Certificates'), (Role.admin,)),
     ('auth.list_users', _l('Users'), (Role.admin,)),
+    ('audit.events', _l('Audit log'), (Role.admin,)),
 ]
 
 

@@ -6,7 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.helpers.pdf import pdf_pages, pdf_text
 from training.courses import certificates
+
+HEADING = {'en': 'Certificate of completion', 'fr': 'Certificat de réussite'}
 
 
 def _certificate(name: str):
@@ -18,8 +21,12 @@ def _certificate(name: str):
 def test_pdf_in_each_language(app, locale):
     from flask_babel import force_locale
     with app.test_request_context(), force_locale(locale):
-        data = certificates.render_pdf(_certificate('Aïssata Koné'), 'Cours', 'https://example.org/certificates/x')
-    assert data.startswith(b'%PDF-') and data.rstrip().endswith(b'%%EOF')
+        data = certificates.render_pdf(_certificate('Aïssata Koné'), 'Comprendre les crimes d’atrocité',
+                                       'https://example.org/certificates/Abcd-Efgh-Jkmn')
+    [page] = pdf_pages(data)
+    for expected in (HEADING[locale], 'Aïssata Koné', 'Comprendre les crimes d’atrocité', 'Abcd-Efgh-Jkmn',
+                     'https://example.org/certificates/Abcd-Efgh-Jkmn', 'Atrocity Prevention Training Programme'):
+        assert expected in page, (expected, page)
 
 
 def test_naughty_names_print(app, naughty_strings):
@@ -27,17 +34,20 @@ def test_naughty_names_print(app, naughty_strings):
         for name in naughty_strings[::25]:
             data = certificates.render_pdf(_certificate(name[:200]), name[:300] or 'Course',
                                            'https://example.org/certificates/Abcd-Efgh-Jkmn')
-            assert data.startswith(b'%PDF-'), name
+            [page] = pdf_pages(data)
+            assert 'Abcd-Efgh-Jkmn' in page and 'https://example.org/certificates/Abcd-Efgh-Jkmn' in page, name
 
 
 def test_fallback_fonts_and_latin1_fallback(app, monkeypatch):
     dejavu = certificates.FONT_CANDIDATES[0][0]
     with app.test_request_context():
         monkeypatch.setattr(certificates, 'FALLBACK_FONTS', (dejavu,))
-        assert certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1').startswith(b'%PDF-')
+        text = pdf_text(certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1'))
+        assert 'Ωμέγα' in text and 'Abcd-Efgh-Jkmn' in text and 'https://x/c/1' in text
         # no Unicode font installed: Helvetica, with characters outside Latin-1 replaced rather than failing
         monkeypatch.setattr(certificates, 'FONT_CANDIDATES', (('/nonexistent.ttf', '/nonexistent-bold.ttf'),))
-        assert certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1').startswith(b'%PDF-')
+        text = pdf_text(certificates.render_pdf(_certificate('名字 Ωμέγα'), 'C', 'https://x/c/1'))
+        assert '?? ?????' in text and 'Abcd-Efgh-Jkmn' in text and 'https://x/c/1' in text
 
 
 def test_the_qr_code_points_at_the_verification_page(client, auth, db, create_user, monkeypatch, course,
@@ -53,6 +63,9 @@ def test_the_qr_code_points_at_the_verification_page(client, auth, db, create_us
     response = client.get(f'/certificates/{certificate.code}/pdf')
     assert response.status_code == 200
     assert drawn == [f'http://localhost/certificates/{certificate.code}']
+    text = pdf_text(response.data)
+    for expected in (user.name, course.title, certificate.code, f'http://localhost/certificates/{certificate.code}'):
+        assert expected in text, (expected, text)
     # and segno encodes it as given
     import segno
     assert segno.make(drawn[0], error='m').designator  # a valid symbol version, e.g. "3-M"

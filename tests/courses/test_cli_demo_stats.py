@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from tests.courses.conftest import COURSE, correct_answers, wrong_answers
+from tests.helpers.courses import COURSE, correct_answers, wrong_answers
 from training.courses import services
 from training.courses.stats import completion_summary
 from training.db import utcnow

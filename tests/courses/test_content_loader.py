@@ -122,7 +122,7 @@ def test_content_check_reports_a_broken_quiz_and_lesson(tree):
 
 def test_app_refuses_to_start_on_invalid_content(tree):
     _edit(tree / 'courses' / COURSE / 'course.yaml', 'level: introductory', 'level: expert')
-    from tests.conftest import app_config
+    from tests.helpers.app import app_config
     from training import create_app
     with pytest.raises(ContentErrors) as exc:
         create_app(app_config(CONTENT_DIR=str(tree)))

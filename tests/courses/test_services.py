@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.courses.conftest import correct_answers, wrong_answers
+from tests.helpers.courses import correct_answers, wrong_answers
 from training.auth.models import Role
 from training.courses import services
 from training.courses.models import Certificate, QuizKind

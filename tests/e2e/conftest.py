@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import IS_SQLITE, app_config, empty_database
+from tests.helpers.app import IS_SQLITE, app_config, empty_database
 from training import create_app
 from training.extensions import db
 

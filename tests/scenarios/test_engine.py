@@ -14,8 +14,9 @@ IND = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.10']
 EV = ['e1', 'e2', 'e3', 'e4']
 
 
-def key(level='high', indicators=('1.1', '1.3'), evidence=('e1', 'e2'), factor='1'):
-    return NS(factor=factor, level=level, indicators=tuple(indicators), evidence=tuple(evidence), rationale='x')
+def key(level='high', indicators=('1.1', '1.3'), evidence=('e1', 'e2'), factor='1', acceptable=()):
+    return NS(factor=factor, level=level, indicators=tuple(indicators), evidence=tuple(evidence), rationale='x',
+              acceptable=tuple(acceptable))
 
 
 def option(id, score, next, branches=()):
@@ -66,6 +67,20 @@ def test_empty_key_and_empty_answer_is_right():
     assert r.indicator_points == 0
 
 
+def test_acceptable_indicators_neither_earn_nor_cost():
+    """A key with no indicators used to give 0 to any ticked indicator, even a defensible one."""
+    empty = key(indicators=(), acceptable=('1.4',))
+    assert engine.AssessStep.score(empty, FactorAnswer('1', 'high', {'1.4'}, {'e1', 'e2'})).indicator_points \
+        == engine.INDICATOR_POINTS
+    r = engine.AssessStep.score(empty, FactorAnswer('1', 'high', {'1.4', '1.5'}, {'e1', 'e2'}))
+    assert r.indicator_points == 0 and r.indicators_extra == ('1.5',)      # other indicators still cost
+    k = key(indicators=('1.1',), acceptable=('1.2',))
+    with_acceptable = engine.AssessStep.score(k, FactorAnswer('1', 'high', {'1.1', '1.2'}, {'e1', 'e2'}))
+    assert with_acceptable.indicator_points == engine.INDICATOR_POINTS and not with_acceptable.indicators_extra
+    without = engine.AssessStep.score(k, FactorAnswer('1', 'high', {'1.2'}, {'e1', 'e2'}))
+    assert without.indicator_points == 0 and without.indicators_missed == ('1.1',)   # it does not replace the key
+
+
 def test_evidence_recall_weighs_more_than_precision():
     k = key(evidence=('e1', 'e2'))
     all_cited = engine.AssessStep.score(k, FactorAnswer('1', 'high', {'1.1', '1.3'}, set(EV)))
@@ -102,6 +117,26 @@ def test_next_target_branches_on_running_score():
     assert engine.next_target(s, 'b', 100) == 's2'
     with pytest.raises(KeyError):
         engine.next_target(s, 'zz', 50)
+
+
+def test_decision_targets_every_option_and_branch_once():
+    s = stage(options=[option('a', 10, 's2', branches=[(70, 's3')]), option('b', 2, 's2'), option('c', 0, 'end')])
+    assert engine.decision_targets(s) == ('s3', 's2', 'end')
+
+
+def test_room_target_follows_the_majority_at_the_mean_score():
+    s = stage(options=[option('a', 10, 's2', branches=[(70, 's3')]), option('b', 2, 's4')])
+    assert engine.room_target(s, {'a': 2, 'b': 1}, [80, 70]) == 's3'
+    assert engine.room_target(s, {'a': 2, 'b': 1}, [80, 50]) == 's2'
+    assert engine.room_target(s, {'a': 1, 'b': 1}, [100]) == 's3'  # a tie goes to the better option
+    assert engine.room_target(s, {'b': 3}, [100]) == 's4'
+    assert engine.room_target(s, {}, []) == 's2'  # nobody answered: the first option's target
+
+
+def test_one_percent_and_verdict_rule():
+    assert engine.percent(1, 3) == 33.33
+    assert engine.percent(0, 0) == 100.0 and engine.percent(0, 0, empty=0.0) == 0.0
+    assert [engine.verdict(d) for d in (None, 0, 2, -1)] == ['missing', 'right', 'over', 'under']
 
 
 def test_play_follows_choices_to_an_ending():

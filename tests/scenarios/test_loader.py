@@ -75,6 +75,14 @@ def test_indicator_of_another_factor(copy):
     assert code == 1 and f'transition-in-marenia.yaml:{line}:' in output and "belongs to factor '2'" in output
 
 
+def test_acceptable_indicators_are_checked_like_the_key(copy):
+    line = edit(copy, 'election-in-tarvania.yaml', 'acceptable: ["12.5"]', 'acceptable: ["12.1", "9.3"]')
+    code, output = check(copy)
+    assert code == 1
+    assert f"election-in-tarvania.yaml:{line}: indicator '12.1' is in the key; list it once, under indicators" in output
+    assert f"election-in-tarvania.yaml:{line}: indicator '9.3' is not an indicator of factor '12'" in output
+
+
 def test_unknown_factor(copy):
     line = edit(copy, 'solvane-conflict.yaml', 'factor: "1"', 'factor: "15"')
     code, output = check(copy)

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.workshops.conftest import GOOD_ROWS, HEADER, sheet_bytes
-from training.workshops.models import Person
+from training.workshops.models import Attendance, Person
 
 
 def _count(db, model):
@@ -29,6 +29,13 @@ def test_cli_import_dry_run_then_real_then_again(runner, db, create_session, tmp
     data = json.loads(runner.invoke(args=args).output)
     assert (data['created'], data['matched']) == (0, 4)
     assert _count(db, Person) == 4
+    persons = db.session.scalars(sa.select(Person).order_by(Person.id)).all()
+    assert [(p.full_name, p.sex.name, p.country, p.email) for p in persons] == [
+        ('Amina Diallo', 'female', 'SN', 'amina@example.org'), ('Peter Otieno', 'male', 'KE', None),
+        ('Éloïse Mukamana', 'female', 'RW', 'eloise@example.org'), ("Koffi Yao", 'male', 'CI', None)]
+    attendances = db.session.scalars(sa.select(Attendance).order_by(Attendance.person_id)).all()
+    assert [(a.person_id, a.session.code, a.role.name) for a in attendances] == [
+        (p.id, '2010-KE-01', 'participant') for p in persons]  # once each, though imported twice
 
 
 def test_cli_import_bad_row(runner, db, create_session, tmp_path):

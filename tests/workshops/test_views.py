@@ -151,3 +151,13 @@ def test_merge_chain_keeps_the_audit_trail(db, create_person):
     db.session.commit()
     entries = db.session.scalars(sa.select(PersonMerge).order_by(PersonMerge.id)).all()
     assert [(e.merged_person_id, e.kept_person_id) for e in entries] == [(c.id, a.id), (b.id, a.id)]
+
+
+def test_search_takes_wildcards_literally(client, auth, create_session, create_person):
+    auth.login_as(Role.trainer)
+    session = create_session()
+    create_person(full_name='Grace Mwangi')
+    assert 'Grace Mwangi' in client.get(f'/manage/sessions/{session.id}/roster/add?q=mwa').get_data(as_text=True)
+    for q in ('%25', '_', 'g_ace'):
+        html = client.get(f'/manage/sessions/{session.id}/roster/add?q={q}').get_data(as_text=True)
+        assert 'Grace Mwangi' not in html, q

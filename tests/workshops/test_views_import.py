@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -13,6 +14,27 @@ from training.workshops.models import Attendance, PendingImport, Person
 
 def _count(db, model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _persons(db) -> list[tuple]:
+    """Every person on record as written: name, sex, organisation, organisation type, country, email."""
+    return [(p.full_name, p.sex.name, p.organisation, p.organisation_type and p.organisation_type.name, p.country,
+             p.email) for p in db.session.scalars(sa.select(Person).order_by(Person.id))]
+
+
+def _roster(db, session) -> list[tuple]:
+    """A session's roster as written: person, role, days attended, pre-test and post-test scores."""
+    db.session.expire_all()
+    return sorted((a.person.full_name, a.role.name, a.days_attended, a.pre_test_score, a.post_test_score)
+                  for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)))
+
+
+#: GOOD_ROWS as the import writes them (the session is held and lasts one day: one day attended each)
+AMINA = ('Amina Diallo', 'female', 'Ligue sénégalaise', 'civil_society', 'SN', 'amina@example.org')
+PETER = ('Peter Otieno', 'male', 'Kenya Police', 'police', 'KE', None)
+ELOISE = ('Éloïse Mukamana', 'female', 'CNDH', 'nhri', 'RW', 'eloise@example.org')
+KOFFI = ('Koffi Yao', 'male', 'Armée', 'military', 'CI', None)
+GOOD_ROSTER = [(p[0], 'participant', 1, None, None) for p in sorted((AMINA, PETER, ELOISE, KOFFI))]
 
 
 def _upload(client, session, data, name='sheet.csv'):
@@ -35,6 +57,13 @@ def test_preview_writes_nothing_and_confirm_writes_all(client, auth, db, create_
     assert response.status_code == 302
     assert _count(db, Attendance) == 4 and _count(db, Person) == 4
     assert _count(db, PendingImport) == 0
+    # the two matched persons keep their record (nothing overwritten, no duplicate); the two others are new
+    assert _persons(db) == [('Peter OTIENO', 'female', None, None, 'KE', None),
+                            ('E. Mukamana', 'female', None, None, 'RW', 'eloise@example.org'), AMINA, KOFFI]
+    assert _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None),
+                                    ('E. Mukamana', 'participant', 1, None, None),
+                                    ('Koffi Yao', 'participant', 1, None, None),
+                                    ('Peter OTIENO', 'participant', 1, None, None)]
 
 
 def test_one_bad_row_writes_nothing_then_fixed_sheet_imports_all_then_twice_adds_no_person(
@@ -51,18 +80,22 @@ def test_one_bad_row_writes_nothing_then_fixed_sheet_imports_all_then_twice_adds
     token = db.session.scalar(sa.select(PendingImport.token))
     client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
     assert _count(db, Person) == 4 and _count(db, Attendance) == 4
+    assert _persons(db) == [AMINA, PETER, ELOISE, KOFFI]
+    assert _roster(db, session) == GOOD_ROSTER
 
     html = _upload(client, session, sheet_bytes([HEADER, *GOOD_ROWS])).get_data(as_text=True)
     assert 'already on the roster' in html
     token = db.session.scalar(sa.select(PendingImport.token))
     client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
     assert _count(db, Person) == 4 and _count(db, Attendance) == 4
+    assert _persons(db) == [AMINA, PETER, ELOISE, KOFFI] and _roster(db, session) == GOOD_ROSTER
 
     other = create_session()
     _upload(client, other, sheet_bytes([HEADER, *GOOD_ROWS]))
     token = db.session.scalar(sa.select(PendingImport.token))
     client.post(f'/manage/sessions/{other.id}/import/confirm', data={'token': token})
     assert _count(db, Person) == 4 and _count(db, Attendance) == 8
+    assert _persons(db) == [AMINA, PETER, ELOISE, KOFFI] and _roster(db, other) == GOOD_ROSTER
 
 
 def test_confirm_refuses_when_sheet_became_invalid(client, auth, db, create_session):
@@ -84,6 +117,11 @@ def test_xlsx_upload(client, auth, db, create_session):
     book.save(buf)
     html = _upload(client, session, buf.getvalue(), 'fiche.xlsx').get_data(as_text=True)
     assert html.count('New person') >= 4
+    assert _count(db, Person) == 0  # the preview writes nothing
+    token = db.session.scalar(sa.select(PendingImport.token))
+    client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
+    assert _persons(db) == [AMINA, PETER, ELOISE, KOFFI]
+    assert _roster(db, session) == GOOD_ROSTER
 
 
 def test_staff_and_trainees_cannot_import(client, auth, db, create_session):
@@ -94,3 +132,32 @@ def test_staff_and_trainees_cannot_import(client, auth, db, create_session):
     auth.logout()
     auth.login_as(Role.trainee)
     assert client.get(f'/manage/sessions/{session.id}').status_code == 403
+
+
+def test_roles_days_and_scores_written_and_a_blank_never_overwrites(client, auth, db, create_session):
+    auth.login_as(Role.trainer)
+    session = create_session(start_date=date(2010, 3, 1), end_date=date(2010, 3, 3))
+
+    def _import(text):
+        _upload(client, session, text.encode())
+        token = db.session.scalar(sa.select(PendingImport.token))
+        assert client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token}).status_code == 302
+
+    _import('Name,Country,Role,Days,Pre-test,Post-test\nA One,KE,facilitator,2,45,80%\nB Two,KE,,3,,\n')
+    assert _roster(db, session) == [('A One', 'facilitator', 2, 45.0, 80.0), ('B Two', 'participant', 3, None, None)]
+    _import('Name,Country,Days,Pre-test\nB Two,KE,,50\n')  # B again: the score is added, the blank days kept
+    assert _roster(db, session) == [('A One', 'facilitator', 2, 45.0, 80.0), ('B Two', 'participant', 3, 50.0, None)]
+    assert [p[0] for p in _persons(db)] == ['A One', 'B Two']
+
+
+def test_an_address_is_one_address_on_the_form_and_on_the_sheet(client, auth, db, create_session, create_person):
+    """Persons' addresses normalise as users' do (training.text): a Unicode domain typed on the person form and the
+    same address on a sign-in sheet are one person."""
+    auth.login_as(Role.trainer)
+    session = create_session()
+    known = create_person(full_name='Amina Diallo', country='SN', email='Amina@Exämple.org')
+    assert known.email == 'amina@xn--exmple-cua.org'
+    _upload(client, session, sheet_bytes([HEADER, ['A. Diallo', 'F', '', '', 'SN', 'AMINA@EXÄMPLE.ORG']]))
+    token = db.session.scalar(sa.select(PendingImport.token))
+    client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
+    assert _count(db, Person) == 1 and _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None)]

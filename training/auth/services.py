@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from training.audit.services import record
 from training.auth.models import PasswordResetToken, Role, User, UserRole
 from training.db import utcnow
 from training.errors import TrainingError
@@ -69,6 +70,9 @@ def set_roles(user: User, roles, *, by: User | None = None) -> None:
     if by is not None and by.id == user.id and Role.admin not in roles:
         raise TrainingError(_('You cannot remove your own administrator role.'), field='roles')
     current = {link.role: link for link in user.role_links}
+    if roles != set(current):
+        record(by, 'user.roles_changed', user, before=sorted(r.name for r in current),
+               after=sorted(r.name for r in roles))
     for role, link in current.items():
         if role not in roles:
             user.role_links.remove(link)
@@ -79,6 +83,8 @@ def set_roles(user: User, roles, *, by: User | None = None) -> None:
 def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     if by is not None and by.id == user.id and not active:
         raise TrainingError(_('You cannot deactivate your own account.'))
+    if user.is_active != active:
+        record(by, 'user.activated' if active else 'user.deactivated', user)
     user.is_active = active
 
 

@@ -52,6 +52,8 @@ class Assessment(Model):
     factor: StrId
     level: Level
     indicators: tuple[StrId, ...] = ()
+    #: Defensible indicators outside the key: ticking them neither earns nor costs indicator credit.
+    acceptable: tuple[StrId, ...] = ()
     evidence: tuple[Slug, ...] = ()
     rationale: NonEmpty
 
@@ -261,14 +263,19 @@ def _check_options(c: _ScenarioCheck, i: int, s) -> None:
 
 
 def _check_indicators(c: _ScenarioCheck, loc: tuple, a, factor) -> None:
-    """Each indicator belongs to the assessed factor."""
+    """Each indicator of the key, and each acceptable one, belongs to the assessed factor; an acceptable indicator
+    is not also in the key."""
     framework = c.framework
-    for n, ind in enumerate(a.indicators):
-        if factor is not None and factor.indicator(ind) is None:
-            other = framework.indicator_map.get(ind) if framework else None
-            why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
-                   f'no such indicator in framework {framework.id!r}')
-            c.add((*loc, 'indicators', n), f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')
+    for field_name, ids in (('indicators', a.indicators), ('acceptable', a.acceptable)):
+        for n, ind in enumerate(ids):
+            if factor is not None and factor.indicator(ind) is None:
+                other = framework.indicator_map.get(ind) if framework else None
+                why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
+                       f'no such indicator in framework {framework.id!r}')
+                c.add((*loc, field_name, n), f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')
+    for n, ind in enumerate(a.acceptable):
+        if ind in a.indicators:
+            c.add((*loc, 'acceptable', n), f'indicator {ind!r} is in the key; list it once, under indicators')
 
 
 def _check_cited_evidence(c: _ScenarioCheck, loc: tuple, stage_id: str, a, visible: set[str]) -> None:

@@ -5,8 +5,10 @@ from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 
 from training import exports
+from training.audit.services import log
 from training.auth.permissions import STAFF, roles_required
 from training.i18n import _
 from training.reports import charts, presenting, queries
@@ -105,6 +107,7 @@ def download_table(table: str, fmt: str):
         abort(404)
     f, _errors = _filter()
     title, headers, rows = _table(table, f)
+    log(current_user, 'report.exported', None, table=table, format=fmt, **f.as_args())
     if fmt == 'csv':
         return exports.send_csv(_filename(f, table, 'csv'), headers, rows)
     return exports.send_xlsx(_filename(f, table, 'xlsx'), [(title, headers, rows)])
@@ -118,4 +121,5 @@ def download_workbook():
     report = queries.build_report(f, session_limit=None)
     sheets = [(str(_(TABLES['summary'])), *_summary_table(report))]
     sheets.extend(presenting.present(table.key, *report.tables[table.key]) for table in FIGURE_TABLES)
+    log(current_user, 'report.exported', None, table='workbook', format='xlsx', **f.as_args())
     return exports.send_xlsx(_filename(f, 'tables', 'xlsx'), sheets)

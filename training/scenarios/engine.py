@@ -215,8 +215,9 @@ class AssessStep:
                 notes.append(Note('level_over' if diff > 0 else 'level_under',
                                   {'level': answer.level, 'expert': key.level, 'steps': abs(diff)}))
         key_ind, key_ev = set(key.indicators), set(key.evidence)
-        missed = sorted_ids(key_ind - answer.indicators)
-        extra = sorted_ids(answer.indicators - key_ind)
+        chosen = answer.indicators - (set(key.acceptable) - key_ind)   # acceptable ones neither earn nor cost
+        missed = sorted_ids(key_ind - chosen)
+        extra = sorted_ids(chosen - key_ind)
         ev_missed = sorted_ids(key_ev - answer.evidence)
         ev_extra = sorted_ids(answer.evidence - key_ev)
         if not missed and not extra:
@@ -231,11 +232,11 @@ class AssessStep:
             notes.append(Note('evidence_extra', {'evidence': ev_extra}))
         if not ev_missed and not ev_extra:
             notes.append(Note('evidence_right', {'count': len(key_ev)}))
-        precision, recall = precision_recall(answer.indicators, key_ind)
+        precision, recall = precision_recall(chosen, key_ind)
         return FactorResult(
             factor=key.factor, level=answer.level, expert_level=key.level, level_diff=diff,
             level_points=round(LEVEL_POINTS * level_credit(answer.level, key.level), 4),
-            indicator_points=round(INDICATOR_POINTS * selection_credit(answer.indicators, key_ind), 4),
+            indicator_points=round(INDICATOR_POINTS * selection_credit(chosen, key_ind), 4),
             evidence_points=round(EVIDENCE_POINTS * selection_credit(answer.evidence, key_ev, EVIDENCE_BETA), 4),
             precision=round(precision, 4), recall=round(recall, 4),
             indicators_missed=missed, indicators_extra=extra, evidence_missed=ev_missed, evidence_extra=ev_extra,

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from training.auth.models import User
+from training.codes import CHECK_IN
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -22,24 +23,12 @@ from training.workshops.models import (
     SessionStatus,
     TrainingSession,
 )
-from training.workshops.services import add_to_roster, person_values, session_days, set_present
-
-#: Unambiguous characters for typed codes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B)
-CODE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
-CODE_LENGTH = 6
-
-
-def new_code() -> str:
-    return ''.join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(text: str | None) -> str:
-    return ''.join(ch for ch in (text or '').upper() if ch.isalnum())[:12]
+from training.workshops.services import add_to_roster, person_values, set_present
 
 
 def default_day(session: TrainingSession, today: date) -> date:
     """The day check-in opens for unless the trainer picks another: today during the session, else its first day."""
-    return today if session.start_date <= today <= session.end_date else session_days(session)[0]
+    return today if session.start_date <= today <= session.end_date else session.start_date
 
 
 def current_window(session: TrainingSession, now: datetime | None = None) -> CheckInWindow | None:
@@ -59,12 +48,7 @@ def open_check_in(session: TrainingSession, day: date, *, minutes: int, by: User
         raise TrainingError(_('Keep check-in open between 5 minutes and 12 hours.'), field='minutes')
     for window in queries.open_windows(session):
         window.closed_at = now
-    for _attempt in range(20):
-        code = new_code()
-        if db.session.scalar(sa.select(CheckInWindow.id).where(CheckInWindow.code == code)) is None:
-            break
-    else:  # pragma: no cover - 25**6 codes
-        raise TrainingError(_('No free check-in code; try again.'))
+    code = CHECK_IN.unique_in(CheckInWindow.code)
     window = CheckInWindow(session_id=session.id, day=day, code=code, token=secrets.token_urlsafe(24),
                            opened_at=now, expires_at=now + timedelta(minutes=minutes),
                            opened_by_id=by.id if by else None)
@@ -80,8 +64,8 @@ def close_check_in(window: CheckInWindow, *, now: datetime | None = None) -> Non
 
 
 def open_window_by_code(code: str, *, now: datetime | None = None) -> CheckInWindow | None:
-    code = normalise_code(code)
-    if len(code) != CODE_LENGTH:
+    code = CHECK_IN.normalise(code)
+    if code is None:
         return None
     window = db.session.scalar(sa.select(CheckInWindow).where(CheckInWindow.code == code))
     return window if window is not None and window.is_open(now or utcnow()) else None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from training.audit.services import record
 from training.cli import iso_date
 from training.extensions import db
 from training.workshops.imports import ImportRefused, import_sheet
@@ -56,6 +57,8 @@ def import_attendance(path, code, dry_run, fmt):
         if dry_run:
             db.session.rollback()
         else:
+            record(None, 'session.imported', session, rows=summary['rows'], created=summary['created'],
+                   matched=summary['matched'])
             db.session.commit()
     summary['written'] = plan.ok and not dry_run
     _echo_summary(path.name, summary, dry_run=dry_run, fmt=fmt)

@@ -1,6 +1,8 @@
 """Workshops demonstration data: the 2009-2011 training programme and what followed. Idempotent, deterministic.
 
-The 2009-2011 programme: exactly 34 held sessions in 13 countries and 738 distinct persons trained, with some
+The 2009-2011 programme: exactly 34 held sessions in 13 countries and 738 distinct persons trained (the figures of
+Francis M. Deng's End of Assignment Note, United Nations, 2012, which does not say whether 738 counts distinct
+persons or participations; the demo reads it as distinct persons), with some
 persons at more than one session (so participations exceed persons). Around it: cancelled sessions (not counted),
 2012-2013 sessions (so the period filter matters), planned sessions, facilitators and observers (not counted as
 trained), paper pre/post-test scores for knowledge gain, and a few near-duplicate person records to merge.
@@ -14,6 +16,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from training.auth.models import User
 from training.extensions import db
 from training.vocab import OrganisationType
 from training.workshops.matching import normalise_name
@@ -169,15 +172,8 @@ def _attend(session: TrainingSession, person: Person, rng: random.Random, *, rol
                       pre_test_score=pre, post_test_score=post)
 
 
-def load() -> list[str]:
-    if db.session.scalar(sa.select(TrainingSession.id).where(TrainingSession.code == MARKER_CODE)) is not None:
-        return ['workshops: demo history already present']
-    from training.auth.models import User
-    rng = random.Random(SEED)  # noqa: S311 - demonstration data, not security
-    trainer = db.session.scalar(sa.select(User).where(User.email == TRAINER_EMAIL))
-    people = _People(rng)
-
-    # -- the 2009-2011 programme: 34 held sessions in 13 countries ---------------------------------------------
+def _held_sessions(rng: random.Random) -> list[TrainingSession]:
+    """The 2009-2011 programme: 34 held sessions in 13 countries, spread over the three years."""
     slots = [c for c, (n, _lang, _cities) in COUNTRIES.items() for _ in range(n)]
     rng.shuffle(slots)
     years = [2009] * 10 + [2010] * 12 + [2011] * 12
@@ -194,26 +190,21 @@ def load() -> list[str]:
         _n, language, cities = COUNTRIES[country]
         held.append(_session(rng, code, country, language, rng.choice(cities), start, SessionStatus.held,
                              COURSES[language]))
-    sizes = [22] * 24 + [21] * 10
-    rng.shuffle(sizes)
-    persons_by_session: list[list[Person]] = []
-    for session, size in zip(held, sizes, strict=True):
-        persons_by_session.append([people.make(session.country) for _ in range(size)])
+    return held
 
-    attendances = []
-    for session, group in zip(held, persons_by_session, strict=True):
-        scores = session.start_date.year >= 2010
-        attendances += [_attend(session, p, rng, scores=scores) for p in group]
-    # Returning participants: a person from an earlier session attends a later one (often in the same region)
-    returning = 0
+
+def _returning(held: list[TrainingSession], persons_by_session: list[list[Person]],
+               rng: random.Random) -> list[Attendance]:
+    """Returning participants: a person from an earlier session attends a later one."""
+    attendances: list[Attendance] = []
     first_session = {id(p): i for i, group in enumerate(persons_by_session) for p in group}
     pool = [p for group in persons_by_session[:24] for p in group]
     rng.shuffle(pool)
     seen_pairs = set()
     for person in pool:
-        if returning == REPEATS:
+        if len(attendances) == REPEATS:
             break
-        later = [i for i in range(first_session[id(person)] + 1, len(held))]
+        later = list(range(first_session[id(person)] + 1, len(held)))
         if not later:
             continue
         target = rng.choice(later)
@@ -221,24 +212,22 @@ def load() -> list[str]:
             continue
         seen_pairs.add((id(person), target))
         attendances.append(_attend(held[target], person, rng, scores=held[target].start_date.year >= 2010))
-        returning += 1
+    return attendances
 
-    # Facilitators and observers: on the record, not counted as trained
+
+def _team(trainer: User | None) -> tuple[Person, Person]:
+    """The two facilitators of the programme (on the record, not counted as trained)."""
     lead = Person(full_name='Jonas Lindqvist', name_key=normalise_name('Jonas Lindqvist'), sex=Sex.male,
                   organisation='Programme training team', organisation_type=OrganisationType.un, country='SE',
                   email=TRAINER_EMAIL, user_id=trainer.id if trainer else None, consent_to_contact=True)
     co_lead = Person(full_name='Awa Sy Traoré', name_key=normalise_name('Awa Sy Traoré'), sex=Sex.female,
                      organisation='Programme training team', organisation_type=OrganisationType.un, country='SN',
                      email='awa.traore@example.org', consent_to_contact=True)
-    for i, session in enumerate(held):
-        attendances.append(_attend(session, lead if i % 3 else co_lead, rng, role=AttendanceRole.facilitator))
-        if trainer is not None:
-            session.trainers = [trainer]
-        if i % 5 == 0:
-            attendances.append(_attend(session, people.make(session.country), rng, role=AttendanceRole.observer))
+    return lead, co_lead
 
-    # -- cancelled sessions in the period, and what came after --------------------------------------------------
-    cancelled = [
+
+def _cancelled(rng: random.Random) -> list[TrainingSession]:
+    return [
         _session(rng, '2009-CF-01', 'CF', 'fr', 'Bangui', date(2009, 9, 14), SessionStatus.cancelled,
                  COURSES['fr']),
         _session(rng, '2010-SO-01', 'SO', 'en', 'Mogadishu', date(2010, 6, 7), SessionStatus.cancelled,
@@ -248,11 +237,14 @@ def load() -> list[str]:
         _session(rng, '2013-ML-05', 'ML', 'fr', 'Bamako', date(2013, 2, 11), SessionStatus.cancelled,
                  COURSES['fr']),
     ]
+
+
+def _later(rng: random.Random, people: _People, returning_pool: list[Person],
+           lead: Person) -> tuple[list[TrainingSession], list[Attendance]]:
+    """2012-2013 sessions: new participants and four returning ones each, led by the lead facilitator."""
     later_plan = [('KE', 2012, 3), ('ZM', 2012, 5), ('RW', 2012, 9), ('CD', 2012, 10), ('MW', 2013, 3),
                   ('SN', 2013, 5), ('UG', 2013, 8), ('NG', 2013, 11)]
-    later_sessions = []
-    returning_pool = [p for group in persons_by_session for p in group]
-    rng.shuffle(returning_pool)
+    later_sessions, attendances = [], []
     for n, (country, year, month) in enumerate(later_plan):
         language, cities = (COUNTRIES[country][1], COUNTRIES[country][2]) if country in COUNTRIES \
             else LATER_COUNTRIES[country]
@@ -263,30 +255,59 @@ def load() -> list[str]:
         group += [returning_pool.pop() for _ in range(4)]
         attendances += [_attend(session, p, rng, scores=True) for p in group]
         attendances.append(_attend(session, lead, rng, role=AttendanceRole.facilitator))
-        if trainer is not None:
-            session.trainers = [trainer]
-    # Near-duplicates a trainer should merge: typed differently on a later sign-in sheet
-    dupes = 0
-    for person in returning_pool[:3]:
+    return later_sessions, attendances
+
+
+def _near_duplicates(persons: list[Person], session: TrainingSession, rng: random.Random) -> list[Attendance]:
+    """Near-duplicates a trainer should merge: typed differently on a later sign-in sheet."""
+    attendances = []
+    for person in persons:
         typo = person.full_name[:-1] if len(person.full_name) > 6 else person.full_name + 'e'
         twin = Person(full_name=typo, name_key=normalise_name(typo), sex=person.sex,
                       organisation=person.organisation, organisation_type=person.organisation_type,
                       country=person.country)
-        attendances.append(_attend(later_sessions[-1], twin, rng, scores=True))
-        dupes += 1
+        attendances.append(_attend(session, twin, rng, scores=True))
+    return attendances
+
+
+def load() -> list[str]:
+    if db.session.scalar(sa.select(TrainingSession.id).where(TrainingSession.code == MARKER_CODE)) is not None:
+        return ['workshops: demo history already present']
+    rng = random.Random(SEED)  # noqa: S311 - demonstration data, not security
+    trainer = db.session.scalar(sa.select(User).where(User.email == TRAINER_EMAIL))
+    people = _People(rng)
+    held = _held_sessions(rng)
+    sizes = [22] * 24 + [21] * 10
+    rng.shuffle(sizes)
+    persons_by_session = [[people.make(session.country) for _ in range(size)]
+                          for session, size in zip(held, sizes, strict=True)]
+    attendances = [_attend(session, p, rng, scores=session.start_date.year >= 2010)
+                   for session, group in zip(held, persons_by_session, strict=True) for p in group]
+    returning = _returning(held, persons_by_session, rng)
+    attendances += returning
+    lead, co_lead = _team(trainer)
+    for i, session in enumerate(held):
+        attendances.append(_attend(session, lead if i % 3 else co_lead, rng, role=AttendanceRole.facilitator))
+        if i % 5 == 0:
+            attendances.append(_attend(session, people.make(session.country), rng, role=AttendanceRole.observer))
+    cancelled = _cancelled(rng)
+    returning_pool = [p for group in persons_by_session for p in group]
+    rng.shuffle(returning_pool)
+    later_sessions, later_attendances = _later(rng, people, returning_pool, lead)
+    attendances += later_attendances
+    dupes = _near_duplicates(returning_pool[:3], later_sessions[-1], rng)
+    attendances += dupes
     planned = [
         _session(rng, '2027-KE-01', 'KE', 'en', 'Nairobi', date(2027, 3, 8), SessionStatus.planned,
                  COURSES['en']),
         _session(rng, '2027-CD-01', 'CD', 'fr', 'Goma', date(2027, 5, 17), SessionStatus.planned, COURSES['fr']),
     ]
-    for session in cancelled + planned:
-        if trainer is not None:
-            session.trainers = [trainer]
-
+    for session in held + later_sessions + cancelled + planned:
+        session.trainers = [trainer] if trainer is not None else []
     db.session.add_all(held + cancelled + later_sessions + planned)
     db.session.add_all(attendances)
     db.session.flush()
     return [f'workshops: {len(held)} sessions held in 2009-2011 in {len(COUNTRIES)} countries, '
-            f'{PERSONS_TRAINED} persons trained ({PERSONS_TRAINED + returning} participations); '
+            f'{PERSONS_TRAINED} persons trained ({PERSONS_TRAINED + len(returning)} participations); '
             f'{len(later_sessions)} sessions in 2012-2013, {len(cancelled)} cancelled, {len(planned)} planned; '
-            f'{dupes} near-duplicate persons to merge']
+            f'{len(dupes)} near-duplicate persons to merge']

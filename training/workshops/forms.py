@@ -1,5 +1,8 @@
-"""Forms for the workshops pages."""
+"""Forms for the workshops pages: each form fills its own choices and defaults and hands the services plain values."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -17,10 +20,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from training.forms import CountryField, Form, strip_filter
-from training.i18n import LANGUAGE_NAMES, _l
+from training.auth.models import Role, User
+from training.content import registry
+from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
+from training.i18n import LANGUAGE_NAMES, _, _l
 from training.vocab import OrganisationType
-from training.workshops.models import AttendanceRole, SessionMode, SessionStatus, Sex
+from training.workshops import queries
+from training.workshops.checkin import default_day
+from training.workshops.models import AttendanceRole, Person, SessionMode, SessionStatus, Sex, TrainingSession
+
+#: A hidden id: digits only, else the form does not validate (and the view answers 400)
+ID = Regexp(r'^[0-9]{1,18}$')
 
 
 def _org_type_choices():
@@ -29,6 +39,45 @@ def _org_type_choices():
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def _course_choices():
+    courses = registry().courses
+    return [('', _('— none —'))] + sorted(((slug, getattr(c, 'title', slug)) for slug, c in courses.items()),
+                                          key=lambda kv: str(kv[1]).casefold())
+
+
+def _iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or '')
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """The sessions list's filters, read from the query string (anything unreadable is ignored)."""
+
+    q: str = ''
+    status: str = ''
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> SessionFilters:
+        status = args.get('status') or ''
+        return cls(q=(args.get('q') or '').strip()[:100], status=status if status in SessionStatus.__members__ else '',
+                   start=_iso_date(args.get('from')), end=_iso_date(args.get('to')))
+
+    def select(self):
+        return queries.sessions_select(start=self.start, end=self.end, q=self.q or None,
+                                       status=SessionStatus[self.status] if self.status else None)
+
+    @property
+    def pager_args(self) -> dict:
+        pairs = (('q', self.q), ('status', self.status), ('from', self.start and self.start.isoformat()),
+                 ('to', self.end and self.end.isoformat()))
+        return {k: v for k, v in pairs if v}
 
 
 class SessionForm(Form):
@@ -52,6 +101,33 @@ class SessionForm(Form):
     notes = TextAreaField(_l('Notes'), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l('Save session'))
 
+    @classmethod
+    def build(cls, session: TrainingSession | None, user: User) -> SessionForm:
+        """The form for a new session (its creator among the trainers if a trainer) or for editing one."""
+        form = cls(obj=session)
+        form.course_slug.choices = _course_choices()
+        form.trainers.choices = queries.trainer_choices()
+        if form.is_submitted():
+            return form
+        if session is not None:
+            form.status.data = session.status.name
+            form.mode.data = session.mode.name
+            form.course_slug.data = session.course_slug or ''
+            form.trainers.data = [u.id for u in session.trainers]
+        else:
+            form.trainers.data = [user.id] if user.has_role(Role.trainer) else []
+        return form
+
+    def values(self) -> dict:
+        return {
+            'code': self.code.data, 'title': self.title.data, 'course_slug': self.course_slug.data or None,
+            'country': self.country.data, 'city': self.city.data or None, 'venue': self.venue.data or None,
+            'start_date': self.start_date.data, 'end_date': self.end_date.data, 'mode': SessionMode[self.mode.data],
+            'language': self.language.data, 'partner': self.partner.data or None,
+            'audience': self.audience.data or None, 'status': SessionStatus[self.status.data],
+            'notes': self.notes.data or None, 'trainers': queries.users_by_id(self.trainers.data),
+        }
+
 
 class PersonForm(Form):
     full_name = StringField(_l('Full name'), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
@@ -63,14 +139,43 @@ class PersonForm(Form):
                                                         Length(max=254)], filters=[strip_filter, _lower])
     consent_to_contact = BooleanField(_l('Agrees to be contacted about the programme'))
 
+    def values(self) -> dict:
+        return {
+            'full_name': self.full_name.data, 'sex': Sex[self.sex.data], 'organisation': self.organisation.data or None,
+            'organisation_type': OrganisationType[self.organisation_type.data] if self.organisation_type.data else None,
+            'country': self.country.data or None, 'email': self.email.data or None,
+            'consent_to_contact': bool(self.consent_to_contact.data),
+        }
+
+    def prefill(self, q: str, country: str | None) -> None:
+        """Start a new person from what was searched: an email address or a name, in the session's country."""
+        if q and not self.is_submitted():
+            if '@' in q:
+                self.email.data = q.lower()
+            else:
+                self.full_name.data = q
+            self.country.data = country
+
 
 class AddPersonForm(PersonForm):
     role = SelectField(_l('Role'), choices=AttendanceRole.choices, default='participant')
     submit = SubmitField(_l('Add to roster'))
 
+    def values(self) -> dict:
+        return {**super().values(), 'role': AttendanceRole[self.role.data]}
+
 
 class EditPersonForm(PersonForm):
     submit = SubmitField(_l('Save person'))
+
+    @classmethod
+    def build(cls, person: Person) -> EditPersonForm:
+        form = cls(obj=person)
+        if not form.is_submitted():
+            form.sex.data = person.sex.name
+            form.organisation_type.data = person.organisation_type.name if person.organisation_type else ''
+            form.country.data = person.country or ''
+        return form
 
 
 class WalkInForm(PersonForm):
@@ -78,9 +183,16 @@ class WalkInForm(PersonForm):
     autocomplete = {'full_name': 'name', 'organisation': 'organization', 'country': 'country', 'email': 'email'}
     submit = SubmitField(_l('Register and check in'))
 
+    def prefill(self, q: str, country: str | None) -> None:
+        """Someone not found on the roster starts from the name they searched, in the session's country."""
+        if not self.is_submitted():
+            self.country.data = country
+            if q:
+                self.full_name.data = q
+
 
 class AddExistingForm(Form):
-    person_id = HiddenField(validators=[DataRequired()])
+    person_id = HiddenField(validators=[DataRequired(), ID])
     role = SelectField(_l('Role'), choices=AttendanceRole.choices, default='participant')
     submit = SubmitField(_l('Add to roster'))
 
@@ -92,6 +204,25 @@ class AttendanceForm(Form):
     post_test_score = FloatField(_l('Post-test score (%)'), validators=[Optional(), NumberRange(0, 100)])
     submit = SubmitField(_l('Save'))
 
+    @classmethod
+    def build(cls, attendance) -> AttendanceForm:
+        form = cls(obj=attendance)
+        if not form.is_submitted():
+            form.role.data = attendance.role.name
+        return form
+
+    def values(self) -> dict:
+        return {'role': AttendanceRole[self.role.data], 'completed': bool(self.completed.data),
+                'pre_test_score': self.pre_test_score.data, 'post_test_score': self.post_test_score.data}
+
+
+class DayRegisterForm(Form):
+    """One day's register: the roster entries ticked present (anything else posted is ignored)."""
+
+    present = MultiCheckboxField(choices=[], validate_choice=False)
+
+    def present_ids(self) -> set[int]:
+        return {int(v) for v in self.present.data or [] if v.isascii() and v.isdigit()}
 
 
 class ImportForm(Form):
@@ -107,8 +238,8 @@ class ConfirmImportForm(Form):
 
 
 class MergeForm(Form):
-    keep = HiddenField(validators=[DataRequired()])
-    merge = HiddenField(validators=[DataRequired()])
+    keep = HiddenField(validators=[DataRequired(), ID])
+    merge = HiddenField(validators=[DataRequired(), ID])
     submit = SubmitField(_l('Merge'))
 
 
@@ -118,6 +249,14 @@ class OpenCheckInForm(Form):
                            validators=[InputRequired(), NumberRange(5, 720)])
     submit = SubmitField(_l('Open check-in'))
 
+    @classmethod
+    def build(cls, session: TrainingSession, today: date) -> OpenCheckInForm:
+        form = cls()
+        form.day.choices = [(d.isoformat(), d.isoformat()) for d in queries.session_days(session)]
+        if not form.is_submitted():
+            form.day.data = default_day(session, today).isoformat()
+        return form
+
 
 class CodeForm(Form):
     code = StringField(_l('Check-in code'), validators=[DataRequired(), Length(max=20)], filters=[strip_filter])
@@ -125,5 +264,5 @@ class CodeForm(Form):
 
 
 class CheckInSelfForm(Form):
-    attendance_id = HiddenField(validators=[DataRequired()])
+    attendance_id = HiddenField(validators=[DataRequired(), ID])
     submit = SubmitField(_l('This is me: check in'))

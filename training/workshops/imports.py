@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 
+from training.audit.services import record
 from training.auth.models import User
 from training.db import utcnow
 from training.errors import TrainingError
@@ -113,6 +114,8 @@ def preview_upload(session: TrainingSession, filename: str, stream: BinaryIO, *,
 def confirm_upload(session: TrainingSession, pending: PendingImport) -> ImportPlan:
     """Import a stashed sheet, checked again against the database as it is now, and drop the stash."""
     plan = import_sheet(session, pending.filename, pending.content, write=True)
+    record(pending.created_by_id, 'session.imported', session, rows=len(plan.rows), created=plan.count(NEW),
+           matched=plan.count(MATCHED))
     db.session.delete(pending)
     db.session.flush()
     return plan

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from training.text import email_key
+
 #: Invisible characters that must not make two names differ
 _INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff\u00ad'), None)
 _SPACES = re.compile(r'[\s\u00a0]+')
@@ -55,10 +57,8 @@ def match_key_of(name_key: str) -> str:
 
 
 def normalise_email(email: str | None) -> str | None:
-    if email is None:
-        return None
-    email = unicodedata.normalize('NFKC', email).translate(_INVISIBLE).strip().lower()
-    return email or None
+    """The one email form of the site (training.text, shared with user accounts), for comparing: never raises."""
+    return email_key(email) or None
 
 
 @dataclass(frozen=True)

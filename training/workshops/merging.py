@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from training.audit.services import record
 from training.auth.models import User
 from training.errors import TrainingError
 from training.extensions import db
@@ -85,5 +86,6 @@ def merge_persons(keep: Person, merge: Person, *, by: User | None) -> PersonMerg
     audit.attendances_moved = moved
     audit.attendances_combined = combined
     db.session.add(audit)
+    record(by, 'person.merged', keep, merged_person_id=merge.id, attendances_moved=moved, attendances_combined=combined)
     db.session.flush()
     return audit

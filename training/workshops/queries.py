@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from training.auth.models import Role, User, UserRole
+from training.content import registry
 from training.extensions import db
-from training.workshops.matching import Known, normalise_email, normalise_name
+from training.text import like_contains
+from training.workshops.matching import Known, near_matches, normalise_email, normalise_name
 from training.workshops.models import (
     Attendance,
     AttendanceDay,
@@ -21,6 +23,10 @@ from training.workshops.models import (
     TrainingSession,
 )
 
+#: Above this many persons on record, near matches are listed one country at a time
+NEAR_MATCH_LIMIT = 20_000
+#: Near matches listed at most
+NEAR_MATCH_SHOWN = 200
 #: Ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
 CHUNK = 500
 
@@ -29,6 +35,10 @@ def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def session_days(session: TrainingSession) -> list[date]:
+    return [session.start_date + timedelta(days=i) for i in range(session.days)]
 
 
 def participant_counts():
@@ -69,10 +79,10 @@ def sessions_select(*, start: date | None = None, end: date | None = None, statu
     if country:
         stmt = stmt.where(TrainingSession.country == country.upper())
     if q:
-        like = f'%{q.strip().lower()}%'
-        stmt = stmt.where(sa.or_(sa.func.lower(TrainingSession.code).like(like),
-                                 sa.func.lower(TrainingSession.title).like(like),
-                                 sa.func.lower(TrainingSession.city).like(like)))
+        text = q.strip().lower()
+        stmt = stmt.where(sa.or_(like_contains(sa.func.lower(TrainingSession.code), text),
+                                 like_contains(sa.func.lower(TrainingSession.title), text),
+                                 like_contains(sa.func.lower(TrainingSession.city), text)))
     return stmt.order_by(TrainingSession.start_date.desc(), TrainingSession.code)
 
 
@@ -84,6 +94,23 @@ def roster(session: TrainingSession) -> list[Attendance]:
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id)
         .order_by(Attendance.role, Person.name_key, Person.id)))
+
+
+def roster_overview(session: TrainingSession) -> dict:
+    """The session page's roster: entries, the session's days, the (entry, day) marks and the count per role."""
+    entries = roster(session)
+    return {'roster': entries, 'days': session_days(session),
+            'marks': {(a.id, m.day) for a in entries for m in a.day_marks},
+            'counts': {role.name: sum(1 for a in entries if a.role == role) for role in AttendanceRole}}
+
+
+def present_ids(entries: list[Attendance], day: date) -> set[int]:
+    return {a.id for a in entries for m in a.day_marks if m.day == day}
+
+
+def course_title(slug: str) -> str:
+    course = registry().course(slug)
+    return str(getattr(course, 'title', None) or slug)
 
 
 def roster_person_ids(session: TrainingSession) -> set[int]:
@@ -123,7 +150,7 @@ def search_persons(q: str, *, limit: int = 20) -> list[Person]:
         words = normalise_name(q).split()
         if not words:
             return []
-        cond = sa.and_(*[Person.name_key.like(f'%{w.replace("%", "").replace("_", "")}%') for w in words[:5]])
+        cond = sa.and_(*[like_contains(Person.name_key, w) for w in words[:5]])
     return list(db.session.scalars(sa.select(Person).where(cond).order_by(Person.name_key, Person.id).limit(limit)))
 
 
@@ -179,6 +206,17 @@ def attendance_counts(ids) -> dict[int, int]:
     return out
 
 
+def duplicate_candidates(country: str | None) -> dict:
+    """The duplicates page: near-match pairs among all persons, or one country's when there are too many to compare,
+    with the records and how many attendances each has."""
+    countries = person_countries()
+    too_many = country is None and sum(n for _c, n in countries) > NEAR_MATCH_LIMIT
+    pairs = [] if too_many else near_matches(known_persons(country))[:NEAR_MATCH_SHOWN]
+    people = persons_by_id([p.a for p in pairs] + [p.b for p in pairs])
+    return {'pairs': pairs, 'people': people, 'counts': attendance_counts(people), 'country': country,
+            'countries': countries, 'too_many': too_many}
+
+
 def recent_merges(limit: int = 50) -> list[PersonMerge]:
     return list(db.session.scalars(sa.select(PersonMerge).order_by(PersonMerge.merged_at.desc(),
                                                                    PersonMerge.id.desc()).limit(limit)))
@@ -195,7 +233,7 @@ def roster_matches(session: TrainingSession, q: str, *, limit: int = 10) -> list
     words = [w for w in normalise_name(q).split() if len(w) >= 2][:5]
     if not words:
         return []
-    conds = [Person.name_key.like(f'%{w.replace("%", "").replace("_", "")}%') for w in words]
+    conds = [like_contains(Person.name_key, w) for w in words]
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id, *conds)
         .order_by(Person.name_key).limit(limit)))

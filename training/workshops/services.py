@@ -5,10 +5,11 @@ Sheet imports live in :mod:`training.workshops.imports`, self check-in in :mod:`
 duplicate persons in :mod:`training.workshops.merging`."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
+from training import text
 from training.auth.models import User
 from training.errors import TrainingError
 from training.extensions import db
@@ -75,10 +76,6 @@ def update_session(session: TrainingSession, *, trainers: list[User] | None = No
     return session
 
 
-def session_days(session: TrainingSession) -> list[date]:
-    return [session.start_date + timedelta(days=i) for i in range(session.days)]
-
-
 # -- persons and roster ---------------------------------------------------------------------------------------------
 
 def person_values(data: dict) -> dict:
@@ -87,7 +84,7 @@ def person_values(data: dict) -> dict:
     values['full_name'] = ' '.join((values.get('full_name') or '').split())
     if not values['full_name']:
         raise TrainingError(_('Enter the person\'s name.'), field='full_name')
-    values['email'] = normalise_email(values.get('email'))
+    values['email'] = text.normalise_email(values.get('email'))  # refuses look-alike addresses
     if values.get('country'):
         values['country'] = values['country'].upper()
     return values

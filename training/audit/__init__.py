@@ -1,0 +1,1 @@
+"""Audit log: who changed roles, merged, imported, exported or erased what, and when (administrators read it)."""
