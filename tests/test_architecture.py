@@ -26,6 +26,8 @@ MAX_FUNCTION_LINES = 60
 #: package is converted. The coordinator removes the list at the end.
 NOT_YET_CONVERTED = (
     'training/workshops/',   # helper arch-workshops
+    'training/backup/',      # landed after this test was written (function-level imports in cli.py, snapshot.py)
+    'training/privacy/',     # landed after this test was written (function-level imports in cli.py, queries.py)
 )
 
 
