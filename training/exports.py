@@ -6,6 +6,9 @@ import io
 from datetime import date, datetime
 
 from flask import Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 #: Cells starting with these are formulas to a spreadsheet: written with a leading apostrophe (CSV injection)
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
@@ -43,8 +46,6 @@ def csv_bytes(headers: list[str], rows: list[tuple], *, delimiter: str = ',') ->
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
     """sheets: (title, headers, rows). Dates are real dates; numbers stay numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
     book = Workbook(write_only=False)
     book.remove(book.active)
     used = set()
@@ -70,7 +71,6 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
 
 def _fit_widths(ws, headers: list[str], rows: list[tuple]) -> None:
     """Each column as wide as its longest value (header included, first 1,000 rows), between 8 and 60."""
-    from openpyxl.utils import get_column_letter
     widths = [len(str(h)) for h in headers]
     for row in rows[:1000]:
         for i, value in enumerate(row[:len(widths)]):
