@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run serve test e2e lint bench install install-test translations check-content clean help
+# axe-core for the accessibility test (tests/e2e/test_accessibility.py): one pinned version from the npm registry,
+# checked against its SHA-256; never a CDN. Not committed (tests/e2e/vendor/ is ignored).
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE_JS := tests/e2e/vendor/axe-$(AXE_VERSION).min.js
+
+.PHONY: run serve test e2e lint bench install install-test translations check-content clean help axe
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -50,11 +56,20 @@ serve: install
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
-test: install-test
+test: install-test $(AXE_JS)
 	$(BIN)/python -m pytest
 
-e2e: install-test
+e2e: install-test $(AXE_JS)
 	$(BIN)/python -m pytest -m e2e
+
+axe: $(AXE_JS)
+$(AXE_JS):
+	@mkdir -p tests/e2e/vendor
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js && \
+	  echo "$(AXE_SHA256)  package/axe.min.js" | sha256sum -c --quiet - && \
+	  cp package/axe.min.js $(CURDIR)/$@.tmp && rm -rf $$tmp
+	@mv $@.tmp $@
 
 lint: install-test
 	$(BIN)/ruff check .

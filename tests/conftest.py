@@ -45,6 +45,12 @@ def app(shared_app):
 
 
 @pytest.fixture
+def csrf_client(make_app):
+    """A browser on an app that checks CSRF tokens (the shared app does not)."""
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
+
+
+@pytest.fixture
 def db(app):
     return _db
 

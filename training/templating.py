@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -38,18 +38,23 @@ MANAGE_NAVIGATION: list[tuple[str, object, tuple]] = [
 _EMPTY_HEADER = re.compile(r'<th( align="[a-z]+")?>\s*</th>')
 
 
-def scroll_tables(html):
+def scroll_tables(html, labelledby: str | None = None):
     """Sanitised content HTML (Markdown) with each table in a keyboard-reachable, named scroll region (a wide
     table scrolls inside it on a narrow screen instead of widening the page), and empty header cells (the
-    corner of a two-way table) as plain cells."""
+    corner of a two-way table) as plain cells. The first table is named by the element ``labelledby`` when
+    given (the heading of the evidence item); the others "Table n", numbered across the page."""
     html = str(html)
     if '<table>' not in html:
         return Markup(html)  # noqa: S704 - already sanitised content
     parts = html.split('<table>')
     out = [parts[0]]
-    for n, part in enumerate(parts[1:], start=1):
-        label = escape(_('Table %(n)d', n=n))
-        out.append(f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}"><table>'
+    for n, part in enumerate(parts[1:]):
+        if labelledby and n == 0:
+            name = f'aria-labelledby="{escape(labelledby)}"'
+        else:
+            g.tables_named = g.get('tables_named', 0) + 1
+            name = f'aria-label="{escape(_("Table %(n)d", n=g.tables_named))}"'
+        out.append(f'<div class="table-scroll" tabindex="0" role="region" {name}><table>'
                    + part.replace('</table>', '</table></div>', 1))
     return Markup(_EMPTY_HEADER.sub(r'<td\1></td>', ''.join(out)))  # noqa: S704 - sanitised content, our markup
 

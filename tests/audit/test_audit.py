@@ -74,7 +74,7 @@ def test_merges_imports_and_report_downloads_are_recorded(app, db, client, auth,
                                                           create_person, tmp_path):
     import io
 
-    from tests.workshops.conftest import GOOD_ROWS, HEADER, sheet_bytes
+    from tests.helpers.sheets import GOOD_ROWS, HEADER, sheet_bytes
     from training.workshops.models import PendingImport
     admin = auth.login_as(Role.admin)
     session = create_session()

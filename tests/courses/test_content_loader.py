@@ -22,10 +22,17 @@ def registry():
     return load_content(ROOT)
 
 
+def _copy_course(tree: Path, slug: str) -> None:
+    shutil.copytree(ROOT / 'courses' / slug, tree / 'courses' / slug)
+
+
 @pytest.fixture
 def tree(tmp_path):
-    """A private copy of the shipped content, to break."""
-    shutil.copytree(ROOT / 'courses', tmp_path / 'courses')
+    """A private copy of the shipped course the tests break, and of the frameworks its lessons cite.
+
+    One course, not all of them: every case loads the copy, and each course takes about half a second of YAML.
+    """
+    _copy_course(tmp_path, COURSE)
     shutil.copytree(ROOT / 'scenarios' / 'frameworks', tmp_path / 'scenarios' / 'frameworks')
     return tmp_path
 
@@ -179,6 +186,7 @@ def test_true_false_needs_two_options_and_one_answer(tree):
 
 
 def test_translation_of_must_name_a_course(tree):
+    _copy_course(tree, 'prevention-responsabilite-de-proteger')
     path = tree / 'courses' / 'prevention-responsabilite-de-proteger' / 'course.yaml'
     line = _edit(path, 'translation_of: prevention-responsibility-to-protect', 'translation_of: nowhere')
     assert (f'courses/prevention-responsabilite-de-proteger/course.yaml:{line}: '

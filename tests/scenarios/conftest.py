@@ -1,4 +1,5 @@
-"""Fixtures for the scenario tests: a training session factory and helpers that fill a stage form."""
+"""Fixtures for the scenario tests: another browser and the scenario most tests play (form data for a stage:
+tests.helpers.scenarios.stage_data)."""
 from __future__ import annotations
 
 import pytest
@@ -8,25 +9,10 @@ from training.content import registry
 
 @pytest.fixture
 def new_client(app):
-    """Another browser: each test client keeps its own cookies (requests are isolated by tests/conftest.py)."""
+    """Another browser: each test client keeps its own cookies (requests are isolated by tests.helpers.app)."""
     return app.test_client
 
 
 @pytest.fixture
 def scenario(app):
     return registry().scenario('transition-in-marenia')
-
-
-
-
-def stage_data(stage, *, expert=True, option=None, level=None, justification='', indicators=None):
-    """Form data for a stage: the expert key (default), or a given level/option for every factor."""
-    data = {}
-    for i, key in enumerate(stage.assess):
-        data[f'f{i}_level'] = level or key.level
-        data[f'f{i}_indicators'] = list(key.indicators if indicators is None else indicators)
-        data[f'f{i}_evidence'] = list(key.evidence) if expert else []
-        data[f'f{i}_justification'] = justification
-    best = max(stage.decision.options, key=lambda o: o.score)
-    data['option'] = option or best.id
-    return data

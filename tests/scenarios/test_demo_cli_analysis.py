@@ -5,7 +5,7 @@ import json
 
 import sqlalchemy as sa
 
-from tests.scenarios.conftest import stage_data
+from tests.helpers.scenarios import stage_data
 from training.auth.models import Role
 from training.scenarios import queries
 from training.scenarios.models import AttemptStatus, LiveRun, RunStatus, ScenarioAttempt

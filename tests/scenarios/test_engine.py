@@ -119,6 +119,26 @@ def test_next_target_branches_on_running_score():
         engine.next_target(s, 'zz', 50)
 
 
+def test_decision_targets_every_option_and_branch_once():
+    s = stage(options=[option('a', 10, 's2', branches=[(70, 's3')]), option('b', 2, 's2'), option('c', 0, 'end')])
+    assert engine.decision_targets(s) == ('s3', 's2', 'end')
+
+
+def test_room_target_follows_the_majority_at_the_mean_score():
+    s = stage(options=[option('a', 10, 's2', branches=[(70, 's3')]), option('b', 2, 's4')])
+    assert engine.room_target(s, {'a': 2, 'b': 1}, [80, 70]) == 's3'
+    assert engine.room_target(s, {'a': 2, 'b': 1}, [80, 50]) == 's2'
+    assert engine.room_target(s, {'a': 1, 'b': 1}, [100]) == 's3'  # a tie goes to the better option
+    assert engine.room_target(s, {'b': 3}, [100]) == 's4'
+    assert engine.room_target(s, {}, []) == 's2'  # nobody answered: the first option's target
+
+
+def test_one_percent_and_verdict_rule():
+    assert engine.percent(1, 3) == 33.33
+    assert engine.percent(0, 0) == 100.0 and engine.percent(0, 0, empty=0.0) == 0.0
+    assert [engine.verdict(d) for d in (None, 0, 2, -1)] == ['missing', 'right', 'over', 'under']
+
+
 def test_play_follows_choices_to_an_ending():
     s1 = stage('s1', options=[option('a', 10, 's2', branches=[(90, 's3')]), option('b', 0, 's2')])
     s2 = stage('s2', options=[option('a', 10, 'end-good'), option('b', 0, 'end-bad')])

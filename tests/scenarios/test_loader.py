@@ -44,7 +44,8 @@ def test_shipped_scenarios_load_as_frozen_objects():
     frameworks = load_frameworks(ROOT / 'scenarios' / 'frameworks', problems)
     scenarios = load_scenarios(ROOT / 'scenarios', problems, frameworks)
     assert not problems, problems.items
-    assert set(scenarios) == {'transition-in-marenia', 'election-in-tarvania', 'solvane-conflict'}
+    assert set(scenarios) == {'transition-in-marenia', 'election-in-tarvania', 'solvane-conflict',
+                              'grazing-law-in-brenmora'}
     assert scenarios['transition-in-marenia'].framework == 'osapg-2009'
     for sc in scenarios.values():
         assert isinstance(sc, Scenario)
@@ -57,7 +58,7 @@ def test_shipped_scenarios_load_as_frozen_objects():
 def test_content_check_passes_on_shipped_content():
     code, output = check(ROOT)
     assert code == 0, output
-    assert '3 scenarios, 2 frameworks: OK' in output
+    assert '4 scenarios, 2 frameworks: OK' in output
 
 
 def test_unknown_indicator(copy):

@@ -7,7 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tests.scenarios.conftest import stage_data
+from tests.helpers.scenarios import stage_data
 from training.auth.models import Role
 from training.scenarios.models import AttemptStatus, LiveRun, LiveTeam, RunStatus
 
@@ -116,6 +116,8 @@ def test_full_live_run(app, trainer_client, run, db, scenario):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip('\ufeff'))))
     assert {r['team'] for r in rows} == {'Alpha', 'Beta'}
     assert all(r['level_difference'] == '0' for r in rows if r['team'] == 'Alpha')
+    # a level rated lower than the key is a number to a spreadsheet, not text with an apostrophe
+    assert any(r['level_difference'].startswith('-') for r in rows if r['team'] == 'Beta')
     # a finished run takes no new teams
     _c, response = join(app, run.code, 'Late')
     assert 'has finished' in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import gzip
 import pytest
 import sqlalchemy as sa
 
-from tests.scenarios.conftest import stage_data
+from tests.helpers.scenarios import stage_data
 from training.auth.models import Role
 from training.scenarios.models import AttemptStatus, IndicatorMark, ScenarioAttempt
 

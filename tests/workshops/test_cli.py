@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.workshops.conftest import GOOD_ROWS, HEADER, sheet_bytes
+from tests.helpers.sheets import GOOD_ROWS, HEADER, sheet_bytes
 from training.workshops.models import Attendance, Person
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from tests.workshops.conftest import GOOD_ROWS, HEADER, sheet_bytes
+from tests.helpers.sheets import GOOD_ROWS, HEADER, sheet_bytes
 from training.auth.models import Role
 from training.workshops.models import Attendance, PendingImport, Person
 

@@ -6,7 +6,7 @@ or rolls back and flashes the broken rule), flash, and go back to the dashboard.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from training.auth.permissions import TRAINERS, public, roles_required
@@ -81,6 +81,15 @@ def live_team(team_id):
                            stage=page.stage, evidence=page.evidence, sub=page.sub, result=page.result,
                            rows=page.rows, ending=page.ending, number=len(run.stages),
                            action=url_for('scenarios.live_team', team_id=team_id))
+
+
+@bp.route('/live/teams/<int:team_id>/now')
+@public
+def live_team_now(team_id):
+    """Where the team's run stands, for its waiting and feedback pages (static/js/live-refresh.js)."""
+    team = _my_team(team_id)
+    page = live.team_page(team, scenario_or_404(team.run.scenario_slug))
+    return _no_store(render_template('scenarios/live_team_now.html', run=team.run, sub=page.sub))
 
 
 def _submit_answer(team: LiveTeam, sc, stage, form):
@@ -177,11 +186,31 @@ def live_dashboard(run_id):
     if live.ready_to_advance(run, stage):
         advance_form = _advance_form(sc, stage)
         advance_form.target.data = live.suggested_next(run, sc)
-    return render_template('scenarios/live_dashboard.html', run=run, sc=sc, fw=framework_of(sc), stage=stage,
-                           rows=live.heatmap(run, stage) if stage else [],
-                           counts=live.decision_counts(run, stage.id) if stage else {},
-                           advance_form=advance_form, join_url=url_for('scenarios.join_live', _external=True),
-                           ranking=live.ranking(run), ending=sc.ending(run.ending_id))
+    return render_template('scenarios/live_dashboard.html', advance_form=advance_form,
+                           join_url=url_for('scenarios.join_live', _external=True),
+                           **_dashboard_parts(run, sc, stage))
+
+
+@bp.route('/manage/live/<int:run_id>/now')
+@roles_required(*TRAINERS)
+def live_dashboard_now(run_id):
+    """The dashboard's changing parts alone, swapped into the open page by static/js/live-refresh.js."""
+    run, sc = _run_and_scenario(run_id)
+    return _no_store(render_template('scenarios/live_dashboard_now.html',
+                                     **_dashboard_parts(run, sc, sc.stage(run.current_stage))))
+
+
+def _dashboard_parts(run, sc, stage) -> dict:
+    return {'run': run, 'sc': sc, 'fw': framework_of(sc), 'stage': stage,
+            'rows': live.heatmap(run, stage) if stage else [],
+            'counts': live.decision_counts(run, stage.id) if stage else {},
+            'ranking': live.ranking(run), 'ending': sc.ending(run.ending_id)}
+
+
+def _no_store(html: str):
+    response = make_response(html)
+    response.headers['Cache-Control'] = 'no-store'
+    return response
 
 
 @bp.route('/manage/live/<int:run_id>/open', methods=['POST'])

@@ -43,8 +43,9 @@ def _lower(value):
 
 def _course_choices():
     courses = registry().courses
-    return [('', _('— none —'))] + sorted(((slug, getattr(c, 'title', slug)) for slug, c in courses.items()),
-                                          key=lambda kv: str(kv[1]).casefold())
+    # each title marked with its course's language (WCAG 3.1.2): (value, label, attributes of the <option>)
+    return [('', _('— none —'))] + sorted(((slug, getattr(c, 'title', slug), {'lang': c.language})
+                                           for slug, c in courses.items()), key=lambda kv: str(kv[1]).casefold())
 
 
 def _iso_date(text: str | None) -> date | None:

@@ -1,10 +1,11 @@
-"""Workshops test helpers: sign-in sheets (the session and person factories are in tests/conftest.py)."""
+"""Workshops: sign-in sheets as a trainer uploads them (CSV bytes), with a French header and four good rows."""
 from __future__ import annotations
+
+import csv
+import io
 
 
 def sheet_bytes(rows: list[list[str]], *, delimiter: str = ',', bom: bool = False) -> bytes:
-    import csv
-    import io
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter).writerows(rows)
     data = out.getvalue().encode('utf-8')
