@@ -6,6 +6,9 @@ import io
 from datetime import date, datetime
 
 from flask import Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 #: Cells starting with these are formulas to a spreadsheet: written with a leading apostrophe (CSV injection)
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
@@ -31,9 +34,6 @@ def csv_bytes(headers: list[str], rows: list[tuple]) -> bytes:
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
     """sheets: (title, headers, rows). Dates are real dates; numbers stay numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
     book = Workbook(write_only=False)
     book.remove(book.active)
     used = set()
