@@ -21,21 +21,6 @@ PACKAGE = ROOT / 'training'
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
-#: Packages not yet converted to the layout rules by the helpers who own them (issue 10). Each is skipped by the
-#: size, view and function-import checks only (never by the import and cycle checks); remove an entry when its
-#: package is converted. The coordinator removes the list at the end.
-NOT_YET_CONVERTED = (
-    'training/workshops/',   # helper arch-workshops
-    'training/backup/',      # landed after this test was written (function-level imports in cli.py, snapshot.py)
-    'training/privacy/',     # landed after this test was written (function-level imports in cli.py, queries.py)
-)
-
-
-def _skipped(path: Path) -> bool:
-    rel = path.relative_to(ROOT).as_posix()
-    return any(rel.startswith(prefix) for prefix in NOT_YET_CONVERTED)
-
-
 def _module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix('').parts
     return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
@@ -164,14 +149,14 @@ def test_core_modules_never_import_a_view():
 def test_no_view_imports_another_view():
     wrong = {name: sorted(t for t in targets if _is_view(t))
              for name, targets in graph(inside_functions=True).items()
-             if _is_view(name) and not _skipped(modules()[name])}
+             if _is_view(name)}
     assert {k: v for k, v in wrong.items() if v} == {}
 
 
 def test_no_queries_in_views():
     wrong = []
     for name, path in modules().items():
-        if not _is_view(name) or _skipped(path):
+        if not _is_view(name):
             continue
         for node in ast.walk(tree(name)):
             if isinstance(node, ast.Call) and ast.unparse(node.func).split('.')[-1] == 'select':
@@ -182,8 +167,6 @@ def test_no_queries_in_views():
 def test_function_level_imports_say_which_cycle_they_break():
     wrong = []
     for name, path in modules().items():
-        if _skipped(path):
-            continue
         lines = path.read_text(encoding='utf-8').splitlines()
         module = tree(name)
         inner = _function_level(module)
@@ -199,7 +182,7 @@ def test_files_stay_small():
     wrong = {}
     for path in modules().values():
         n = len(path.read_text(encoding='utf-8').splitlines())
-        if n > MAX_FILE_LINES and not _skipped(path):
+        if n > MAX_FILE_LINES:
             wrong[str(path.relative_to(ROOT))] = n
     assert wrong == {}
 
@@ -207,8 +190,6 @@ def test_files_stay_small():
 def test_functions_stay_short():
     wrong = {}
     for name, path in modules().items():
-        if _skipped(path):
-            continue
         for node in ast.walk(tree(name)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 n = node.end_lineno - node.lineno + 1

@@ -5,7 +5,8 @@ import csv
 import io
 from datetime import date, datetime
 
-from flask import Response
+from flask import Response, request
+from flask_babel import get_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -87,8 +88,6 @@ def _disposition(filename: str) -> dict:
 def send_csv(filename: str, headers: list[str], rows: list[tuple], *, separator: str | None = None) -> Response:
     """CSV with a byte-order mark, separated by ``separator`` (``comma``, ``semicolon``, ``tab``), else by the
     request's ``?sep=`` choice, else by the user's language (";" for French or Spanish, "," for English)."""
-    from flask import request
-    from flask_babel import get_locale
     choice = separator or (request.args.get('sep') if request else None)
     delimiter = csv_separator(choice, str(get_locale() or ''))
     return Response(csv_bytes(headers, rows, delimiter=delimiter), mimetype='text/csv',

@@ -5,6 +5,10 @@ from pathlib import Path
 
 import click
 
+from training.backup import snapshot
+from training.backup.fileformat import BackupError, check_header, read_lines
+from training.extensions import db
+
 backup = click.Group('backup', help='Consistent backups of every table, and restore into an empty database.')
 
 
@@ -18,9 +22,6 @@ def _summary(result: dict) -> str:
 @click.option('--force', is_flag=True, help='Replace FILE if it exists.')
 def create(path, force):
     """Write a consistent snapshot of the database to FILE (gzip'd JSON lines), while the site runs."""
-    from training.backup import snapshot
-    from training.backup.fileformat import BackupError
-    from training.extensions import db
 
     if path.exists() and not force:
         raise click.ClickException(f'{path} exists; choose another name or pass --force')
@@ -39,9 +40,6 @@ def create(path, force):
 @click.argument('path', metavar='FILE', type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore(path):
     """Load FILE into this database, which must be empty and migrated to the backup's revision."""
-    from training.backup import snapshot
-    from training.backup.fileformat import BackupError
-    from training.extensions import db
 
     db.session.remove()
     try:
@@ -55,7 +53,6 @@ def restore(path):
 @click.argument('path', metavar='FILE', type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(path):
     """Read FILE to the end and check its structure and row counts (no database needed)."""
-    from training.backup.fileformat import BackupError, check_header, read_lines
 
     try:
         lines = read_lines(path)

@@ -13,6 +13,7 @@ Restore runs in one transaction: the target must be at the same Alembic revision
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -103,7 +104,6 @@ def create(engine: sa.Engine, metadata: sa.MetaData, path, *, on_snapshot: Calla
 def _create_sqlite(engine, metadata, writer, workdir: Path, on_snapshot) -> dict:
     with tempfile.TemporaryDirectory(dir=workdir, prefix='.backup-') as tmpdir:
         copy_path = Path(tmpdir) / 'snapshot.sqlite'
-        import sqlite3
         target = sqlite3.connect(copy_path)
         source = engine.raw_connection()
         try:

@@ -5,9 +5,12 @@ import json
 
 import click
 
+from training.auth.models import User
 from training.cli import users
 from training.errors import TrainingError
 from training.extensions import db
+from training.privacy import services
+from training.workshops.models import Person
 
 persons = click.Group('persons', help='Persons on attendance records: export or erase their personal data.')
 
@@ -57,8 +60,6 @@ def _erase(action, obj, subject: str, yes: bool) -> None:
 @click.option('--output', '-o', type=click.Path(dir_okay=False, writable=True), help='File to write (default: stdout).')
 def export_person(ident, fmt, output):
     """Everything held about a person: fields, attendances with days, check-ins, merges, linked account."""
-    from training.privacy import services
-    from training.workshops.models import Person
     data = services.export_person(_load(Person, ident, 'person'), by=None)
     db.session.commit()
     _write(data, output)
@@ -69,8 +70,6 @@ def export_person(ident, fmt, output):
 @click.option('--yes', is_flag=True, help='Do not ask for confirmation.')
 def erase_person(ident, yes):
     """Remove a person's personal fields; the anonymous record keeps every programme figure unchanged."""
-    from training.privacy import services
-    from training.workshops.models import Person
     _erase(services.erase_person, _load(Person, ident, 'person'), f'person {ident}', yes)
 
 
@@ -80,8 +79,6 @@ def erase_person(ident, yes):
 @click.option('--output', '-o', type=click.Path(dir_okay=False, writable=True), help='File to write (default: stdout).')
 def export_user(ident, fmt, output):
     """Everything held about an account: profile, roles, enrolments, progress, attempts, certificates, teams."""
-    from training.auth.models import User
-    from training.privacy import services
     data = services.export_user(_load(User, ident, 'user'), by=None)
     db.session.commit()
     _write(data, output)
@@ -92,8 +89,6 @@ def export_user(ident, fmt, output):
 @click.option('--yes', is_flag=True, help='Do not ask for confirmation.')
 def erase_user(ident, yes):
     """Remove an account's personal data; it is deactivated and kept anonymous for the figures."""
-    from training.auth.models import User
-    from training.privacy import services
     _erase(services.erase_user, _load(User, ident, 'user'), f'user {ident}', yes)
 
 

@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 
 from training.extensions import db
+from training.workshops.models import Person
 
 #: Values shorter than this are not looked for (too many false alarms: "Li", "UN")
 MIN_LENGTH = 4
@@ -44,5 +45,4 @@ def text_mentions(values) -> list[tuple[str, str, int]]:
 
 
 def person_of_user(user_id: int):
-    from training.workshops.models import Person
     return db.session.scalar(sa.select(Person).where(Person.user_id == user_id))

@@ -8,6 +8,7 @@ import click
 
 from training.audit.services import record
 from training.cli import iso_date
+from training.exports import csv_bytes
 from training.extensions import db
 from training.workshops.imports import ImportRefused, import_sheet, rejected_table
 from training.workshops.models import TrainingSession
@@ -68,7 +69,6 @@ def import_attendance(path, code, dry_run, accept_valid, rejected_out, fmt):
             db.session.commit()
     summary['written'] = written
     if rejected_out is not None:
-        from training.exports import csv_bytes
         rejected_out.write_bytes(csv_bytes(*rejected_table(plan)))
     _echo_summary(path.name, summary, dry_run=dry_run, fmt=fmt)
     if not plan.ok:

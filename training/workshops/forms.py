@@ -70,7 +70,8 @@ class SessionFilters:
         return cls(q=(args.get('q') or '').strip()[:100], status=status if status in SessionStatus.__members__ else '',
                    start=_iso_date(args.get('from')), end=_iso_date(args.get('to')))
 
-    def select(self):
+    def query(self):
+        """The sessions these filters select (a statement for the views' pager)."""
         return queries.sessions_select(start=self.start, end=self.end, q=self.q or None,
                                        status=SessionStatus[self.status] if self.status else None)
 

@@ -14,6 +14,7 @@ from training.web import perform
 from training.workshops import imports, loaders
 from training.workshops.blueprint import bp
 from training.workshops.forms import ConfirmImportForm, ImportForm
+from training.workshops.sheets import FIELDS
 
 
 @bp.route('/manage/sessions/<int:session_id>/import', methods=['GET', 'POST'])
@@ -70,5 +71,4 @@ def import_rejected(session_id: int, import_token: str):
 @bp.app_template_global('field_label')
 def field_label(name: str) -> str:
     """The translated label of a sheet field ("sex" -> "Sex")."""
-    from training.workshops.sheets import FIELDS
     return gettext(FIELDS[name][0]) if name in FIELDS else name

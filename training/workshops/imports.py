@@ -291,5 +291,6 @@ def rejected_table(plan: ImportPlan, translate=lambda s: s) -> tuple[list[str], 
 
 def apply_import(session: TrainingSession, plan: ImportPlan, **options) -> dict:
     """Write a plan (see :func:`training.workshops.import_writes.apply_import`)."""
+    # import_writes imports this module's plan types: importing it at the top would close an import cycle
     from training.workshops.import_writes import apply_import as write
     return write(session, plan, **options)

@@ -152,23 +152,35 @@ def _similarity(x: str, y: str) -> float:
     return SequenceMatcher(None, x, y, autojunk=False).ratio()
 
 
-def near_matches(persons: Iterable[Known], *, threshold: float = NEAR_THRESHOLD) -> list[NearMatch]:
-    """Pairs of distinct records that may be the same person, best first.
+def _pairs(group: list[Known]):
+    for i, a in enumerate(group):
+        for b in group[i + 1:]:
+            yield a, b
 
-    Pairs that the exact rules would already treat as one person (same email, or same name key and country) are
-    reported too: they can exist when records were entered before an email was known, and should be merged.
-    Candidates are found by blocking on the first letters of each name word, so the cost stays close to linear.
-    """
-    people = list(persons)
-    loose = {p.id: loose_name(p.name_key) for p in people}
-    found: dict[tuple[int, int], NearMatch] = {}
 
-    def keep(a: Known, b: Known, score: float, reason: str) -> None:
+def _different_emails(a: Known, b: Known) -> bool:
+    return bool(a.email and b.email and a.email.lower() != b.email.lower())
+
+
+class _Found:
+    """The best-scoring match found so far for each pair of records."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[int, int], NearMatch] = {}
+
+    def __contains__(self, pair: tuple[Known, Known]) -> bool:
+        a, b = pair
+        return (min(a.id, b.id), max(a.id, b.id)) in self.pairs
+
+    def keep(self, a: Known, b: Known, score: float, reason: str) -> None:
         key = (min(a.id, b.id), max(a.id, b.id))
-        current = found.get(key)
+        current = self.pairs.get(key)
         if current is None or score > current.score:
-            found[key] = NearMatch(key[0], key[1], round(score, 3), reason)
+            self.pairs[key] = NearMatch(key[0], key[1], round(score, 3), reason)
 
+
+def _groups(people: list[Known], loose: dict[int, str]):
+    """Records grouped by email, by name key, and in blocks by the first letters of each name word."""
     by_email: dict[str, list[Known]] = defaultdict(list)
     by_key: dict[str, list[Known]] = defaultdict(list)
     blocks: dict[str, list[Known]] = defaultdict(list)
@@ -180,36 +192,52 @@ def near_matches(persons: Iterable[Known], *, threshold: float = NEAR_THRESHOLD)
         for word in set(loose[p.id].split()):
             if len(word) >= 2:
                 blocks[word[:3]].append(p)
+    return by_email, by_key, blocks
 
+
+def _exact_pairs(found: _Found, by_email, by_key) -> None:
     for group in by_email.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                keep(a, b, 1.0, SAME_EMAIL_DIFFERENT_NAME)
+        for a, b in _pairs(group):
+            found.keep(a, b, 1.0, SAME_EMAIL_DIFFERENT_NAME)
     for group in by_key.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if a.email and b.email and a.email.lower() != b.email.lower():
-                    continue  # two different email addresses: two namesakes, not a duplicate
-                keep(a, b, 1.0 if a.country == b.country else 0.95,
-                     SIMILAR_NAME if a.country == b.country else SAME_NAME_OTHER_COUNTRY)
+        for a, b in _pairs(group):
+            if _different_emails(a, b):
+                continue  # two different email addresses: two namesakes, not a duplicate
+            found.keep(a, b, 1.0 if a.country == b.country else 0.95,
+                       SIMILAR_NAME if a.country == b.country else SAME_NAME_OTHER_COUNTRY)
+
+
+def _similar_pair(found: _Found, a: Known, b: Known, loose: dict[int, str], threshold: float) -> None:
+    if a.id == b.id or (a, b) in found:
+        return
+    if (a.country and b.country and a.country != b.country) or _different_emails(a, b):
+        return
+    la, lb = loose[a.id], loose[b.id]
+    if not la or not lb:
+        return
+    if la == lb:
+        found.keep(a, b, 0.97, WORD_ORDER)
+        return
+    score = _similarity(la, lb)
+    if score >= threshold:
+        found.keep(a, b, score, SIMILAR_NAME)
+
+
+def near_matches(persons: Iterable[Known], *, threshold: float = NEAR_THRESHOLD) -> list[NearMatch]:
+    """Pairs of distinct records that may be the same person, best first.
+
+    Pairs that the exact rules would already treat as one person (same email, or same name key and country) are
+    reported too: they can exist when records were entered before an email was known, and should be merged.
+    Candidates are found by blocking on the first letters of each name word, so the cost stays close to linear.
+    """
+    people = list(persons)
+    loose = {p.id: loose_name(p.name_key) for p in people}
+    found = _Found()
+    by_email, by_key, blocks = _groups(people, loose)
+    _exact_pairs(found, by_email, by_key)
     for group in blocks.values():
         if len(group) > MAX_BLOCK:
             continue
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if a.id == b.id or (min(a.id, b.id), max(a.id, b.id)) in found:
-                    continue
-                if a.country and b.country and a.country != b.country:
-                    continue
-                if a.email and b.email and a.email.lower() != b.email.lower():
-                    continue
-                la, lb = loose[a.id], loose[b.id]
-                if not la or not lb:
-                    continue
-                if la == lb:
-                    keep(a, b, 0.97, WORD_ORDER)
-                    continue
-                score = _similarity(la, lb)
-                if score >= threshold:
-                    keep(a, b, score, SIMILAR_NAME)
-    return sorted(found.values(), key=lambda m: (-m.score, m.a, m.b))
+        for a, b in _pairs(group):
+            _similar_pair(found, a, b, loose, threshold)
+    return sorted(found.pairs.values(), key=lambda m: (-m.score, m.a, m.b))

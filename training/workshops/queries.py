@@ -272,3 +272,8 @@ def pending_import(session: TrainingSession, token: str, user: User) -> PendingI
     return db.session.scalar(sa.select(PendingImport).where(PendingImport.token == token,
                                                             PendingImport.session_id == session.id,
                                                             PendingImport.created_by_id == user.id))
+
+
+def sessions_page(filters, page: int, per_page: int):
+    """One page of the sessions list for the given filters (``forms.SessionFilters``)."""
+    return db.paginate(filters.query(), page=page, per_page=per_page, error_out=False)

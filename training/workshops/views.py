@@ -8,7 +8,6 @@ from flask_login import current_user
 from training.auth.models import Role
 from training.auth.permissions import TRAINERS, roles_required
 from training.db import utcnow
-from training.extensions import db
 from training.forms import ConfirmForm
 from training.i18n import _
 from training.web import perform
@@ -28,8 +27,7 @@ PER_PAGE = 50
 @roles_required(*READERS)
 def list_sessions():
     filters = SessionFilters.from_args(request.args)
-    page = db.paginate(filters.select(), page=request.args.get('page', 1, type=int), per_page=PER_PAGE,
-                       error_out=False)
+    page = queries.sessions_page(filters, request.args.get('page', 1, type=int), PER_PAGE)
     counts = queries.participants_for([s.id for s in page.items])
     return render_template('workshops/sessions.html', rows=[(s, counts.get(s.id, 0)) for s in page.items],
                            page=page, q=filters.q, status=filters.status, pager_args=filters.pager_args,

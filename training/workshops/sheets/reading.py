@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from training.workshops.sheets import xlsx
@@ -147,8 +149,6 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
 
 
 def zipfile_errors() -> tuple[type[BaseException], ...]:
-    import zipfile
-    import zlib
     return (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, KeyError)
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pycountry
+from babel import Locale
+
 from training.workshops.matching import normalise_name
 
 
@@ -233,8 +236,6 @@ def mark_lookup() -> dict[str, bool]:
 def country_lookup() -> dict[str, str]:
     """Folded country name or code -> ISO alpha-2, from pycountry and CLDR names in English, French, Spanish,
     Portuguese and Arabic."""
-    import pycountry
-    from babel import Locale
 
     table: dict[str, str] = {}
     for c in pycountry.countries:

@@ -10,6 +10,7 @@ is several times faster than building elements; no part may declare a DTD, so no
 from __future__ import annotations
 
 import html
+import io
 import posixpath
 import re
 import zipfile
@@ -94,7 +95,6 @@ def _attrs(elem) -> dict[str, str]:
 
 
 def open_book(data: bytes):
-    import io
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
