@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from training.auth.permissions import TRAINERS, roles_required
+from training.auth.permissions import TRAINERS, require_session_trainer, roles_required
 from training.i18n import _
 from training.web import perform
 from training.workshops import imports, loaders, queries
@@ -17,6 +17,7 @@ from training.workshops.forms import ConfirmImportForm, ImportForm
 @roles_required(*TRAINERS)
 def import_sheet(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = ImportForm()
     if form.validate_on_submit():
         filename = form.sheet.data.filename or 'sheet.csv'
@@ -33,6 +34,7 @@ def import_sheet(session_id: int):
 @roles_required(*TRAINERS)
 def confirm_import(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
