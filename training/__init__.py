@@ -3,10 +3,19 @@ from __future__ import annotations
 
 from importlib import import_module
 
+import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import joinedload
+from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import training.models  # noqa: F401 - every model registered before migrations compare
+from training import cli, content, errors, security, templating
 from training import config as config_module
+from training.auth.models import User
+from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
+from training.i18n import _l, select_locale
 
 #: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
 BLUEPRINTS = (
@@ -14,6 +23,7 @@ BLUEPRINTS = (
     'training.assets',
     'training.auth.views',
     'training.courses.views',
+    'training.courses.certificate_views',
     'training.workshops.views',
     'training.workshops.roster_views',
     'training.workshops.import_views',
@@ -43,7 +53,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from training import content
     content.init_app(app)
 
     blueprints = {}
@@ -53,7 +62,6 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in blueprints.values():
         app.register_blueprint(bp)
 
-    from training import cli, errors, security, templating
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -62,25 +70,19 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-    from training.i18n import _l, select_locale
-
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
         app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
             k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
         if ':memory:' in app.config['SQLALCHEMY_DATABASE_URI'] or app.config['SQLALCHEMY_DATABASE_URI'] in (
                 'sqlite://', 'sqlite:///'):
-            from sqlalchemy.pool import StaticPool
             app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
                 **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
                 'connect_args': {'check_same_thread': False}}
         else:
             config_module.INSTANCE.mkdir(exist_ok=True)
-    db.init_app(app)
+    database.init_app(app)
     _sqlite_pragmas(app)
-    import training.models  # noqa: F401 - every model registered before migrations compare
-
-    migrate.init_app(app, db, directory=str(config_module.ROOT / 'training' / 'migrations'))
+    migrate.init_app(app, database, directory=str(config_module.ROOT / 'training' / 'migrations'))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -91,24 +93,16 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l('Please sign in to open this page.')
     login_manager.login_message_category = 'info'
 
-    from sqlalchemy.orm import joinedload
-
-    from training.auth.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
         # One query for the user and their roles (every signed-in request pays for this).
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_links)])
+        user = database.session.get(User, int(user_id), options=[joinedload(User.role_links)])
         return user if user is not None and user.is_active else None
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    import sqlalchemy as sa
-
-    from training.extensions import db
-
     with app.app_context():
-        engine = db.engine
+        engine = database.engine
         if engine.dialect.name != 'sqlite':
             return
 

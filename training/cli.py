@@ -4,18 +4,21 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from importlib import import_module
 
 import click
-from flask import current_app
+import sqlalchemy as sa
 
+from training import demo as demo_module
 from training.auth import services as auth_services
-from training.auth.models import Role
+from training.auth.models import Role, User
 from training.errors import TrainingError
 from training.extensions import db
 
 #: Each domain's CLI module exposes ``commands``: a list of click commands or groups.
 COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.reports.cli', 'training.scenarios.cli',
                    'training.privacy.cli', 'training.backup.cli')
+
 
 def iso_date(_ctx, _param, value):
     """Click callback: an optional YYYY-MM-DD option as a date."""
@@ -56,9 +59,6 @@ def create_user(email, name, roles, password_stdin, language):
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
 def list_users(fmt):
     """List user accounts."""
-    import sqlalchemy as sa
-
-    from training.auth.models import User
     rows = db.session.scalars(sa.select(User).order_by(User.id)).all()
     data = [{'id': u.id, 'email': u.email, 'name': u.name, 'roles': sorted(r.name for r in u.roles),
              'active': u.is_active} for u in rows]
@@ -72,7 +72,6 @@ def list_users(fmt):
 @demo.command('load')
 def load_demo():
     """Load demonstration data (idempotent: running it again changes nothing)."""
-    from training import demo as demo_module
     summary = demo_module.load()
     db.session.commit()
     for line in summary:
@@ -82,7 +81,6 @@ def load_demo():
 @demo.command('accounts')
 def demo_accounts():
     """Print the demonstration sign-ins."""
-    from training import demo as demo_module
     for line in demo_module.account_lines():
         click.echo(line)
 
@@ -90,8 +88,7 @@ def demo_accounts():
 def init_app(app):
     app.cli.add_command(users)
     app.cli.add_command(demo)
-    from importlib import import_module
+    # By name: the domains' command modules import iso_date from here.
     for module in COMMAND_MODULES:
         for command in import_module(module).commands:
             app.cli.add_command(command)
-    current_app  # noqa: B018 - keep import for extensions that read config in commands

@@ -54,6 +54,8 @@ def defaults() -> dict:
             'text/html', 'text/css', 'text/csv', 'application/javascript', 'application/json', 'image/svg+xml',
         ],
         'COMPRESS_MIN_SIZE': 500,
+        # Largest request body: a larger upload is refused (413) from its Content-Length, before its body is read
+        'MAX_CONTENT_LENGTH': 8 * 1024 * 1024,
     }
 
 

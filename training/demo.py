@@ -5,6 +5,7 @@ from importlib import import_module
 
 from training.auth import services as auth_services
 from training.auth.models import Role
+from training.courses.demo import GRADUATE
 from training.vocab import OrganisationType
 
 #: (email, name, roles, password, profile) — demonstration sign-ins, printed by `make run`. Not secrets:
@@ -48,7 +49,6 @@ def account_lines() -> list[str]:
     lines = ['Demo sign-ins (one per role):']
     for email, _name, roles, password, _profile in DEMO_ACCOUNTS:
         lines.append(f'  {", ".join(str(r.name) for r in roles):<18} {email:<22} password: {password}')
-    from training.courses.demo import GRADUATE
     lines.append(f'  {"trainee (done)":<18} {GRADUATE[0]:<22} password: {GRADUATE[2]}'
                  '  (completed a course; has a certificate)')
     return lines

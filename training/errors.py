@@ -48,10 +48,7 @@ def render_error(code: int, description: str | None = None):
 def init_app(app):
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
-        if exc.code == 429:
-            if request.endpoint == 'auth.login':
-                from training.auth.views import throttled_login
-                return throttled_login(exc)
+        if exc.code == 429:  # the sign-in page answers its own 429 (registered by the auth blueprint)
             return render_error(429)
         if exc.code in (400, 403, 404, 405, 413):
             # Our own abort(code, description) messages are user-facing; werkzeug's defaults are not translated.

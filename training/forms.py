@@ -8,6 +8,7 @@ from wtforms import SelectField, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.i18n import _l
+from training.vocab import country_choices
 
 #: Invisible control characters (NUL included, which PostgreSQL cannot store); tab, LF and CR are allowed.
 CONTROL_CHARACTERS = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
@@ -62,7 +63,6 @@ class CountryField(SelectField):
 
     def _ensure_choices(self):
         if not self.choices:
-            from training.vocab import country_choices
             self.choices = country_choices(blank=str(self.blank) if self.blank is not None else None)
 
     def iter_choices(self):

@@ -79,7 +79,8 @@ def test_merges_imports_and_report_downloads_are_recorded(app, db, client, auth,
     admin = auth.login_as(Role.admin)
     session = create_session()
     keep, dup = create_person(full_name='Amina Diallo'), create_person(full_name='Amina  Dialo')
-    client.post('/manage/persons/merge', data={'keep': keep.id, 'merge': dup.id})
+    keep_id, dup_id = keep.id, dup.id
+    client.post('/manage/persons/merge', data={'keep': keep_id, 'merge': dup_id})
     client.post(f'/manage/sessions/{session.id}/import', content_type='multipart/form-data',
                 data={'sheet': (io.BytesIO(sheet_bytes([HEADER, *GOOD_ROWS])), 'Amina list.csv')})
     token = db.session.scalar(sa.select(PendingImport.token))
@@ -94,13 +95,13 @@ def test_merges_imports_and_report_downloads_are_recorded(app, db, client, auth,
                                '--dry-run']).exit_code == 0  # writes nothing, records nothing
     events = _events(db)
     assert [e[:3] for e in events] == [
-        ('person.merged', admin.id, keep.id),
+        ('person.merged', admin.id, keep_id),
         ('session.imported', admin.id, session.id),
         ('report.exported', admin.id, None),
         ('report.exported', admin.id, None),
         ('session.imported', None, other.id),
     ]
-    assert events[0][3] == {'merged_person_id': dup.id, 'attendances_moved': 0, 'attendances_combined': 0}
+    assert events[0][3] == {'merged_person_id': dup_id, 'attendances_moved': 0, 'attendances_combined': 0}
     assert events[1][3] == {'rows': 4, 'created': 4, 'matched': 0}  # no file name: it may hold a name
     assert events[2][3] == {'table': 'by_sex', 'format': 'csv', 'from': '2009-01-01', 'to': '2011-12-31'}
     assert events[4][3]['via'] == 'cli'

@@ -197,6 +197,27 @@ def test_verification_unknown_code_is_404(client):
     assert client.get('/certificates/' + 'x' * 200).status_code == 404
 
 
+def test_unknown_code_shows_the_lookup_form_again_with_an_error(app, client):
+    app.config['CERTIFICATE_LOOKUP_LIMIT'] = '10000 per minute'
+    for response in (client.get('/certificates/ABCD-EFGH-JKMN'),
+                     client.get('/certificates/', query_string={'code': 'abcd efgh'}),
+                     client.get('/certificates/', query_string={'code': 'abcd efgh jkmn'}, follow_redirects=True)):
+        html = _text(response)
+        assert response.status_code == 404
+        assert 'No certificate has this code.' in html and 'Check the certificate' in html
+        assert 'Page not found' not in html
+
+
+def test_lookup_in_any_case_with_spaces_and_without_dashes(app, client, certificate):
+    app.config['CERTIFICATE_LOOKUP_LIMIT'] = '10000 per minute'
+    compact = certificate.code.replace('-', '')
+    for typed in (certificate.code.lower(), f' {compact[:4]} {compact[4:8].lower()}  {compact[8:]} ', compact.lower()):
+        response = client.get('/certificates/', query_string={'code': typed}, follow_redirects=True)
+        assert response.status_code == 200 and 'This certificate is valid.' in _text(response), typed
+        response = client.get(f'/certificates/{typed.strip()}', follow_redirects=True)
+        assert response.status_code == 200 and 'This certificate is valid.' in _text(response), typed
+
+
 @pytest.fixture
 def certificate(db, enrolment, course, complete_course):
     return complete_course(enrolment, course)

@@ -99,6 +99,12 @@ def build_world(app, role: Role | None) -> World:
         'digest': file_hash(ASSET), 'filename': ASSET,
         **_workshop_objects(tag, other_trainer, sessions, persons, users),
     }
+    # an uploaded sign-in sheet awaiting the owner's confirmation (its rejected rows can be downloaded)
+    from training.workshops import imports as workshop_imports
+    from training.workshops.models import TrainingSession
+    stash = workshop_imports.stash_import(db.session.get(TrainingSession, values['session_id']), 'walk.csv',
+                                          b'Full name,Country\nWalk Import,Atlantis\n', by=owner)
+    values['import_token'] = stash.token
     spare = {
         **values,
         'scenarios:attempt_id': _scenario_attempt(owner, SPARE_SCENARIO),

@@ -57,9 +57,10 @@ def test_preview_writes_nothing_and_confirm_writes_all(client, auth, db, create_
     assert response.status_code == 302
     assert _count(db, Attendance) == 4 and _count(db, Person) == 4
     assert _count(db, PendingImport) == 0
-    # the two matched persons keep their record (nothing overwritten, no duplicate); the two others are new
-    assert _persons(db) == [('Peter OTIENO', 'female', None, None, 'KE', None),
-                            ('E. Mukamana', 'female', None, None, 'RW', 'eloise@example.org'), AMINA, KOFFI]
+    # the two matched persons keep their record (nothing overwritten, no duplicate: the sheet's "H" for Peter's sex
+    # differs and the record is kept) and have their empty fields filled (issue 12); the two others are new
+    assert _persons(db) == [('Peter OTIENO', 'female', 'Kenya Police', 'police', 'KE', None),
+                            ('E. Mukamana', 'female', 'CNDH', 'nhri', 'RW', 'eloise@example.org'), AMINA, KOFFI]
     assert _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None),
                                     ('E. Mukamana', 'participant', 1, None, None),
                                     ('Koffi Yao', 'participant', 1, None, None),
@@ -73,8 +74,8 @@ def test_one_bad_row_writes_nothing_then_fixed_sheet_imports_all_then_twice_adds
     bad = [*GOOD_ROWS[:2], ['Bad Row', 'F', 'X', '', 'Atlantis', ''], *GOOD_ROWS[2:]]
     html = _upload(client, session, sheet_bytes([HEADER, *bad])).get_data(as_text=True)
     assert 'Row 4' in html and 'Country: &#34;Atlantis&#34;' in html
-    assert 'Import these rows' not in html
-    assert _count(db, Person) == 0 and _count(db, Attendance) == 0 and _count(db, PendingImport) == 0
+    assert 'Import these rows' not in html and 'Import the 4 valid rows' in html
+    assert _count(db, Person) == 0 and _count(db, Attendance) == 0
 
     _upload(client, session, sheet_bytes([HEADER, *GOOD_ROWS]))
     token = db.session.scalar(sa.select(PendingImport.token))

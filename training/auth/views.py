@@ -25,7 +25,7 @@ from training.auth.forms import (
 )
 from training.auth.models import Role, User
 from training.auth.permissions import ADMINS, login_required, public, roles_required
-from training.errors import TrainingError
+from training.errors import TrainingError, render_error
 from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _
@@ -53,6 +53,14 @@ def throttled_login(exc):
     form.email.errors = [_('Too many sign-in attempts. For your security, please wait %(minutes)d minutes '
                            'and try again.', minutes=max(1, seconds // 60))]
     return make_response(render_template('auth/login.html', form=form), 429)
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(exc):
+    """A limit reached: on the sign-in page, the form again with the message; elsewhere the generic page."""
+    if request.endpoint == 'auth.login':
+        return throttled_login(exc)
+    return render_error(429)
 
 
 @bp.route('/login', methods=['GET', 'POST'])

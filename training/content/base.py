@@ -124,8 +124,15 @@ def read_text(path: Path, problems: Problems) -> str | None:
 
 
 def load_yaml_file(path: Path, problems: Problems) -> Any:
+    """The parsed file, or None with a problem recorded (unreadable, invalid YAML, or empty)."""
     text = read_text(path, problems)
-    return None if text is None else parse_yaml(text, path, problems)
+    if text is None:
+        return None
+    before = len(problems.items)
+    data = parse_yaml(text, path, problems)
+    if data is None and len(problems.items) == before:
+        problems.add(path, 1, 'the file is empty: it needs the keys described in docs/content-format.md')
+    return data
 
 
 def validated_files(directory: Path, model: type[BaseModel], problems: Problems):

@@ -3,29 +3,43 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from training.content.base import Problems
-from training.content.frameworks import Framework, load_frameworks
+from training.content.course_loader import load_courses
+from training.content.courses import Course
+from training.content.frameworks import Factor, Framework, load_frameworks
+from training.content.scenarios import Scenario, load_scenarios
 
 
 @dataclass(frozen=True)
 class Registry:
-    frameworks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    courses: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    scenarios: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    frameworks: Mapping[str, Framework] = field(default_factory=lambda: MappingProxyType({}))
+    courses: Mapping[str, Course] = field(default_factory=lambda: MappingProxyType({}))
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
 
     def framework(self, framework_id: str) -> Framework | None:
         return self.frameworks.get(framework_id)
 
-    def course(self, slug: str) -> Any:
+    def course(self, slug: str) -> Course | None:
         return self.courses.get(slug)
 
-    def scenario(self, slug: str) -> Any:
+    def scenario(self, slug: str) -> Scenario | None:
         return self.scenarios.get(slug)
+
+    def factors(self, tags) -> list[tuple[Framework, Factor]]:
+        """Framework-qualified factor tags (``foa-2014:9``) as (framework, factor); unknown tags are left out."""
+        found = []
+        for tag in tags:
+            fw_id, _sep, factor_id = tag.partition(':')
+            framework = self.framework(fw_id)
+            factor = framework.factor(factor_id) if framework else None
+            if factor is not None:
+                found.append((framework, factor))
+        return found
 
     def counts(self) -> dict[str, int]:
         return {
@@ -50,8 +64,6 @@ def load_content(root: Path) -> Registry:
     root = Path(root).resolve()
     problems = Problems(root)
     frameworks = load_frameworks(root / 'scenarios' / 'frameworks', problems)
-    from training.content.courses import load_courses
-    from training.content.scenarios import load_scenarios
     courses = load_courses(root / 'courses', problems, frameworks)
     scenarios = load_scenarios(root / 'scenarios', problems, frameworks)
     problems.raise_if_any()

@@ -7,6 +7,7 @@ stages or endings, dead ends and cycles, and an expert path that does not score 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,6 +18,7 @@ from pydantic import Field, field_validator
 from training.content import markdown
 from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 from training.content.frameworks import Framework
+from training.scenarios import branching, engine
 
 Level = Literal['low', 'moderate', 'high', 'very_high']
 EvidenceKind = Literal['news_report', 'ngo_report', 'diplomatic_cable', 'statistics', 'testimony',
@@ -164,7 +166,6 @@ class Scenario(Model):
 
     @cached_property
     def expert_path(self) -> tuple[str, ...]:
-        from training.scenarios import branching
         return branching.expert_play(self).path
 
     @cached_property
@@ -177,8 +178,7 @@ class Scenario(Model):
                 return 0
             if node not in best:
                 best[node] = 10_000  # guard against cycles (rejected by the loader anyway)
-                from training.scenarios.engine import decision_targets
-                best[node] = 1 + min(length(t) for t in decision_targets(self.stage_map[node]))
+                best[node] = 1 + min(length(t) for t in engine.decision_targets(self.stage_map[node]))
             return best[node]
         return length(self.start)
 
@@ -193,42 +193,53 @@ def _duplicates(ids: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
     return out
 
 
-def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, frameworks: dict[str, Framework]) -> bool:
-    """Cross-reference checks; records problems and returns True when the scenario is sound."""
-    from training.scenarios import branching, engine
+@dataclass
+class _ScenarioCheck:
+    """What the scenario checks share: the scenario, its raw data (for line numbers) and its framework."""
 
-    before = len(problems.items)
+    sc: Scenario
+    data: Any
+    path: Path
+    problems: Problems
+    framework: Framework | None
 
-    def add(loc: tuple, message: str) -> None:
-        problems.add(path, line_at(data, loc), message)
+    def add(self, loc: tuple, message: str) -> None:
+        self.problems.add(self.path, line_at(self.data, loc), message)
 
-    if sc.slug != path.stem:
-        add(('slug',), f'slug {sc.slug!r} must equal the file name {path.stem!r}')
-    framework = frameworks.get(sc.framework)
-    if framework is None:
-        add(('framework',), f'unknown framework {sc.framework!r} (known: {", ".join(sorted(frameworks)) or "none"})')
 
-    # ids unique: stages and endings share one namespace (both are targets of `next`); evidence across the scenario
+def _check_identity(c: _ScenarioCheck, frameworks: dict[str, Framework]) -> None:
+    """The slug is the file name; the framework is known."""
+    if c.sc.slug != c.path.stem:
+        c.add(('slug',), f'slug {c.sc.slug!r} must equal the file name {c.path.stem!r}')
+    if c.framework is None:
+        c.add(('framework',),
+              f'unknown framework {c.sc.framework!r} (known: {", ".join(sorted(frameworks)) or "none"})')
+
+
+def _check_unique_ids(c: _ScenarioCheck) -> None:
+    """Stages and endings share one namespace (both are targets of ``next``); evidence ids are unique across the
+    scenario; the start is a stage."""
+    sc = c.sc
     node_ids = [(s.id, ('stages', i, 'id')) for i, s in enumerate(sc.stages)]
     node_ids += [(e.id, ('endings', i, 'id')) for i, e in enumerate(sc.endings)]
     for value, loc in _duplicates(node_ids):
-        add(loc, f'duplicate stage or ending id {value!r}')
+        c.add(loc, f'duplicate stage or ending id {value!r}')
     ev_ids = [(e.id, ('stages', i, 'evidence', j, 'id')) for i, s in enumerate(sc.stages)
               for j, e in enumerate(s.evidence)]
     for value, loc in _duplicates(ev_ids):
-        add(loc, f'duplicate evidence id {value!r} (evidence ids are unique across the scenario)')
+        c.add(loc, f'duplicate evidence id {value!r} (evidence ids are unique across the scenario)')
+    if sc.start not in sc.stage_map:
+        c.add(('start',), f'start {sc.start!r} is not a stage id')
 
-    stage_index = {s.id: i for i, s in enumerate(sc.stages)}
-    if sc.start not in stage_index:
-        add(('start',), f'start {sc.start!r} is not a stage id')
 
-    # evidence visible at each stage: its own and that of any stage that can come before it
+def visible_evidence(sc: Scenario) -> dict[str, set[str]]:
+    """Per stage, the evidence a team has seen there: its own and that of every stage that can come before it."""
     preds: dict[str, set[str]] = {s.id: set() for s in sc.stages}
     for s in sc.stages:
         for t in engine.decision_targets(s):
             if t in preds:
                 preds[t].add(s.id)
-    ancestors: dict[str, set[str]] = {}
+    visible: dict[str, set[str]] = {}
     for s in sc.stages:
         seen: set[str] = set()
         todo = list(preds[s.id])
@@ -237,69 +248,108 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
             if n not in seen:
                 seen.add(n)
                 todo.extend(preds[n])
-        ancestors[s.id] = seen
+        visible[s.id] = {e.id for e in s.evidence}.union(*({e.id for e in sc.stage_map[a].evidence} for a in seen))
+    return visible
 
-    for i, s in enumerate(sc.stages):
-        visible = {e.id for e in s.evidence}
-        for a in ancestors[s.id]:
-            visible |= {e.id for e in sc.stage_map[a].evidence}
-        opt_ids = [(o.id, ('stages', i, 'decision', 'options', n, 'id')) for n, o in enumerate(s.decision.options)]
-        for value, loc in _duplicates(opt_ids):
-            add(loc, f'duplicate option id {value!r} in stage {s.id!r}')
-        if not any(o.score == engine.MAX_OPTION_SCORE for o in s.decision.options):
-            add(('stages', i, 'decision', 'options'),
-                f'stage {s.id!r}: no option scores {engine.MAX_OPTION_SCORE}; the expert path needs one')
-        seen_factors: set[str] = set()
-        for k, a in enumerate(s.assess):
-            loc = ('stages', i, 'assess', k)
-            if a.factor in seen_factors:
-                add((*loc, 'factor'), f'factor {a.factor!r} is assessed twice in stage {s.id!r}')
-            seen_factors.add(a.factor)
-            factor = framework.factor(a.factor) if framework else None
-            if framework and factor is None:
-                add((*loc, 'factor'), f'factor {a.factor!r} is not in framework {framework.id!r}')
-            for field_name, ids in (('indicators', a.indicators), ('acceptable', a.acceptable)):
-                _check_indicators(add, loc, field_name, ids, a, factor, framework)
-            for n, ind in enumerate(a.acceptable):
-                if ind in a.indicators:
-                    add((*loc, 'acceptable', n), f'indicator {ind!r} is in the key; list it once, under indicators')
-            for n, ev in enumerate(a.evidence):
-                if ev not in visible:
-                    where = ('it appears only in a later or parallel stage' if ev in sc.evidence_map
-                             else 'no such evidence id')
-                    add((*loc, 'evidence', n), f'evidence {ev!r} is not in stage {s.id!r} or earlier ({where})')
-            for ev in dict.fromkeys(re.findall(r'\[([a-z0-9][a-z0-9-]*)\]', a.rationale)):
-                if ev not in visible and ev in sc.evidence_map:
-                    add((*loc, 'rationale'), f'rationale cites [{ev}], which is not in stage {s.id!r} or earlier')
-                elif ev not in sc.evidence_map:
-                    add((*loc, 'rationale'), f'rationale cites [{ev}], which is not an evidence id')
 
-    for issue in branching.graph_issues(sc):
-        i = stage_index.get(issue.node)
-        if issue.kind == 'unknown_target':
-            s = sc.stage_map[issue.node]
-            o_i = next(n for n, o in enumerate(s.decision.options) if o.id == issue.option)
-            o = s.decision.options[o_i]
-            b_i = next((n for n, b in enumerate(o.branches) if b.next == issue.detail), None)
-            loc = (('stages', i, 'decision', 'options', o_i, 'branches', b_i, 'next') if b_i is not None
-                   else ('stages', i, 'decision', 'options', o_i, 'next'))
-            add(loc, f'option {issue.option!r} of stage {issue.node!r} leads nowhere: '
+def _check_options(c: _ScenarioCheck, i: int, s) -> None:
+    """Option ids unique within the decision; one option scores full marks (the expert path takes it)."""
+    opt_ids = [(o.id, ('stages', i, 'decision', 'options', n, 'id')) for n, o in enumerate(s.decision.options)]
+    for value, loc in _duplicates(opt_ids):
+        c.add(loc, f'duplicate option id {value!r} in stage {s.id!r}')
+    if not any(o.score == engine.MAX_OPTION_SCORE for o in s.decision.options):
+        c.add(('stages', i, 'decision', 'options'),
+              f'stage {s.id!r}: no option scores {engine.MAX_OPTION_SCORE}; the expert path needs one')
+
+
+def _check_indicators(c: _ScenarioCheck, loc: tuple, a, factor) -> None:
+    """Each indicator of the key, and each acceptable one, belongs to the assessed factor; an acceptable indicator
+    is not also in the key."""
+    framework = c.framework
+    for field_name, ids in (('indicators', a.indicators), ('acceptable', a.acceptable)):
+        for n, ind in enumerate(ids):
+            if factor is not None and factor.indicator(ind) is None:
+                other = framework.indicator_map.get(ind) if framework else None
+                why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
+                       f'no such indicator in framework {framework.id!r}')
+                c.add((*loc, field_name, n), f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')
+    for n, ind in enumerate(a.acceptable):
+        if ind in a.indicators:
+            c.add((*loc, 'acceptable', n), f'indicator {ind!r} is in the key; list it once, under indicators')
+
+
+def _check_cited_evidence(c: _ScenarioCheck, loc: tuple, stage_id: str, a, visible: set[str]) -> None:
+    """The key cites only evidence seen by then, in its list and in the rationale's ``[evidence-id]``."""
+    sc = c.sc
+    for n, ev in enumerate(a.evidence):
+        if ev not in visible:
+            where = 'it appears only in a later or parallel stage' if ev in sc.evidence_map else 'no such evidence id'
+            c.add((*loc, 'evidence', n), f'evidence {ev!r} is not in stage {stage_id!r} or earlier ({where})')
+    for ev in dict.fromkeys(re.findall(r'\[([a-z0-9][a-z0-9-]*)\]', a.rationale)):
+        if ev not in visible and ev in sc.evidence_map:
+            c.add((*loc, 'rationale'), f'rationale cites [{ev}], which is not in stage {stage_id!r} or earlier')
+        elif ev not in sc.evidence_map:
+            c.add((*loc, 'rationale'), f'rationale cites [{ev}], which is not an evidence id')
+
+
+def _check_assessments(c: _ScenarioCheck, i: int, s, visible: set[str]) -> None:
+    """Each factor once per stage, in the framework, with its indicators and the evidence seen so far."""
+    seen_factors: set[str] = set()
+    for k, a in enumerate(s.assess):
+        loc = ('stages', i, 'assess', k)
+        if a.factor in seen_factors:
+            c.add((*loc, 'factor'), f'factor {a.factor!r} is assessed twice in stage {s.id!r}')
+        seen_factors.add(a.factor)
+        factor = c.framework.factor(a.factor) if c.framework else None
+        if c.framework and factor is None:
+            c.add((*loc, 'factor'), f'factor {a.factor!r} is not in framework {c.framework.id!r}')
+        _check_indicators(c, loc, a, factor)
+        _check_cited_evidence(c, loc, s.id, a, visible)
+
+
+def _graph_issue(c: _ScenarioCheck, issue) -> tuple[tuple, str]:
+    """Where a branching problem sits in the file, and what to say."""
+    sc = c.sc
+    i = {s.id: n for n, s in enumerate(sc.stages)}.get(issue.node)
+    if issue.kind == 'unknown_target':
+        s = sc.stage_map[issue.node]
+        o_i = next(n for n, o in enumerate(s.decision.options) if o.id == issue.option)
+        b_i = next((n for n, b in enumerate(s.decision.options[o_i].branches) if b.next == issue.detail), None)
+        loc = (('stages', i, 'decision', 'options', o_i, 'branches', b_i, 'next') if b_i is not None
+               else ('stages', i, 'decision', 'options', o_i, 'next'))
+        return loc, (f'option {issue.option!r} of stage {issue.node!r} leads nowhere: '
                      f'{issue.detail!r} is not a stage or ending id')
-        elif issue.kind == 'unreachable':
-            loc = ('stages', i, 'id') if i is not None else (
-                'endings', next(n for n, e in enumerate(sc.endings) if e.id == issue.node), 'id')
-            what = 'stage' if i is not None else 'ending'
-            add(loc, f'{what} {issue.node!r} is unreachable from the start stage {sc.start!r}')
-        elif issue.kind == 'dead_end':
-            add(('stages', i, 'id'), f'stage {issue.node!r} is a dead end: no ending can be reached from it')
-        elif issue.kind == 'cycle':
-            add(('stages', i, 'id'), f'stage {issue.node!r} leads back to {issue.detail!r}: stages must not loop')
+    if issue.kind == 'unreachable':
+        loc = ('stages', i, 'id') if i is not None else (
+            'endings', next(n for n, e in enumerate(sc.endings) if e.id == issue.node), 'id')
+        what = 'stage' if i is not None else 'ending'
+        return loc, f'{what} {issue.node!r} is unreachable from the start stage {sc.start!r}'
+    if issue.kind == 'dead_end':
+        return ('stages', i, 'id'), f'stage {issue.node!r} is a dead end: no ending can be reached from it'
+    return ('stages', i, 'id'), f'stage {issue.node!r} leads back to {issue.detail!r}: stages must not loop'
 
+
+def _check_expert_path(c: _ScenarioCheck) -> None:
+    """Following the best option everywhere reaches an ending with full marks."""
+    result = branching.expert_play(c.sc)
+    if result.ending is None or result.percent < 100:
+        c.add(('start',), f'the expert path ({" -> ".join(result.path)}) scores {result.percent:g}%, not full marks')
+
+
+def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, frameworks: dict[str, Framework]) -> bool:
+    """Cross-reference checks, in named steps; records problems and returns True when the scenario is sound."""
+    before = len(problems.items)
+    c = _ScenarioCheck(sc, data, path, problems, frameworks.get(sc.framework))
+    _check_identity(c, frameworks)
+    _check_unique_ids(c)
+    visible = visible_evidence(sc)
+    for i, s in enumerate(sc.stages):
+        _check_options(c, i, s)
+        _check_assessments(c, i, s, visible[s.id])
+    for issue in branching.graph_issues(sc):
+        c.add(*_graph_issue(c, issue))
     if len(problems.items) == before:
-        result = branching.expert_play(sc)
-        if result.ending is None or result.percent < 100:
-            add(('start',), f'the expert path ({" -> ".join(result.path)}) scores {result.percent:g}%, '
-                            'not full marks')
+        _check_expert_path(c)
     return len(problems.items) == before
 
 
@@ -313,13 +363,3 @@ def load_scenarios(base: Path, problems: Problems, frameworks: dict[str, Framewo
         if check_scenario(sc, data, path, problems, frameworks):
             scenarios[sc.slug] = sc
     return scenarios
-
-
-def _check_indicators(add, loc, field_name, ids, a, factor, framework) -> None:
-    """Each id in ``ids`` (the key's indicators, or its acceptable ones) is an indicator of the assessed factor."""
-    for n, ind in enumerate(ids):
-        if factor is not None and factor.indicator(ind) is None:
-            other = framework.indicator_map.get(ind) if framework else None
-            why = (f'it belongs to factor {ind.split(".")[0]!r}' if other else
-                   f'no such indicator in framework {framework.id!r}')
-            add((*loc, field_name, n), f'indicator {ind!r} is not an indicator of factor {a.factor!r} ({why})')

@@ -5,7 +5,11 @@ import json
 
 import click
 import sqlalchemy as sa
+from flask import url_for
 
+from training.auth.models import User
+from training.content import registry
+from training.courses.models import Certificate
 from training.extensions import db
 
 certificates = click.Group('certificates', help='Course certificates.')
@@ -17,11 +21,6 @@ certificates = click.Group('certificates', help='Course certificates.')
 @click.option('--revoked/--no-revoked', default=None, help='Only revoked (or only valid) certificates.')
 def list_certificates(fmt, course_slug, revoked):
     """List certificates: code, holder, course, date, status."""
-    from flask import url_for
-
-    from training.auth.models import User
-    from training.content import registry
-    from training.courses.models import Certificate
 
     stmt = (sa.select(Certificate, User.email).join(User, Certificate.user_id == User.id)
             .order_by(Certificate.issued_at, Certificate.id))

@@ -92,3 +92,42 @@ def certificates_query(q: str = '', state: str = '') -> sa.Select:
     elif state == 'revoked':
         stmt = stmt.where(Certificate.revoked_at.is_not(None))
     return stmt
+
+
+def certificate_of(enrolment: Enrolment) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+
+
+def progress_by_course(user, courses) -> dict[str, tuple[Enrolment, int]]:
+    """For the catalogue: per course slug the user is enrolled in, (enrolment, percent of lessons done)."""
+    return {e.course_slug: (e, scoring.progress_percent(courses[e.course_slug], e.done_lesson_ids))
+            for e in enrolments_for(user) if e.course_slug in courses}
+
+
+def course_page_state(enrolment: Enrolment, course) -> dict:
+    """What the course page shows an enrolled trainee: quizzes taken, progress, completion, certificate, gain."""
+    done = enrolment.done_lesson_ids
+    summaries = quiz_summaries(enrolment)
+    passed = {quiz_id for quiz_id, s in summaries.items() if s['passed']}
+    certificate = certificate_of(enrolment) if enrolment.completed_at else None
+    return {'enrolment': enrolment, 'done': done, 'quizzes': summaries,
+            'progress': scoring.progress_percent(course, done),
+            'status': scoring.completion_status(course, done, passed), 'certificate': certificate,
+            'gain': gains_for([enrolment.id])[enrolment.id]}
+
+
+def learning_rows(user, courses) -> list[dict]:
+    """One row per enrolment of ``user`` for "my learning": course (None when retired), progress, certificate
+    and knowledge gain."""
+    enrolments = enrolments_for(user)
+    certificates = certificates_for(user)
+    gains = gains_for([e.id for e in enrolments])
+    rows = []
+    for enrolment in enrolments:
+        course = courses.get(enrolment.course_slug)
+        gain = gains[enrolment.id]
+        rows.append({'enrolment': enrolment, 'course': course,
+                     'progress': scoring.progress_percent(course, enrolment.done_lesson_ids) if course else None,
+                     'certificate': certificates.get(enrolment.id),
+                     'pre': gain['pre'], 'post': gain['post'], 'gain': gain['gain']})
+    return rows

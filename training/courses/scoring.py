@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
+
+from training.vocab import QuizKind
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,17 @@ def knowledge_gain(pre_score: float | None, post_score: float | None) -> float |
     if pre_score is None or post_score is None:
         return None
     return round(post_score - pre_score, 1)
+
+
+def feedback_shown(kind: QuizKind | None, passed: bool) -> Literal['full', 'chosen', 'none']:
+    """How much of the key a trainee sees after an attempt: a practice quiz shows the full key; the pre-test only
+    the score (its questions come back in the post-test); the post-test the key once passed, otherwise only which
+    answers were right and the feedback on the options chosen. A retired quiz (``None``) shows nothing."""
+    if kind == QuizKind.practice or (kind == QuizKind.post_test and passed):
+        return 'full'
+    if kind == QuizKind.post_test:
+        return 'chosen'
+    return 'none'
 
 
 def gain_figures(pre_score: float | None, post_score: float | None) -> dict[str, float | None]:

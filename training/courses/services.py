@@ -98,6 +98,19 @@ def next_lesson_id(enrolment: Enrolment, course: Course) -> str:
     return next((i for i in ids if i not in done), ids[-1])
 
 
+def resume_step(enrolment: Enrolment, course: Course) -> tuple[str, str] | None:
+    """Where "resume" leads, as a course step (``('quiz', id)`` or ``('lesson', id)``); None: the course page
+    (the course is complete)."""
+    if not pre_test_decided(enrolment):
+        return ('quiz', course.pre_test_id)
+    current = status(enrolment, course)
+    if current.met:
+        return None
+    if current.lessons_met:
+        return ('quiz', current.quizzes_missing[0] if current.quizzes_missing else course.post_test_id)
+    return ('lesson', next_lesson_id(enrolment, course))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Quizzes
 
@@ -190,7 +203,7 @@ def status(enrolment: Enrolment, course: Course) -> scoring.CompletionStatus:
 
 
 def certificate_for(enrolment: Enrolment) -> Certificate | None:
-    return db.session.scalar(sa.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
+    return queries.certificate_of(enrolment)
 
 
 def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | None = None,

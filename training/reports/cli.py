@@ -8,6 +8,8 @@ import json
 import click
 
 from training.cli import iso_date
+from training.reports import presenting, queries
+from training.reports.definitions import MEASURES, ReportFilter
 
 report = click.Group('report', help='Programme reports.')
 
@@ -21,9 +23,6 @@ report = click.Group('report', help='Programme reports.')
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json', 'csv']), default='text')
 def summary(start, end, country, course, mode, fmt):
     """Sessions, countries, persons trained and participations (definitions as on the report page)."""
-    from training.reports import presenting, queries
-    from training.reports.definitions import MEASURES, ReportFilter
-
     if start and end and end < start:
         raise click.BadParameter('--to is before --from')
     f = ReportFilter(start, end, country.upper() if country else None, course, mode)

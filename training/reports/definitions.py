@@ -43,18 +43,42 @@ MEASURES: tuple[Measure, ...] = (
 
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 
+@dataclass(frozen=True)
+class Table:
+    """One table of the programme report: its key (and download file name), title msgid, and the chart drawn
+    from it, as (label column, value column), if any."""
+
+    key: str
+    title: str
+    chart: tuple[str, str] | None = None
+
+
+#: THE tables of the programme report, in the order of the page, the workbook and the downloads.
+REPORT_TABLES: tuple[Table, ...] = (
+    Table('summary', _l('Summary')),
+    Table('by_year', _l('By year'), chart=('year', 'persons_trained')),
+    Table('by_country', _l('By country'), chart=('country', 'persons_trained')),
+    Table('by_sex', _l('By sex'), chart=('sex', 'persons_trained')),
+    Table('by_organisation_type', _l('By organisation type'), chart=('organisation_type', 'persons_trained')),
+    Table('by_course', _l('By course')),
+    Table('knowledge_gain', _l('Knowledge gain')),
+    Table('online_courses', _l('Online courses')),
+    Table('sessions', _l('Sessions')),
+)
+TABLE_BY_KEY = {t.key: t for t in REPORT_TABLES}
+#: The tables of figures (every table but the summary of measures), in order
+FIGURE_TABLES: tuple[Table, ...] = tuple(t for t in REPORT_TABLES if t.key != 'summary')
 #: Report tables: key -> title msgid
-TABLES: dict[str, str] = {
-    'summary': _l('Summary'),
-    'by_year': _l('By year'),
-    'by_country': _l('By country'),
-    'by_sex': _l('By sex'),
-    'by_organisation_type': _l('By organisation type'),
-    'by_course': _l('By course'),
-    'knowledge_gain': _l('Knowledge gain'),
-    'online_courses': _l('Online courses'),
-    'sessions': _l('Sessions'),
-}
+TABLES: dict[str, str] = {t.key: t.title for t in REPORT_TABLES}
+
+#: Columns that hold words, names, codes or dates; every other column holds a number (right-aligned, summed)
+TEXT_COLUMNS = frozenset({'year', 'country', 'course', 'sex', 'organisation_type', 'code', 'title', 'city', 'mode',
+                          'language', 'start_date', 'end_date'})
+
+
+def column_kind(column: str) -> str:
+    """``'text'`` or ``'number'``: how a report column is aligned and formatted."""
+    return 'text' if column in TEXT_COLUMNS else 'number'
 
 MODES = ('in_person', 'online', 'blended')
 _DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import format_decimal
 
+from training.content import registry
 from training.i18n import _, _l, ngettext
 from training.reports.definitions import TABLES
 from training.vocab import OrganisationType, country_name
@@ -49,7 +50,6 @@ def course_title(slug: str | None) -> str:
     if not slug:
         return _('No course')
     try:
-        from training.content import registry
         course = registry().course(slug)
     except RuntimeError:
         course = None

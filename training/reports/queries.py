@@ -6,13 +6,16 @@ Definitions: training.reports.definitions.MEASURES (DESIGN section 6).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
+from training.courses.stats import completion_summary
 from training.extensions import db
-from training.reports.definitions import ReportFilter
+from training.reports.definitions import FIGURE_TABLES, ReportFilter
 from training.workshops.models import (
     Attendance,
     AttendanceRole,
@@ -205,7 +208,6 @@ def sessions(f: ReportFilter, *, limit: int | None = None):
 
 
 def online_courses(start: date, end: date):
-    from training.courses.stats import completion_summary
     rows = [(d.get('title') or d.get('course'), d.get('language'), d.get('enrolled'), d.get('completed'),
              d.get('certificates'), _round(d.get('pre_mean')), _round(d.get('post_mean')))
             for d in completion_summary(start, end)]
@@ -241,7 +243,6 @@ def _parallel_allowed() -> bool:
     """Independent aggregates run side by side on separate connections (PostgreSQL, or SQLite files in WAL mode),
     so the page waits for the slowest query rather than their sum. Not for in-memory SQLite (one shared
     connection) or when REPORT_PARALLEL_QUERIES is off."""
-    from flask import current_app
     if not current_app.config.get('REPORT_PARALLEL_QUERIES', True):
         return False
     url = db.engine.url
@@ -251,9 +252,6 @@ def _parallel_allowed() -> bool:
 def _run_all(tasks: dict, parallel: bool) -> dict:
     if not parallel or len(tasks) < 2:
         return {key: fn() for key, fn in tasks.items()}
-    from concurrent.futures import ThreadPoolExecutor
-
-    from flask import current_app
     app = current_app._get_current_object()
 
     def call(fn):
@@ -271,8 +269,7 @@ def _run_all(tasks: dict, parallel: bool) -> dict:
 def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LIMIT,
                  tables: tuple[str, ...] | None = None, parallel: bool | None = None) -> Report:
     """Every figure behind the programme report page (or the named tables only)."""
-    wanted = tables if tables is not None else ('by_year', 'by_country', 'by_sex', 'by_organisation_type',
-                                                 'by_course', 'knowledge_gain', 'online_courses', 'sessions')
+    wanted = tables if tables is not None else tuple(t.key for t in FIGURE_TABLES)
     tasks = {'crosstab': lambda: person_crosstab(f), 'session_figures': lambda: session_figures(f)}
     for key in wanted:
         if key in TABLE_FUNCTIONS and key not in ('by_sex', 'by_organisation_type'):

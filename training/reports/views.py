@@ -12,21 +12,19 @@ from training.audit.services import log
 from training.auth.permissions import STAFF, roles_required
 from training.i18n import _
 from training.reports import charts, presenting, queries
-from training.reports.definitions import MEASURES, MODES, TABLES, parse_filter
+from training.reports.definitions import (
+    FIGURE_TABLES,
+    MEASURES,
+    MODES,
+    TABLE_BY_KEY,
+    TABLES,
+    column_kind,
+    parse_filter,
+)
 from training.vocab import country_codes, country_name
 from training.workshops.models import SessionMode
 
 bp = Blueprint('reports', __name__)
-
-DOWNLOADABLE = ('summary', 'by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
-                'online_courses', 'sessions')
-CHARTS = {
-    'by_year': ('year', 'persons_trained'),
-    'by_country': ('country', 'persons_trained'),
-    'by_sex': ('sex', 'persons_trained'),
-    'by_organisation_type': ('organisation_type', 'persons_trained'),
-}
-
 
 #: Without a period in the address, the page opens on the last three calendar years (a programme cycle)
 DEFAULT_YEARS = 3
@@ -54,11 +52,17 @@ def _summary_table(report) -> tuple[list[str], list[tuple]]:
     return [_('Measure'), _('Value'), _('Definition')], rows
 
 
-def _chart(key, headers, rows, title):
-    label_col, value_col = CHARTS[key]
-    li, vi = headers.index(label_col), headers.index(value_col)
-    items = [(str(presenting.display_value(label_col, r[li])), r[vi], presenting.number(r[vi])) for r in rows]
-    return charts.bar_chart(f'chart-{key}', title, items)
+def _section(table, headers, rows) -> dict:
+    """One table of the page: title, column titles, display rows, column kinds and its chart if it has one."""
+    title, titles, shown = presenting.present(table.key, headers, rows)
+    chart = None
+    if table.chart and rows:
+        label_col, value_col = table.chart
+        li, vi = headers.index(label_col), headers.index(value_col)
+        items = [(str(presenting.display_value(label_col, r[li])), r[vi], presenting.number(r[vi])) for r in rows]
+        chart = charts.bar_chart(f'chart-{table.key}', _('%(table)s: persons trained', table=title), items)
+    return {'key': table.key, 'title': title, 'headers': titles, 'rows': shown, 'chart': chart,
+            'numeric': [column_kind(h) == 'number' for h in headers]}
 
 
 @bp.route('/reports/programme')
@@ -67,18 +71,7 @@ def programme():
     f, errors = _filter()
     report = queries.build_report(f)
     options = queries.filter_options()
-    sections = []
-    for key in ('by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
-                'online_courses', 'sessions'):
-        headers, rows = report.tables[key]
-        title, titles, shown = presenting.present(key, headers, rows)
-        chart = None
-        if key in CHARTS and rows:
-            chart = _chart(key, headers, rows, _('%(table)s: persons trained', table=title))
-        sections.append({'key': key, 'title': title, 'headers': titles, 'rows': shown, 'chart': chart,
-                         'numeric': [h not in ('year', 'country', 'course', 'sex', 'organisation_type', 'code', 'title',
-                                               'city', 'mode', 'language', 'start_date', 'end_date')
-                                     for h in headers]})
+    sections = [_section(table, *report.tables[table.key]) for table in FIGURE_TABLES]
     args = f.as_args()
     return render_template(
         'reports/programme.html', f=f, errors=errors, report=report, sections=sections, args=args,
@@ -110,7 +103,7 @@ def _filename(f, stem: str, ext: str) -> str:
 @bp.route('/reports/programme/tables/<table>.<fmt>')
 @roles_required(*STAFF)
 def download_table(table: str, fmt: str):
-    if table not in DOWNLOADABLE or fmt not in ('csv', 'xlsx'):
+    if table not in TABLE_BY_KEY or fmt not in ('csv', 'xlsx'):
         abort(404)
     f, _errors = _filter()
     title, headers, rows = _table(table, f)
@@ -127,9 +120,6 @@ def download_workbook():
     f, _errors = _filter()
     report = queries.build_report(f, session_limit=None)
     sheets = [(str(_(TABLES['summary'])), *_summary_table(report))]
-    for key in ('by_year', 'by_country', 'by_sex', 'by_organisation_type', 'by_course', 'knowledge_gain',
-                'online_courses', 'sessions'):
-        headers, rows = report.tables[key]
-        sheets.append(presenting.present(key, headers, rows))
+    sheets.extend(presenting.present(table.key, *report.tables[table.key]) for table in FIGURE_TABLES)
     log(current_user, 'report.exported', None, table='workbook', format='xlsx', **f.as_args())
     return exports.send_xlsx(_filename(f, 'tables', 'xlsx'), sheets)

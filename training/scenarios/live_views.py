@@ -6,8 +6,10 @@ or rolls back and flashes the broken rule), flash, and go back to the dashboard.
 """
 from __future__ import annotations
 
+import segno
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from training.auth.permissions import TRAINERS, public, require_run_trainer, require_session_trainer, roles_required
 from training.content import registry
@@ -203,6 +205,40 @@ def live_dashboard_now(run_id):
     run, sc = _run_and_scenario(run_id)
     return _no_store(render_template('scenarios/live_dashboard_now.html',
                                      **_dashboard_parts(run, sc, sc.stage(run.current_stage))))
+
+
+def _join_qr(url: str) -> Markup:
+    qr = segno.make(url, error='m')
+    return Markup(qr.svg_inline(scale=8, border=2, dark='#000', light='#fff', omitsize=True,  # noqa: S704
+                                title=_('QR code of the page where teams join')))
+
+
+def _present_parts(run, sc, stage) -> dict:
+    """What the projected page shows: while a stage is open, who has submitted (names only) and nothing of the
+    key; once submissions are closed, the key, the team-versus-expert comparison and the rationale."""
+    rows = live.heatmap(run, stage) if stage else []
+    return {'run': run, 'sc': sc, 'fw': framework_of(sc), 'stage': stage, 'rows': rows,
+            'show_key': stage is not None and not run.accepting,
+            'counts': live.decision_counts(run, stage.id) if stage else {}}
+
+
+@bp.route('/manage/live/<int:run_id>/present')
+@roles_required(*TRAINERS)
+def live_present(run_id):
+    """The page to project: join code and QR code in large type, the stage title and who has submitted."""
+    run, sc = _run_and_scenario(run_id)
+    join_url = url_for('scenarios.join_live', _external=True)
+    return _no_store(render_template('scenarios/live_present.html', join_url=join_url, qr=_join_qr(join_url),
+                                     **_present_parts(run, sc, sc.stage(run.current_stage))))
+
+
+@bp.route('/manage/live/<int:run_id>/present/now')
+@roles_required(*TRAINERS)
+def live_present_now(run_id):
+    """The presenter page's changing parts alone (static/js/live-refresh.js)."""
+    run, sc = _run_and_scenario(run_id)
+    return _no_store(render_template('scenarios/live_present_now.html',
+                                     **_present_parts(run, sc, sc.stage(run.current_stage))))
 
 
 def _dashboard_parts(run, sc, stage) -> dict:

@@ -235,6 +235,8 @@ class ImportForm(Form):
 
 class ConfirmImportForm(Form):
     token = HiddenField(validators=[DataRequired()])
+    #: Import the valid rows when some are rejected (the default is all or nothing)
+    accept_valid = BooleanField(_l('Import the valid rows now and leave the rejected ones out'))
     submit = SubmitField(_l('Import these rows'))
 
 

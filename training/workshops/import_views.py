@@ -3,12 +3,15 @@ row or none). Both go through :func:`training.workshops.imports.import_sheet`, a
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
+from training import exports
 from training.auth.permissions import TRAINERS, require_session_trainer, roles_required
 from training.i18n import _
 from training.web import perform
-from training.workshops import imports, loaders, queries
+from training.workshops import imports, loaders
 from training.workshops.blueprint import bp
 from training.workshops.forms import ConfirmImportForm, ImportForm
 
@@ -38,16 +41,37 @@ def confirm_import(session_id: int):
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    pending = queries.pending_import(session, form.token.data, current_user)
-    if pending is None:
-        flash(_('This preview has expired or was already imported; upload the sheet again.'), 'error')
-        return redirect(url_for('workshops.import_sheet', session_id=session.id))
-    filename = pending.filename
-    outcome = perform(lambda: imports.confirm_upload(session, pending))
-    if not outcome.ok:  # a row became invalid since the preview (ImportRefused): show which, nothing written
+    outcome = perform(lambda: imports.confirm_token(session, form.token.data, by=current_user,
+                                                    accept_valid=form.accept_valid.data))
+    if not outcome.ok and isinstance(outcome.error, imports.ImportRefused):
+        # a row became invalid since the preview: show which, nothing written
         return render_template('workshops/import_preview.html', session=session, plan=outcome.error.plan,
-                               confirm=None, filename=filename)
+                               confirm=None, filename=outcome.error.filename)
+    if not outcome.ok:  # already imported (a double click, another tab) or expired: nothing written twice
+        return redirect(url_for('workshops.import_sheet', session_id=session.id))
     summary = outcome.value.summary()
     flash(_('Imported %(rows)d rows: %(created)d new persons, %(matched)d matched to persons on record.',
             rows=summary['rows'], created=summary['created'], matched=summary['matched']), 'success')
     return redirect(url_for('workshops.view_session', session_id=session.id))
+
+
+@bp.route('/manage/sessions/<int:session_id>/import/<import_token>/rejected.csv')
+@roles_required(*TRAINERS)
+def import_rejected(session_id: int, import_token: str):
+    """The rejected rows of a previewed sheet, as the sheet had them plus a "Problem" column."""
+    session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
+    pending = imports.pending_for(session, import_token, by=current_user)
+    if pending is None:
+        abort(404)
+    plan = imports.import_sheet(session, pending.filename, pending.content, write=False)
+    headers, rows = imports.rejected_table(plan, gettext)
+    stem = secure_filename(pending.filename.rsplit('.', 1)[0][:80]) or 'sheet'
+    return exports.send_csv(f'{stem}-rejected.csv', headers, rows)
+
+
+@bp.app_template_global('field_label')
+def field_label(name: str) -> str:
+    """The translated label of a sheet field ("sex" -> "Sex")."""
+    from training.workshops.sheets import FIELDS
+    return gettext(FIELDS[name][0]) if name in FIELDS else name

@@ -3,10 +3,9 @@ row against the persons on record (:mod:`.matching`) and writing the whole sheet
 then confirm a stashed upload) and ``flask attendance import`` all go through it. Flushes, never commits."""
 from __future__ import annotations
 
-import enum
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -17,16 +16,11 @@ from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
-from training.vocab import OrganisationType
 from training.workshops import queries
-from training.workshops.matching import BY_EMAIL, Known, PersonIndex
+from training.workshops.matching import BY_EMAIL, Known, Match, PersonIndex, match_key_of
 from training.workshops.models import (
-    Attendance,
-    AttendanceRole,
     PendingImport,
-    Person,
     SessionStatus,
-    Sex,
     TrainingSession,
 )
 from training.workshops.sheets import (
@@ -39,6 +33,8 @@ from training.workshops.sheets import (
 )
 
 NEW, MATCHED, REJECTED = 'new', 'matched', 'rejected'
+#: Matched to a person already on this session's roster by name alone (the row gives no email and no country)
+BY_ROSTER_NAME = 'roster_name'
 #: Largest sheet accepted from the web (the command line reads any file)
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -53,6 +49,11 @@ class PlanRow:
     by: str | None = None  # matching rule for MATCHED
     on_roster: bool = False
     errors: list[RowError] = field(default_factory=list)
+    #: MATCHED: fields empty on record that the sheet fills in (field -> value)
+    fills: dict = field(default_factory=dict)
+    #: MATCHED: (field, value on record, value in the sheet) where both say something different; the record is kept
+    #: unless the trainer chooses the sheet's value
+    differences: list[tuple[str, object, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,10 +61,15 @@ class ImportPlan:
     rows: list[PlanRow]
     problems: list[RowError]
     ignored_columns: list[str]
+    sheet: ParsedSheet | None = None
 
     @property
     def rejected(self) -> list[RowError]:
         return [e for r in self.rows if r.status == REJECTED for e in r.errors]
+
+    @property
+    def valid_rows(self) -> list[PlanRow]:
+        return [r for r in self.rows if r.status != REJECTED]
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -72,8 +78,20 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.problems and not self.rejected
 
+    @property
+    def importable(self) -> bool:
+        """Some rows can be imported (all of them when ``ok``; else the valid ones, if the trainer accepts)."""
+        return not self.problems and bool(self.valid_rows)
+
+    @property
+    def differences(self) -> list[tuple[PlanRow, str, object, object]]:
+        return [(r, *d) for r in self.rows for d in r.differences]
+
     def summary(self, translate=lambda s: s) -> dict:
-        return {'rows': len(self.rows), 'created': self.count(NEW), 'matched': self.count(MATCHED),
+        sheet = self.sheet
+        merged = len(sheet.merged) if sheet else 0
+        return {'rows': len(self.rows) + merged, 'created': self.count(NEW), 'matched': self.count(MATCHED),
+                'skipped': len(sheet.skipped) if sheet else 0, 'merged_in_sheet': merged,
                 'rejected': [{'row': e.row, 'reason': e.text(translate)} for e in self.problems + self.rejected]}
 
 
@@ -81,18 +99,32 @@ class ImportRefused(TrainingError):
     def __init__(self, plan: ImportPlan):
         super().__init__(_('Nothing was imported: correct the rejected rows and upload the sheet again.'))
         self.plan = plan
+        self.filename = ''
+
+
+
+class AlreadyImported(TrainingError):
+    def __init__(self):
+        super().__init__(_('This preview has expired or was already imported; upload the sheet again.'))
 
 
 # -- the entry point ------------------------------------------------------------------------------------------------
 
-def import_sheet(session: TrainingSession, filename: str, content: bytes, *, write: bool) -> ImportPlan:
-    """Parse a sign-in sheet, match every row, and when ``write`` is set write every row or none.
+def import_sheet(session: TrainingSession, filename: str, content: bytes, *, write: bool, accept_valid: bool = False,
+                 mapping: dict[int, str] | None = None, sheet: str | None = None,
+                 use_sheet: set[tuple[int, str]] = frozenset()) -> ImportPlan:
+    """Parse a sign-in sheet, match every row, and when ``write`` is set write it.
 
     Returns the plan (what each row is, or would be: new person, matched person and by which rule, rejected). With
-    ``write``, a sheet with any rejected row raises :class:`ImportRefused` (carrying the plan) and writes nothing."""
-    plan = plan_import(session, parse_sheet(filename, content, max_days=session.days))
+    ``write``, a sheet with any rejected row raises :class:`ImportRefused` (carrying the plan) and writes nothing,
+    unless ``accept_valid``: then the valid rows are written. ``mapping`` and ``sheet`` are the trainer's choices of
+    column meanings and worksheet; ``use_sheet`` the (row, field) differences where the sheet's value replaces the
+    record's."""
+    days = [session.start_date + timedelta(days=i) for i in range(min(session.days, 366))]
+    parsed = parse_sheet(filename, content, session_days=days, mapping=mapping, sheet=sheet)
+    plan = plan_import(session, parsed)
     if write:
-        apply_import(session, plan)
+        apply_import(session, plan, accept_valid=accept_valid, use_sheet=use_sheet)
     return plan
 
 
@@ -105,20 +137,56 @@ def read_upload(stream: BinaryIO) -> bytes:
 
 def preview_upload(session: TrainingSession, filename: str, stream: BinaryIO, *,
                    by: User | None) -> tuple[ImportPlan, PendingImport | None]:
-    """The preview of an uploaded sheet: writes nothing but, when every row is good, a stash of the file to confirm."""
+    """The preview of an uploaded sheet: writes nothing but a stash of the file, kept while the trainer remaps its
+    columns and until they confirm."""
     content = read_upload(stream)
     plan = import_sheet(session, filename, content, write=False)
-    return plan, stash_import(session, filename, content, by=by) if plan.ok else None
+    return plan, stash_import(session, filename, content, by=by)
 
 
-def confirm_upload(session: TrainingSession, pending: PendingImport) -> ImportPlan:
-    """Import a stashed sheet, checked again against the database as it is now, and drop the stash."""
-    plan = import_sheet(session, pending.filename, pending.content, write=True)
+def pending_for(session: TrainingSession, token: str, *, by: User | None) -> PendingImport | None:
+    """A stashed upload of this trainer for this session, if the token is theirs and still there."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(sa.select(PendingImport).where(
+        PendingImport.token == token, PendingImport.session_id == session.id,
+        PendingImport.created_by_id == (by.id if by else None)))
+
+
+def claim(session: TrainingSession, token: str, *, by: User | None) -> PendingImport:
+    """Take a stashed upload for confirming, once: the stash is deleted in the same transaction as the import, and a
+    second confirm of the same token (a double click, two tabs, concurrent requests) finds nothing to claim."""
+    pending = pending_for(session, token, by=by)
+    if pending is None:
+        raise AlreadyImported()
+    content, filename, created_by_id = pending.content, pending.filename, pending.created_by_id
+    claimed = db.session.execute(sa.delete(PendingImport).where(PendingImport.id == pending.id)).rowcount
+    if claimed != 1:
+        raise AlreadyImported()
+    db.session.expunge(pending)
+    return PendingImport(token=token, session_id=session.id, filename=filename, content=content,
+                         created_by_id=created_by_id)
+
+
+def confirm_upload(session: TrainingSession, pending: PendingImport, *, accept_valid: bool = False,
+                   mapping: dict[int, str] | None = None, sheet: str | None = None,
+                   use_sheet: set[tuple[int, str]] = frozenset()) -> ImportPlan:
+    """Import a claimed stash, checked again against the database as it is now."""
+    plan = import_sheet(session, pending.filename, pending.content, write=True, accept_valid=accept_valid,
+                        mapping=mapping, sheet=sheet, use_sheet=use_sheet)
     record(pending.created_by_id, 'session.imported', session, rows=len(plan.rows), created=plan.count(NEW),
            matched=plan.count(MATCHED))
-    db.session.delete(pending)
-    db.session.flush()
     return plan
+
+
+def confirm_token(session: TrainingSession, token: str, *, by: User | None, accept_valid: bool = False) -> ImportPlan:
+    """Claim a preview's stash and import it, in one transaction (see :func:`claim`)."""
+    pending = claim(session, token, by=by)
+    try:
+        return confirm_upload(session, pending, accept_valid=accept_valid)
+    except ImportRefused as exc:
+        exc.filename = pending.filename
+        raise
 
 
 def stash_import(session: TrainingSession, filename: str, content: bytes, *, by: User | None) -> PendingImport:
@@ -137,7 +205,8 @@ def stash_import(session: TrainingSession, filename: str, content: bytes, *, by:
 # -- planning -------------------------------------------------------------------------------------------------------
 
 def plan_import(session: TrainingSession, sheet: ParsedSheet) -> ImportPlan:
-    """Decide, for each row, new person / matched person (and by which rule) / rejected. Writes nothing."""
+    """Decide, for each row, new person / matched person (and by which rule, filling which empty fields, differing
+    on which) / rejected. Writes nothing."""
     by_row: dict[int, PlanRow] = {}
     for error in sheet.rejected:
         by_row.setdefault(error.row, PlanRow(error.row, REJECTED)).errors.append(error)
@@ -146,122 +215,81 @@ def plan_import(session: TrainingSession, sheet: ParsedSheet) -> ImportPlan:
     else:
         sheet_problems = list(sheet.problems)
     index = PersonIndex(queries.known_for(sheet.rows))
-    on_roster = queries.roster_person_ids(session)
-    matches = (index.match(r.full_name, r.country, r.email) for r in sheet.rows)
-    names = queries.person_names(m.person_id for m in matches if m is not None)
+    roster = queries.roster_known(session)
+    on_roster = {k.id for k in roster}
+    roster_names: dict[str, list[Known]] = {}
+    for known in roster:
+        roster_names.setdefault(match_key_of(known.name_key), []).append(known)
     used: dict[int, int] = {}  # person id (negative: new in this sheet) -> row
     for row in sheet.rows:
-        by_row[row.row] = _plan_row(row, index, used, names, on_roster)
-    return ImportPlan([by_row[k] for k in sorted(by_row)], sheet_problems, sheet.ignored_columns)
+        match = index.match(row.full_name, row.country, row.email) or _roster_match(row, roster_names)
+        by_row[row.row] = _plan_row(row, match, index, used, on_roster)
+    plan = ImportPlan([by_row[k] for k in sorted(by_row)], sheet_problems, sheet.ignored_columns, sheet)
+    _compare_with_records(plan)
+    return plan
 
 
-def _plan_row(row: SheetRow, index: PersonIndex, used: dict[int, int], names: dict[int, str],
+def _roster_match(row: SheetRow, roster_names: dict[str, list[Known]]) -> Match | None:
+    """A row naming someone already on this roster, with no email or country to say otherwise, is that person."""
+    for known in roster_names.get(match_key_of(row.name_key), ()):
+        if row.email and known.email and row.email != known.email:
+            continue
+        if row.country and known.country and row.country != known.country:
+            continue
+        return Match(known.id, BY_ROSTER_NAME)
+    return None
+
+
+def _plan_row(row: SheetRow, match: Match | None, index: PersonIndex, used: dict[int, int],
               on_roster: set[int]) -> PlanRow:
-    match = index.match(row.full_name, row.country, row.email)
     if match is not None and match.person_id in used:
         rule = 'email' if match.by == BY_EMAIL else 'full_name'
         return PlanRow(row.row, REJECTED, row, errors=[
             RowError(row.row, rule, SAME_PERSON_AS_ROW, {'other': used[match.person_id]})])
     if match is not None:
         used[match.person_id] = row.row
-        return PlanRow(row.row, MATCHED, row, person_id=match.person_id, person_name=names.get(match.person_id),
-                       by=match.by, on_roster=match.person_id in on_roster)
+        return PlanRow(row.row, MATCHED, row, person_id=match.person_id, by=match.by,
+                       on_roster=match.person_id in on_roster)
     temp = -row.row
     used[temp] = row.row
     index.add(Known(temp, row.name_key, row.country, row.email))
     return PlanRow(row.row, NEW, row)
 
 
-# -- writing --------------------------------------------------------------------------------------------------------
-
-def _is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == 'postgresql'
-
-
-def _next_ids(table: str, n: int) -> list[int]:
-    """PostgreSQL: reserve n ids from the table's sequence (so COPY can write them)."""
-    return list(db.session.scalars(sa.text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
-                                           'FROM generate_series(1, :n)'), {'n': n}))
-
-
-def _copy_rows(table: sa.Table, rows: list[dict]) -> None:
-    """PostgreSQL: COPY rows into table inside the session's transaction (enums written by name)."""
-    columns = list(rows[0])
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([v.name if isinstance(v, enum.Enum) else v for v in (row[c] for c in columns)])
+def _compare_with_records(plan: ImportPlan) -> None:
+    """For matched rows: the record's empty fields the sheet fills, and the fields where they differ."""
+    matched = [r for r in plan.rows if r.status == MATCHED]
+    records = queries.person_details(r.person_id for r in matched)
+    for r in matched:
+        record = records.get(r.person_id, {})
+        r.person_name = record.get('full_name')
+        for name in queries.IMPORTED_PERSON_FIELDS:
+            mine, theirs = record.get(name), getattr(r.sheet_row, name)
+            if name not in r.sheet_row.given or theirs in (None, '') or mine == theirs:
+                continue
+            if mine in (None, '', 'undisclosed'):
+                r.fills[name] = theirs
+            else:
+                r.differences.append((name, mine, theirs))
 
 
-def _person_row(s: SheetRow, now: datetime) -> dict:
-    return {'full_name': s.full_name, 'name_key': s.name_key, 'sex': Sex[s.sex], 'organisation': s.organisation,
-            'organisation_type': OrganisationType[s.organisation_type] if s.organisation_type else None,
-            'country': s.country, 'email': s.email, 'user_id': None, 'consent_to_contact': s.consent,
-            'created_at': now}
+def rejected_table(plan: ImportPlan, translate=lambda s: s) -> tuple[list[str], list[tuple]]:
+    """The rejected rows as the sheet had them, plus a "problem" column: (headers, rows), to fix and import later."""
+    sheet = plan.sheet
+    if sheet is None:
+        return [translate('Problem')], []
+    headers = sheet.header_cells
+    problems: dict[int, list[str]] = {}
+    for error in plan.rejected:
+        problems.setdefault(error.row, []).append(error.text(translate))
+    rows = []
+    for number in sorted(problems):
+        cells = list(sheet.raw.get(number, []))[:len(headers)]
+        rows.append((*cells, *[''] * (len(headers) - len(cells)), '; '.join(problems[number])))
+    return [*headers, translate('Problem')], rows
 
 
-def _insert_persons(new_rows: list[PlanRow], now: datetime) -> None:
-    """Write the new persons and set each plan row's person id."""
-    table = Person.__table__
-    values = [_person_row(r.sheet_row, now) for r in new_rows]
-    # New rows are unique by (name key, country, email) within the sheet and against the persons on record
-    # (else they would have matched), so the returned ids are mapped back by that key: RETURNING in batches
-    # without per-row ordering keeps this to a few statements on every backend.
-    ids: dict[tuple, int] = {}
-    if _is_postgresql():
-        for row, pid in zip(values, _next_ids('persons', len(values)), strict=True):
-            row['id'] = pid
-            ids[(row['name_key'], row['country'], row['email'])] = pid
-        _copy_rows(table, values)
-    else:
-        stmt = sa.insert(table).returning(table.c.id, table.c.name_key, table.c.country, table.c.email)
-        for chunk in queries.chunks(values, 1000):
-            for pid, key, country, email in db.session.execute(stmt, chunk):
-                ids[(key, country, email)] = pid
-    for r in new_rows:
-        r.person_id = ids[(r.sheet_row.name_key, r.sheet_row.country, r.sheet_row.email)]
-
-
-def _sheet_values(s: SheetRow) -> dict:
-    """The attendance values a sheet row gives (a blank never overwrites a known value)."""
-    values = {'role': AttendanceRole[s.role]}
-    for name in ('days_attended', 'pre_test_score', 'post_test_score'):
-        if getattr(s, name) is not None:
-            values[name] = getattr(s, name)
-    return values
-
-
-def _write_attendances(session: TrainingSession, plan: ImportPlan, now: datetime) -> None:
-    default_days = session.days if session.status == SessionStatus.held or session.start_date <= date.today() else 0
-    inserts, updates = [], []
-    for r in plan.rows:
-        if r.status == REJECTED:
-            continue
-        values = _sheet_values(r.sheet_row)
-        if r.on_roster:
-            updates.append((r.person_id, values))
-        else:
-            inserts.append({'session_id': session.id, 'person_id': r.person_id, 'days_attended': default_days,
-                            'pre_test_score': None, 'post_test_score': None, 'completed': False,
-                            'created_at': now, **values})
-    if inserts and _is_postgresql():
-        _copy_rows(Attendance.__table__, inserts)
-    elif inserts:
-        db.session.execute(sa.insert(Attendance.__table__), inserts)
-    for person_id, values in updates:
-        db.session.execute(sa.update(Attendance).where(Attendance.session_id == session.id,
-                                                       Attendance.person_id == person_id).values(**values))
-
-
-def apply_import(session: TrainingSession, plan: ImportPlan) -> dict:
-    """Write the whole plan, or nothing (raises ImportRefused if any row is rejected). Bulk statements, so a
-    10,000-row sheet stays fast. Returns the summary counts."""
-    if not plan.ok:
-        raise ImportRefused(plan)
-    now = utcnow()
-    new_rows = [r for r in plan.rows if r.status == NEW]
-    if new_rows:
-        _insert_persons(new_rows, now)
-    _write_attendances(session, plan, now)
-    db.session.flush()
-    return plan.summary()
+def apply_import(session: TrainingSession, plan: ImportPlan, **options) -> dict:
+    """Write a plan (see :func:`training.workshops.import_writes.apply_import`)."""
+    from training.workshops.import_writes import apply_import as write
+    return write(session, plan, **options)

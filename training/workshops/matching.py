@@ -56,6 +56,24 @@ def match_key_of(name_key: str) -> str:
     return ' '.join(sorted(_PUNCT_AS_SPACE.sub(' ', name_key).split())) or name_key
 
 
+def name_variants(name_key: str) -> set[str]:
+    """Stored name keys under which the same person may be on record, for a database lookup by ``name_key``
+    before ``PersonIndex`` compares in any order: the key itself, "Surname, Given" turned round, and the first or last
+    word moved to the other end ("diallo amina grace" -> "amina grace diallo", "grace diallo amina")."""
+    found = {name_key}
+    if ',' in name_key:
+        before, _sep, after = name_key.partition(',')
+        found.add(' '.join(f'{after} {before}'.split()))
+    plain = _PUNCT_AS_SPACE.sub(' ', name_key).split()
+    if 2 <= len(plain) <= 6:
+        found.add(' '.join(plain))
+        found.add(' '.join(plain[1:] + plain[:1]))
+        found.add(' '.join(plain[-1:] + plain[:-1]))
+        found.add(f'{plain[0]}, {" ".join(plain[1:])}')
+        found.add(f'{plain[-1]}, {" ".join(plain[:-1])}')
+    return found
+
+
 def normalise_email(email: str | None) -> str | None:
     """The one email form of the site (training.text, shared with user accounts), for comparing: never raises."""
     return email_key(email) or None

@@ -10,7 +10,7 @@ from training.auth.models import Role, User, UserRole
 from training.content import registry
 from training.extensions import db
 from training.text import like_contains
-from training.workshops.matching import Known, near_matches, normalise_email, normalise_name
+from training.workshops.matching import Known, name_variants, near_matches, normalise_email, normalise_name
 from training.workshops.models import (
     Attendance,
     AttendanceDay,
@@ -188,7 +188,7 @@ def known_for(rows) -> list[Known]:
     cols = (Person.id, Person.name_key, Person.country, Person.email)
     known: dict[int, Known] = {}
     emails = {r.email for r in rows if r.email}
-    keys = {r.name_key for r in rows if r.country}
+    keys = {k for r in rows if r.country for k in name_variants(r.name_key)}
     for chunk in chunks(emails):
         for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.email.in_(chunk))):
             known[pid] = Known(pid, key, country, email)
@@ -196,6 +196,28 @@ def known_for(rows) -> list[Known]:
         for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.name_key.in_(chunk))):
             known[pid] = Known(pid, key, country, email)
     return [known[k] for k in sorted(known)]
+
+
+def roster_known(session: TrainingSession) -> list[Known]:
+    """The persons on a session's roster, as matching knows them."""
+    return [Known(*row) for row in db.session.execute(
+        sa.select(Person.id, Person.name_key, Person.country, Person.email).join(Attendance)
+        .where(Attendance.session_id == session.id).order_by(Person.id))]
+
+
+#: Person fields an import may fill in or change
+IMPORTED_PERSON_FIELDS = ('sex', 'organisation', 'organisation_type', 'country', 'email')
+
+
+def person_details(ids) -> dict[int, dict]:
+    """id -> full name and the fields an import may fill in, with enum values as their names."""
+    cols = [Person.id, Person.full_name] + [getattr(Person, f) for f in IMPORTED_PERSON_FIELDS]
+    out: dict[int, dict] = {}
+    for chunk in chunks(set(ids)):
+        for row in db.session.execute(sa.select(*cols).where(Person.id.in_(chunk))):
+            values = dict(zip(('id', 'full_name', *IMPORTED_PERSON_FIELDS), row, strict=True))
+            out[row[0]] = {k: getattr(v, 'name', v) for k, v in values.items()}
+    return out
 
 
 def attendance_counts(ids) -> dict[int, int]:

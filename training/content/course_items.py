@@ -1,0 +1,147 @@
+"""Loading a course's quizzes (YAML) and lessons (Markdown with front matter), each file on its own.
+
+Every problem is recorded as ``path:line: message`` at the offending key, so authors see all of them at once.
+Lesson HTML is rendered and sanitised once, here, and kept on the object.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from training.content import markdown
+from training.content.base import LineDict, LineList, Problems, line_at, load_front_matter, load_yaml_file, validate
+from training.content.course_files import LessonMeta, QuestionFile, QuizHead
+from training.content.courses import ID_RE, Lesson, Option, Question, Quiz
+from training.vocab import QuizKind
+
+
+def check_ids(values, data, loc_prefix: tuple, path: Path, problems: Problems, what: str) -> None:
+    """Each id must be lowercase a-z0-9- and unique within its list."""
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        line = line_at(data, (*loc_prefix, i, 'id'))
+        if not ID_RE.match(value):
+            problems.add(path, line, f'{what} id {value!r} must use lowercase letters, digits and hyphens')
+        if value in seen:
+            problems.add(path, line, f'duplicate {what} id {value!r}')
+        seen.add(value)
+
+
+def _load_questions(raw, path: Path, problems: Problems) -> tuple[Question, ...] | None:
+    """Validate each question on its own, so one broken question does not hide the problems of the others."""
+    if not isinstance(raw, LineList):
+        return None
+    questions: list[Question] = []
+    ok = True
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        q = validate(QuestionFile, item, path, problems)
+        if isinstance(item, LineDict):
+            _check_options(item, path, problems)
+        if q is None:
+            ok = False
+            continue
+        if not ID_RE.match(q.id):
+            problems.add(path, line_at(raw, (index, 'id')), f'question id {q.id!r} must use lowercase letters, '
+                                                              'digits and hyphens')
+        if q.id in seen:
+            problems.add(path, line_at(raw, (index, 'id')), f'duplicate question id {q.id!r}')
+            ok = False
+        seen.add(q.id)
+        check_ids([o.id for o in q.options], item, ('options',), path, problems, 'option')
+        questions.append(Question(
+            id=q.id, type=q.type, prompt=q.prompt, explanation=q.explanation,
+            options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback) for o in q.options)))
+    return tuple(questions) if ok else None
+
+
+def _check_options(item: LineDict, path: Path, problems: Problems) -> None:
+    """The answer key rules, checked on the raw data so they are reported even if another key is broken."""
+    options = item.get('options')
+    qtype = item.get('type')
+    if not isinstance(options, LineList) or not options:
+        return
+    correct = sum(1 for o in options if isinstance(o, LineDict) and o.get('correct') is True)
+    line = item.line_of('options')
+    qid = item.get('id')
+    label = f'question {qid!r}' if isinstance(qid, str) else 'question'
+    if correct == 0:
+        problems.add(path, line, f'{label}: no option is marked "correct: true"')
+    elif qtype in ('single', 'true_false') and correct > 1:
+        problems.add(path, line, f'{label}: a {qtype} question needs exactly one correct option, not {correct}')
+    if qtype == 'true_false' and len(options) != 2:
+        problems.add(path, line, f'{label}: a true_false question needs exactly two options, not {len(options)}')
+
+
+def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
+    data = load_yaml_file(path, problems)
+    if data is None:
+        return None, None
+    head = validate(QuizHead, data, path, problems)
+    raw_questions = data.get('questions') if isinstance(data, LineDict) else None
+    questions = None
+    if raw_questions is not None:
+        if not isinstance(raw_questions, LineList) or not raw_questions:
+            problems.add(path, line_at(data, ('questions',)), 'questions must be a non-empty list')
+        else:
+            questions = _load_questions(raw_questions, path, problems)
+    if head is None:
+        return None, data
+    if head.items_from and raw_questions is not None:
+        problems.add(path, line_at(data, ('items_from',)), 'give either questions or items_from, not both')
+        return None, data
+    if not head.items_from and raw_questions is None:
+        problems.add(path, data.line, 'missing required key \'questions\' (or items_from: <pre-test id>)')
+        return None, data
+    if head.items_from and head.kind != QuizKind.post_test:
+        problems.add(path, line_at(data, ('items_from',)), 'only a post-test may take its items_from another quiz')
+        return None, data
+    if questions is None and not head.items_from:
+        return None, data
+    return Quiz(id=path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
+                questions=questions or (), items_from=head.items_from), data
+
+
+def _demote_h1(body: str) -> str:
+    """A "# " heading in a lesson body is read as a section ("## "), so the page keeps a single <h1>."""
+    return re.sub(r'^# ', '## ', body, flags=re.MULTILINE)
+
+
+def load_lesson(path: Path, module_id: str, course_refs: set[str] | None, frameworks: dict,
+                 problems: Problems) -> Lesson | None:
+    parsed = load_front_matter(path, problems)
+    if parsed is None:
+        return None
+    meta, body, _body_line = parsed
+    info = validate(LessonMeta, meta, path, problems)
+    if info is None:
+        return None
+    ok = True
+    for i, tag in enumerate(info.factors):
+        line = line_at(meta, ('factors', i))
+        fw_id, sep, factor_id = tag.partition(':')
+        framework = frameworks.get(fw_id) if sep else None
+        if not sep:
+            problems.add(path, line, f'factor {tag!r} must be framework-qualified, e.g. "foa-2014:9"')
+            ok = False
+        elif framework is None:
+            problems.add(path, line, f'unknown framework {fw_id!r} in factor {tag!r}')
+            ok = False
+        elif framework.factor(factor_id) is None:
+            problems.add(path, line, f'unknown factor id {factor_id!r} in framework {fw_id!r}')
+            ok = False
+    for i, ref in enumerate(info.references):
+        if course_refs is not None and ref not in course_refs:
+            problems.add(path, line_at(meta, ('references', i)),
+                         f'unknown reference {ref!r}: add it to course.yaml references')
+            ok = False
+    if not body.strip():
+        problems.add(path, 1, 'the lesson has no text after its front matter')
+        ok = False
+    if not ok:
+        return None
+    return Lesson(id=path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
+                  factors=info.factors, references=info.references,
+                  # the page's <h1> is the lesson title; "##" sections stay <h2> (a "#" heading would become <h2>)
+                  html=markdown.render(_demote_h1(body), heading_offset=0))
