@@ -4,7 +4,8 @@
    Every data-live-every seconds (5 at least) the source is fetched; each part whose HTML changed is swapped in
    place, except one holding the keyboard focus (it waits for the next round), and the scroll position is kept.
    A changed summary is said in the polite status line. When the state itself changed (a stage opened or closed),
-   nothing is swapped: a notice with a link to the latest page appears instead. "Pause updates" stops it all. */
+   nothing is swapped: a notice with a link to the latest page appears instead (a projected page marked
+   data-live-follow reloads itself). "Pause updates" stops it all. */
 (function () {
   'use strict';
   var bar = document.querySelector('[data-live-src]');
@@ -65,6 +66,8 @@
         var fresh = doc.querySelector('[data-live-fragment]');
         if (!fresh) { return; }
         if (fresh.getAttribute('data-live-state') !== root.getAttribute('data-live-state')) {
+          // a projected page (data-live-follow) has nobody at the keyboard: it loads the new state itself
+          if (bar.hasAttribute('data-live-follow')) { window.location.reload(); return; }
           moved.hidden = false;
           status.textContent = moved.textContent.trim();
           stopped = true;
