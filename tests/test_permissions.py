@@ -23,10 +23,10 @@ SKIP_ENDPOINTS = {'static'}  # Flask's own static files: public by nature
 ROLES = [None, *Role]  # None: an anonymous visitor
 ROLE_IDS = ['anonymous', *[r.name for r in Role]]
 
-#: Object rules on top of the declared roles. Today a trainer reaches every training session (and its live runs),
-#: not only those they train; the walk opens sessions trained by another trainer. Issue 11 item 2 restricts this:
-#: then set it to False.
-TRAINERS_REACH_EVERY_SESSION = True
+#: Object rules on top of the declared roles. A trainer reaches only the training sessions they train (and their
+#: live runs); the walk opens sessions trained by another trainer, so every such route refuses a trainer (issue 11
+#: item 2). Administrators reach every session; programme staff read them.
+TRAINERS_REACH_EVERY_SESSION = False
 SESSION_ARGUMENTS = {'session_id', 'run_id'}
 
 

@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(config_module.INSTANCE),
         instance_relative_config=True,
     )
+    from training.web import BoundedIntConverter
+    app.url_map.converters['int'] = BoundedIntConverter  # before any route: ids beyond the database's range 404
     config_module.load(app, config)
     if int(app.config['PROXY_FIX']):
         n = int(app.config['PROXY_FIX'])

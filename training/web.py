@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import flash
+from werkzeug.routing import IntegerConverter
 
 from training.errors import TrainingError
 from training.extensions import db
@@ -68,3 +69,16 @@ def perform(action: Callable[[], T], *, form=None, conflict: str | None = None) 
         report_error(form, exc)
         return Outcome(False, error=exc)
     return Outcome(True, value)
+
+
+#: The largest id a database INTEGER column holds (PostgreSQL's and SQLite's common range)
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond :data:`MAX_ID` matches no route (404), instead of reaching the
+    database and failing there (PostgreSQL refuses it: a 500). Installed app-wide in :func:`training.create_app`."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)

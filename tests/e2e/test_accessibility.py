@@ -70,6 +70,8 @@ def _states(ids) -> dict[str, list[State]]:
         State('planned session', f'/manage/sessions/{ids["planned"]}'),
         State('live dashboard (finished)', f'/manage/live/{ids["run_done"]}'),
         State('live dashboard (open stage)', f'/manage/live/{ids["run_open"]}'),
+        State('live presenter (open stage)', f'/manage/live/{ids["run_open"]}/present'),
+        State('live presenter (finished)', f'/manage/live/{ids["run_done"]}/present'),
         State('person', f'/manage/persons/{ids["person"]}'),
         State('edit session', f'/manage/sessions/{ids["planned"]}/edit'),
         State('add person', f'/manage/sessions/{ids["held"]}/roster/add'),

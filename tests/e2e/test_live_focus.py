@@ -28,7 +28,7 @@ def _open_run(app):
         trainer = auth_services.create_user(email='facilitator@example.org', name='Fatou Facilitator',
                                             password=PASSWORD, roles=(Role.trainer,))
         ts = TrainingSession(code='E2E-FOCUS-01', title='Focus workshop', country='GH',
-                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5))
+                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5), trainers=[trainer])
         db.session.add(ts)
         db.session.flush()
         sc = app.extensions['content'].scenario('election-in-tarvania')

@@ -27,7 +27,7 @@ def _open_run(app):
         trainer = auth_services.create_user(email='presenter@example.org', name='Pia Presenter',
                                             password=PASSWORD, roles=(Role.trainer,))
         ts = TrainingSession(code='E2E-PRESENT-01', title='Presenter workshop', country='KE',
-                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5))
+                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5), trainers=[trainer])
         db.session.add(ts)
         db.session.flush()
         sc = app.extensions['content'].scenario('transition-in-marenia')

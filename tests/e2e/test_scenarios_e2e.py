@@ -72,9 +72,11 @@ def test_trainee_plays_to_an_ending_and_reads_the_debrief(page, live_app):
 def test_trainer_runs_it_live_with_two_teams(browser, live_server, live_app, page):
     _user(live_app, 'facilitator@example.org', (Role.trainer,))
     with live_app.app_context():
+        from training.auth.services import get_user_by_email
         from training.workshops.models import TrainingSession
         ts = TrainingSession(code='E2E-LIVE-01', title='Live exercise workshop', country='GH',
-                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5))
+                             start_date=date(2026, 5, 4), end_date=date(2026, 5, 5),
+                             trainers=[get_user_by_email('facilitator@example.org')])
         db.session.add(ts)
         db.session.commit()
         session_id = str(ts.id)

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date
 from itertools import count
 
+import sqlalchemy as sa
+
 from tests.helpers.auth import PASSWORD
 from training.auth import services as auth_services
-from training.auth.models import Role
+from training.auth.models import Role, User, UserRole
 from training.extensions import db
 from training.workshops import services as workshop_services
 from training.workshops.models import SessionMode, SessionStatus, Sex
@@ -41,9 +43,15 @@ class UserFactory(_Factory):
 
 
 class SessionFactory(_Factory):
-    """create_session(code=..., **fields) -> TrainingSession"""
+    """create_session(code=..., **fields) -> TrainingSession
+
+    Without ``trainers``, the session is trained by every user holding the trainer role when it is made (a test's
+    signed-in trainer, typically): trainers reach only the sessions they train."""
 
     def make(self, n, kwargs):
+        if 'trainers' not in kwargs:
+            kwargs['trainers'] = list(db.session.scalars(
+                sa.select(User).join(UserRole).where(UserRole.role == Role.trainer)))
         kwargs.setdefault('code', f'T-{n:03d}')
         kwargs.setdefault('title', f'Test workshop {n}')
         kwargs.setdefault('country', 'KE')

@@ -54,3 +54,35 @@ def roles_required(*roles: Role):
 TRAINERS = (Role.trainer, Role.admin)
 STAFF = (Role.staff, Role.admin)
 ADMINS = (Role.admin,)
+
+
+# -- object rules ---------------------------------------------------------------------------------------------------
+
+def trains_session(session, user=None) -> bool:
+    """Whether ``user`` (the current user by default) may manage ``session``: an administrator, or one of the
+    trainers on the session's trainers list."""
+    user = current_user if user is None else user
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.admin):
+        return True
+    return any(trainer.id == user.id for trainer in session.trainers)
+
+
+def require_session_trainer(session, *, staff_may_read: bool = False) -> None:
+    """Abort 403 unless the current user trains ``session`` or is an administrator. Every view that reads or
+    changes a session's roster, attendance, scores, day register, import, check-in or live runs calls this after
+    loading the session. ``staff_may_read``: programme staff read every session (for reports), never change one."""
+    if staff_may_read and current_user.has_role(Role.staff):
+        return
+    if not trains_session(session):
+        abort(403)
+
+
+def require_run_trainer(run) -> None:
+    """The same rule for a live run: the trainers of its training session; a run with no session belongs to the
+    trainer who started it (and administrators)."""
+    if run.session is not None:
+        require_session_trainer(run.session)
+    elif not (current_user.has_role(Role.admin) or run.created_by_id == current_user.id):
+        abort(403)

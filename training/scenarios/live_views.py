@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 from markupsafe import Markup
 
-from training.auth.permissions import TRAINERS, public, roles_required
+from training.auth.permissions import TRAINERS, public, require_run_trainer, require_session_trainer, roles_required
 from training.content import registry
 from training.exports import send_csv
 from training.extensions import db, limiter
@@ -20,7 +20,7 @@ from training.scenarios import attempts, engine, live, queries
 from training.scenarios.blueprint import bp, framework_of, scenario_or_404
 from training.scenarios.forms import AdvanceForm, JoinForm, StartRunForm, answer_from_form, choices, stage_form_class
 from training.scenarios.models import LiveRun, LiveTeam, RunStatus
-from training.web import perform
+from training.web import MAX_ID, perform
 from training.workshops.models import TrainingSession
 
 #: The teams this browser has joined (a team member needs no account).
@@ -109,7 +109,7 @@ def _submit_answer(team: LiveTeam, sc, stage, form):
 def _start_run_form() -> StartRunForm:
     form = StartRunForm()
     form.session_id.choices = choices((s.id, f'{s.code} · {s.title} ({s.start_date.isoformat()})')
-                                      for s in queries.sessions_for_live_runs())
+                                      for s in queries.sessions_for_live_runs(current_user))
     form.scenario.choices = choices((sc.slug, sc.title)
                                     for sc in sorted(registry().scenarios.values(), key=lambda s: s.title))
     return form
@@ -122,14 +122,17 @@ def manage_live():
     if form.validate_on_submit():
         return _start_run(form)
     # ?session_id=N (e.g. from a training session's page) preselects that session and lists only its runs
-    session_filter = db.session.get(TrainingSession, request.args.get('session_id', 0, type=int) or 0)
+    filter_id = request.args.get('session_id', 0, type=int) or 0
+    session_filter = db.session.get(TrainingSession, filter_id) if 0 < filter_id <= MAX_ID else None
+    if session_filter is not None:
+        require_session_trainer(session_filter)
     if request.method == 'GET':
         if session_filter is not None:
             form.session_id.data = session_filter.id
         if registry().scenario(request.args.get('scenario', '')) is not None:
             form.scenario.data = request.args['scenario']
-    page = db.paginate(queries.live_runs(session_filter), page=request.args.get('page', 1, type=int), per_page=25,
-                       error_out=False)
+    page = db.paginate(queries.live_runs(session_filter, current_user), page=request.args.get('page', 1, type=int),
+                       per_page=25, error_out=False)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
                            session_filter=session_filter)
 
@@ -139,6 +142,7 @@ def _start_run(form: StartRunForm):
     sc = registry().scenario(form.scenario.data)
     if ts is None or sc is None:
         abort(400)
+    require_session_trainer(ts)
     outcome = perform(lambda: live.start_live_run(ts, sc, by=current_user))
     if not outcome.ok:
         return redirect(url_for('scenarios.manage_live'))
@@ -152,6 +156,7 @@ def _run_or_404(run_id: int) -> LiveRun:
     run = db.session.get(LiveRun, run_id)
     if run is None:
         abort(404)
+    require_run_trainer(run)
     return run
 
 

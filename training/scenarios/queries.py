@@ -7,6 +7,7 @@ from collections import Counter
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from training.auth.models import Role
 from training.extensions import db
 from training.scenarios import engine
 from training.scenarios.models import (
@@ -19,7 +20,7 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
-from training.workshops.models import SessionStatus, TrainingSession
+from training.workshops.models import SessionStatus, TrainingSession, session_trainers
 
 
 def attempts_of(user) -> sa.Select:
@@ -47,20 +48,33 @@ def open_teams(team_ids: list[int]) -> list[LiveTeam]:
         .where(LiveTeam.id.in_(team_ids), LiveRun.status == RunStatus.open).order_by(LiveTeam.id)))
 
 
-def sessions_for_live_runs(limit: int = 300) -> list[TrainingSession]:
-    """Training sessions a live run may be started for: not cancelled, latest first."""
+def _trained_by(user):
+    """The ids of the sessions ``user`` trains, or None for an administrator (every session)."""
+    if user is None or user.has_role(Role.admin):
+        return None
+    return sa.select(session_trainers.c.session_id).where(session_trainers.c.user_id == user.id)
+
+
+def sessions_for_live_runs(user=None, limit: int = 300) -> list[TrainingSession]:
+    """Training sessions a live run may be started for: not cancelled, trained by ``user`` (any, for an
+    administrator), latest first."""
+    query = sa.select(TrainingSession).where(TrainingSession.status != SessionStatus.cancelled)
+    if (trained := _trained_by(user)) is not None:
+        query = query.where(TrainingSession.id.in_(trained))
     return list(db.session.scalars(
-        sa.select(TrainingSession).where(TrainingSession.status != SessionStatus.cancelled)
-        .order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()).limit(limit)))
+        query.order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc()).limit(limit)))
 
 
-def live_runs(session=None) -> sa.Select:
+def live_runs(session=None, user=None) -> sa.Select:
+    """Live runs, latest first: of one session, and of the sessions ``user`` trains (any, for an administrator)."""
     query = (sa.select(LiveRun)
              .options(so.lazyload(LiveRun.stages), so.selectinload(LiveRun.teams).lazyload(LiveTeam.attempt),
                       so.selectinload(LiveRun.teams).lazyload(LiveTeam.members), so.joinedload(LiveRun.session))
              .order_by(LiveRun.created_at.desc(), LiveRun.id.desc()))
     if session is not None:
         query = query.where(LiveRun.session_id == session.id)
+    if (trained := _trained_by(user)) is not None:
+        query = query.where(LiveRun.session_id.in_(trained))
     return query
 
 

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from markupsafe import Markup
 
-from training.auth.permissions import TRAINERS, public, roles_required
+from training.auth.permissions import TRAINERS, public, require_session_trainer, roles_required
 from training.extensions import limiter
 from training.forms import ConfirmForm
 from training.i18n import _
@@ -35,6 +35,7 @@ def _check_in_limit():
 @roles_required(*TRAINERS)
 def manage_check_in(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = OpenCheckInForm.build(session, date.today())
     if form.validate_on_submit() and perform(lambda: checkin.open_check_in(
             session, date.fromisoformat(form.day.data), minutes=form.minutes.data, by=current_user), form=form).ok:
@@ -52,6 +53,7 @@ def manage_check_in(session_id: int):
 @roles_required(*TRAINERS)
 def close_check_in(session_id: int, window_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     window = loaders.window_or_404(session, window_id)
     if ConfirmForm().validate_on_submit() and perform(lambda: checkin.close_check_in(window)).ok:
         flash(_('Check-in is closed; its code no longer works.'), 'success')

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from training import exports
-from training.auth.permissions import TRAINERS, roles_required
+from training.auth.permissions import TRAINERS, require_session_trainer, roles_required
 from training.i18n import _
 from training.web import perform
 from training.workshops import imports, loaders
@@ -21,6 +21,7 @@ from training.workshops.sheets import FIELDS
 @roles_required(*TRAINERS)
 def import_sheet(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = ImportForm()
     if form.validate_on_submit():
         filename = form.sheet.data.filename or 'sheet.csv'
@@ -37,6 +38,7 @@ def import_sheet(session_id: int):
 @roles_required(*TRAINERS)
 def confirm_import(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -59,6 +61,7 @@ def confirm_import(session_id: int):
 def import_rejected(session_id: int, import_token: str):
     """The rejected rows of a previewed sheet, as the sheet had them plus a "Problem" column."""
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     pending = imports.pending_for(session, import_token, by=current_user)
     if pending is None:
         abort(404)

@@ -21,6 +21,7 @@ from training.workshops.models import (
     PersonMerge,
     SessionStatus,
     TrainingSession,
+    session_trainers,
 )
 
 #: Above this many persons on record, near matches are listed one country at a time
@@ -277,3 +278,16 @@ def pending_import(session: TrainingSession, token: str, user: User) -> PendingI
 def sessions_page(filters, page: int, per_page: int):
     """One page of the sessions list for the given filters (``forms.SessionFilters``)."""
     return db.paginate(filters.query(), page=page, per_page=per_page, error_out=False)
+
+
+def persons_with_visible_email(person_ids: Iterable[int], user: User) -> set[int] | None:
+    """Of ``person_ids``, those whose email ``user`` may see: persons on the roster of a session ``user`` trains.
+    None: every email (administrators)."""
+    if user.has_role(Role.admin):
+        return None
+    trained = sa.select(session_trainers.c.session_id).where(session_trainers.c.user_id == user.id)
+    out: set[int] = set()
+    for chunk in chunks(set(person_ids)):
+        out.update(db.session.scalars(sa.select(Attendance.person_id).distinct().where(
+            Attendance.person_id.in_(chunk), Attendance.session_id.in_(trained))))
+    return out

@@ -3,8 +3,9 @@ register of one day."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from training.auth.permissions import TRAINERS, roles_required
+from training.auth.permissions import TRAINERS, require_session_trainer, roles_required
 from training.forms import ConfirmForm
 from training.i18n import _
 from training.web import perform
@@ -19,6 +20,7 @@ from training.workshops.models import AttendanceRole
 def add_person(session_id: int):
     """Search before adding: the new-person form appears once a search has been made."""
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     q = (request.values.get('q') or '').strip()[:200]
     form = AddPersonForm()
     form.prefill(q, session.country)
@@ -27,8 +29,9 @@ def add_person(session_id: int):
         if outcome.ok:
             flash(_('%(name)s added to the roster.', name=outcome.value.person.full_name), 'success')
             return redirect(url_for('workshops.add_person', session_id=session.id))
-    return render_template('workshops/add_person.html', session=session, q=q, form=form,
-                           results=queries.search_persons(q) if q else [],
+    results = queries.search_persons(q) if q else []
+    return render_template('workshops/add_person.html', session=session, q=q, form=form, results=results,
+                           email_shown=queries.persons_with_visible_email([p.id for p in results], current_user),
                            on_roster=queries.roster_person_ids(session), existing_form=AddExistingForm(),
                            searched=bool(q) or form.is_submitted())
 
@@ -37,6 +40,7 @@ def add_person(session_id: int):
 @roles_required(*TRAINERS)
 def add_existing(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = AddExistingForm()
     if not form.validate_on_submit():
         abort(400)
@@ -50,6 +54,7 @@ def add_existing(session_id: int):
 @roles_required(*TRAINERS)
 def edit_attendance(session_id: int, attendance_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     attendance = loaders.attendance_or_404(session.id, attendance_id)
     form = AttendanceForm.build(attendance)
     if form.validate_on_submit() and perform(lambda: services.update_attendance(attendance, **form.values()),
@@ -64,6 +69,7 @@ def edit_attendance(session_id: int, attendance_id: int):
 @roles_required(*TRAINERS)
 def remove_attendance(session_id: int, attendance_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     attendance = loaders.attendance_or_404(session.id, attendance_id)
     name = attendance.person.full_name
     if ConfirmForm().validate_on_submit() and perform(lambda: services.remove_from_roster(attendance)).ok:
@@ -75,6 +81,7 @@ def remove_attendance(session_id: int, attendance_id: int):
 @roles_required(*TRAINERS)
 def day_register(session_id: int, day: str):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     the_day = loaders.day_or_404(session, day)
     form = DayRegisterForm()
     if form.validate_on_submit():

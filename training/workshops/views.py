@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from training.auth.models import Role
-from training.auth.permissions import TRAINERS, roles_required
+from training.auth.permissions import TRAINERS, require_session_trainer, roles_required, trains_session
 from training.db import utcnow
 from training.forms import ConfirmForm
 from training.i18n import _
@@ -51,6 +51,7 @@ def create_session():
 @roles_required(*TRAINERS)
 def edit_session(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
     form = SessionForm.build(session, current_user)
     if form.validate_on_submit() and perform(lambda: services.update_session(session, **form.values()),
                                              form=form).ok:
@@ -63,9 +64,10 @@ def edit_session(session_id: int):
 @roles_required(*READERS)
 def view_session(session_id: int):
     session = loaders.session_or_404(session_id)
+    require_session_trainer(session, staff_may_read=True)
     return render_template('workshops/session.html', session=session, **queries.roster_overview(session),
                            windows=queries.open_windows(session), now=utcnow(),
-                           can_edit=current_user.has_role(*TRAINERS), confirm=ConfirmForm(),
+                           can_edit=trains_session(session), confirm=ConfirmForm(),
                            course_title=queries.course_title)
 
 
@@ -87,8 +89,10 @@ def edit_person(person_id: int):
 @roles_required(*TRAINERS)
 def duplicates():
     country = (request.args.get('country') or '').strip().upper()[:2] or None
-    return render_template('workshops/duplicates.html', **queries.duplicate_candidates(country),
-                           merge_form=MergeForm(), merges=queries.recent_merges(20))
+    candidates = queries.duplicate_candidates(country)
+    return render_template('workshops/duplicates.html', **candidates, merge_form=MergeForm(),
+                           merges=queries.recent_merges(20),
+                           email_shown=queries.persons_with_visible_email(candidates['people'], current_user))
 
 
 @bp.route('/manage/persons/merge', methods=['POST'])
