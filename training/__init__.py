@@ -16,6 +16,7 @@ from training.auth.models import User
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
+from training.web import BoundedIntConverter
 
 #: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
 BLUEPRINTS = (
@@ -44,7 +45,6 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(config_module.INSTANCE),
         instance_relative_config=True,
     )
-    from training.web import BoundedIntConverter
     app.url_map.converters['int'] = BoundedIntConverter  # before any route: ids beyond the database's range 404
     config_module.load(app, config)
     if int(app.config['PROXY_FIX']):
