@@ -102,3 +102,15 @@ def test_every_table_scroller_in_the_templates_can_take_focus_and_has_a_name():
         for tag in re.findall(r'<div class="table-scroll"[^>]*>', path.read_text()):
             assert 'tabindex="0"' in tag and ('role="region"' in tag or 'role="group"' in tag), path
             assert 'aria-label=' in tag or 'aria-labelledby=' in tag, path
+
+
+def test_course_and_session_titles_in_select_options_carry_their_language(client, auth, db, create_session):
+    """WCAG 3.1.2: a French course or session title in an English page's <select> says it is French."""
+    auth.login_as(Role.trainer, Role.staff)
+    create_session(code='FR-01', title='Atelier de Dakar', language='fr',
+                   course_slug='prevention-responsabilite-de-proteger')
+    db.session.commit()
+    live = _html(client.get('/manage/live'))
+    assert re.search(r'<option[^>]*lang="fr"[^>]*>FR-01 · Atelier de Dakar', live)
+    report = _html(client.get('/reports/programme', query_string={'from': '2009-01-01', 'to': '2011-12-31'}))
+    assert re.search(r'<option value="prevention-responsabilite-de-proteger" lang="fr"', report)

@@ -44,6 +44,15 @@ def headline(figures: dict, start: date | None, end: date | None) -> str:
              end=str(end.year), sessions=sessions, countries=countries, persons=persons)
 
 
+def course_language(slug: str | None) -> str | None:
+    """The language a course is written in (for ``lang`` on its title), None when unknown."""
+    try:
+        course = registry().course(slug) if slug else None
+    except RuntimeError:
+        course = None
+    return getattr(course, 'language', None)
+
+
 def course_title(slug: str | None) -> str:
     if slug == '__all__':
         return _('All courses')

@@ -77,7 +77,7 @@ def programme():
         'reports/programme.html', f=f, errors=errors, report=report, sections=sections, args=args,
         headline=presenting.headline(report.summary, report.start, report.end), measures=MEASURES,
         countries=[(c, country_name(c)) for c in options['countries']],
-        courses=[(c, presenting.course_title(c)) for c in options['courses']],
+        courses=[(c, presenting.course_title(c), presenting.course_language(c)) for c in options['courses']],
         modes=[(m, SessionMode[m].title) for m in MODES], session_limit=queries.SESSION_LIST_LIMIT,
         workbook_url=url_for('reports.download_workbook', **args))
 

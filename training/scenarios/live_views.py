@@ -10,6 +10,7 @@ import segno
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from training.auth.permissions import TRAINERS, public, require_run_trainer, require_session_trainer, roles_required
 from training.content import registry
@@ -108,8 +109,10 @@ def _submit_answer(team: LiveTeam, sc, stage, form):
 
 def _start_run_form() -> StartRunForm:
     form = StartRunForm()
-    form.session_id.choices = choices((s.id, f'{s.code} · {s.title} ({s.start_date.isoformat()})')
-                                      for s in queries.sessions_for_live_runs(current_user))
+    # each session title marked with the session's language (WCAG 3.1.2)
+    form.session_id.choices = [SelectChoice(s.id, f'{s.code} · {s.title} ({s.start_date.isoformat()})',
+                                            render_kw={'lang': s.language})
+                               for s in queries.sessions_for_live_runs(current_user)]
     form.scenario.choices = choices((sc.slug, sc.title)
                                     for sc in sorted(registry().scenarios.values(), key=lambda s: s.title))
     return form
