@@ -47,7 +47,7 @@ def test_the_migration_gives_every_existing_row_its_own_uid():
         with app.app_context():
             _drop_everything()
             try:
-                upgrade(revision='a7f3c91e2b54')
+                upgrade(revision='b1c5e7a20d11')
                 with db.engine.begin() as conn:
                     for n in range(3):
                         conn.execute(sa.text(

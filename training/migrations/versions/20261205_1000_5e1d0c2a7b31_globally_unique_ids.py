@@ -5,8 +5,8 @@ rows); the column is then NOT NULL and unique, with the database's "new UUID" ex
 bulk writers (COPY, raw INSERT) get one too.
 
 Revision ID: 5e1d0c2a7b31
-Revises: a7f3c91e2b54
-Create Date: 2026-12-05 09:00:00
+Revises: b1c5e7a20d11
+Create Date: 2026-12-05 10:00:00
 
 """
 from alembic import op
@@ -17,7 +17,7 @@ from training.db import POSTGRESQL_NEW_UID, SQLITE_NEW_UID
 
 # revision identifiers, used by Alembic.
 revision = '5e1d0c2a7b31'
-down_revision = 'a7f3c91e2b54'
+down_revision = 'b1c5e7a20d11'
 branch_labels = None
 depends_on = None
 
