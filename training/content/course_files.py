@@ -41,7 +41,7 @@ class CourseFile(Model):
     slug: Slug
     title: str
     summary: str
-    language: Literal['en', 'fr']
+    language: Literal['en', 'fr', 'es', 'ar']
     translation_of: Slug | None = None
     level: Literal['introductory', 'intermediate', 'advanced']
     estimated_hours: float = Field(gt=0, le=200)
