@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from training.db import enum_column, utcnow
+from training.db import enum_column, uid_column, utcnow
 from training.extensions import db
 from training.vocab import QuizKind
 
@@ -73,6 +73,8 @@ class QuizAttempt(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
     quiz_id: so.Mapped[str] = so.mapped_column(sa.String(100))
     kind: so.Mapped[QuizKind] = so.mapped_column(enum_column(QuizKind), index=True)
