@@ -1,7 +1,7 @@
 """quiz draws and option orders
 
 Revision ID: 52036083a7e2
-Revises: a7f3c91e2b54
+Revises: 5e1d0c2a7b31
 Create Date: 2026-12-04 16:46:46.363146
 
 """
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = '52036083a7e2'
-down_revision = 'a7f3c91e2b54'
+down_revision = '5e1d0c2a7b31'
 branch_labels = None
 depends_on = None
 
