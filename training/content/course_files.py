@@ -67,6 +67,8 @@ class OptionFile(Model):
     text: str
     correct: bool = False
     feedback: str
+    #: keeps its place when the options are shuffled (an "all of the above")
+    pin: bool = False
 
 
 class QuestionFile(Model):

@@ -52,7 +52,8 @@ def _load_questions(raw, path: Path, problems: Problems) -> tuple[Question, ...]
         check_ids([o.id for o in q.options], item, ('options',), path, problems, 'option')
         questions.append(Question(
             id=q.id, type=q.type, prompt=q.prompt, explanation=q.explanation,
-            options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback) for o in q.options)))
+            options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback, pin=o.pin)
+                          for o in q.options)))
     return tuple(questions) if ok else None
 
 

@@ -35,6 +35,8 @@ class Option:
     text: str
     correct: bool
     feedback: str
+    #: keeps its place when the options are shuffled
+    pin: bool = False
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ class Option(Model):
     score: Annotated[int, Field(ge=0, le=10)]
     next: Slug
     branches: tuple[Branch, ...] = ()
+    #: keeps its place when the options are shuffled
+    pin: bool = False
 
     @cached_property
     def feedback_html(self) -> Markup:
