@@ -80,6 +80,9 @@ class QuizAttempt(db.Model):
     kind: so.Mapped[QuizKind] = so.mapped_column(enum_column(QuizKind), index=True)
     #: {question id: [option ids]}
     answers: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    #: The form as shown: [[question id, [option ids in the order shown]], ...] (None: before shuffling existed,
+    #: every question in the authored order)
+    presented: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     correct_count: so.Mapped[int]
     question_count: so.Mapped[int]
     #: Percent, 0-100
@@ -92,6 +95,25 @@ class QuizAttempt(db.Model):
 
     def __repr__(self) -> str:
         return f'<QuizAttempt {self.id} {self.quiz_id} {self.score:.0f}%>'
+
+
+class QuizDraw(db.Model):
+    """The form of a quiz a trainee has on screen and has not submitted yet: which questions, each with its
+    options in a shuffled order. Kept until the attempt is submitted, so reloading the page shows the same form,
+    and then copied to the attempt (:attr:`QuizAttempt.presented`)."""
+
+    __tablename__ = 'course_quiz_draws'
+    __table_args__ = (sa.UniqueConstraint('enrolment_id', 'quiz_id'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
+    quiz_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: [[question id, [option ids in the order shown]], ...]
+    presented: so.Mapped[list] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f'<QuizDraw {self.id} {self.quiz_id}>'
 
 
 class Certificate(db.Model):

@@ -48,6 +48,9 @@ class ScenarioAttempt(db.Model):
     ending_id: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     points: so.Mapped[float] = so.mapped_column(default=0.0)
     max_points: so.Mapped[float] = so.mapped_column(default=0.0)
+    #: Per stage id, the decision's option ids in the order shown (shuffled once per attempt; a team's members
+    #: all see the team's order)
+    decision_orders: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     completed_at: so.Mapped[datetime | None]
