@@ -44,16 +44,17 @@ def test_venue_init_starts_a_venue_where_the_trainers_sign_in_with_their_passwor
         app, runner, tmp_path, create_user, create_session, create_person, make_app):
     _trainer, session, roster = workshop(create_user, create_session, create_person)
     out = _package(runner, tmp_path)
+    session_uid, person_uids, attendance_uids = session.uid, {a.person.uid for a in roster}, {a.uid for a in roster}
     venue = _venue(make_app, tmp_path)
     result = invoke(venue, 'venue', 'init', str(out))
     assert result.exit_code == 0, result.output
     assert 'Venue started for session KE-01' in result.output
     with inside(venue):
         there = db.session.scalar(sa.select(TrainingSession))
-        assert there.uid == session.uid and there.code == 'KE-01'
+        assert there.uid == session_uid and there.code == 'KE-01'
         assert [t.email for t in there.trainers] == ['trainer@example.org']
-        assert set(db.session.scalars(sa.select(Person.uid))) == {a.person.uid for a in roster}
-        assert set(db.session.scalars(sa.select(Attendance.uid))) == {a.uid for a in roster}
+        assert set(db.session.scalars(sa.select(Person.uid))) == person_uids
+        assert set(db.session.scalars(sa.select(Attendance.uid))) == attendance_uids
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AttendanceDay)) == 3
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
     client = venue.test_client()

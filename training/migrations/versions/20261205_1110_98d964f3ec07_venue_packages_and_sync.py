@@ -1,8 +1,8 @@
 """venue packages and sync
 
 Revision ID: 98d964f3ec07
-Revises: 5e1d0c2a7b31
-Create Date: 2026-12-05 10:10:00
+Revises: 52036083a7e2
+Create Date: 2026-12-05 11:10:00
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = '98d964f3ec07'
-down_revision = '5e1d0c2a7b31'
+down_revision = '52036083a7e2'
 branch_labels = None
 depends_on = None
 
