@@ -144,7 +144,7 @@ def test_app_refuses_to_start_on_invalid_content(tree):
      "lesson 'genocide-convention' is already used"),
     ('course.yaml', 'id: process-and-denial', 'id: genocide-in-law', "duplicate module id 'genocide-in-law'"),
     ('course.yaml', 'pass_quizzes: [genocide-check', 'pass_quizzes: [nowhere', "pass_quizzes names 'nowhere'"),
-    ('course.yaml', 'language: en', 'language: de', "language: Input should be 'en' or 'fr'"),
+    ('course.yaml', 'language: en', 'language: de', "language: Input should be 'en', 'fr', 'es' or 'ar'"),
     ('course.yaml', 'estimated_hours: 4', 'estimated_hours: lots', 'estimated_hours'),
     ('quizzes/genocide-check.yaml', 'pass_mark: 70', 'pass_mark: 170', 'pass_mark'),
     ('quizzes/genocide-check.yaml', '  - id: q2', '  - id: q1', "duplicate question id 'q1'"),

@@ -41,7 +41,7 @@ class CourseFile(Model):
     slug: Slug
     title: str
     summary: str
-    language: Literal['en', 'fr']
+    language: Literal['en', 'fr', 'es', 'ar']
     translation_of: Slug | None = None
     level: Literal['introductory', 'intermediate', 'advanced']
     estimated_hours: float = Field(gt=0, le=200)
@@ -67,6 +67,8 @@ class OptionFile(Model):
     text: str
     correct: bool = False
     feedback: str
+    #: keeps its place when the options are shuffled (an "all of the above")
+    pin: bool = False
 
 
 class QuestionFile(Model):

@@ -35,6 +35,8 @@ class Option:
     text: str
     correct: bool
     feedback: str
+    #: keeps its place when the options are shuffled
+    pin: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Quiz:
     pass_mark: int
     questions: tuple[Question, ...]
     items_from: str | None = None
+    #: The language of this quiz's text when it differs from its course's (an untranslated quiz in a translation)
+    language: str | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -75,6 +79,9 @@ class Lesson:
     factors: tuple[str, ...]
     references: tuple[str, ...]
     html: Markup = field(repr=False, compare=False)
+    #: The language of this lesson's text when it differs from its course's (an untranslated lesson in a
+    #: translation); None: the course's language
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -234,13 +234,6 @@ class ImportForm(Form):
     submit = SubmitField(_l('Preview import'))
 
 
-class ConfirmImportForm(Form):
-    token = HiddenField(validators=[DataRequired()])
-    #: Import the valid rows when some are rejected (the default is all or nothing)
-    accept_valid = BooleanField(_l('Import the valid rows now and leave the rejected ones out'))
-    submit = SubmitField(_l('Import these rows'))
-
-
 class MergeForm(Form):
     keep = HiddenField(validators=[DataRequired(), ID])
     merge = HiddenField(validators=[DataRequired(), ID])
