@@ -1,7 +1,7 @@
 """reporting data: report_rows, report_cells, report_gain (issue 18), filled from the attendance rows
 
 Revision ID: 5935ae4fc966
-Revises: a7f3c91e2b54
+Revises: 98d964f3ec07
 Create Date: 2026-12-04 16:52:23.688046
 
 """
@@ -15,7 +15,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = '5935ae4fc966'
-down_revision = 'a7f3c91e2b54'
+down_revision = '98d964f3ec07'
 branch_labels = None
 depends_on = None
 
