@@ -3,4 +3,5 @@ from training.audit import models as audit_models  # noqa: F401
 from training.auth import models as auth_models  # noqa: F401
 from training.courses import models as courses_models  # noqa: F401
 from training.scenarios import models as scenarios_models  # noqa: F401
+from training.sync import models as sync_models  # noqa: F401
 from training.workshops import models as workshops_models  # noqa: F401
