@@ -12,6 +12,7 @@ from training.cli import iso_date
 from training.extensions import db
 from training.reports import presenting, queries, rebuild
 from training.reports.definitions import MEASURES, ReportFilter
+from training.workshops import past_sessions
 
 report = click.Group('report', help='Programme reports.')
 
@@ -37,6 +38,7 @@ def summary(start, end, country, course, mode, fmt):
         'sessions': s['sessions'], 'countries': s['countries'], 'persons_trained': s['persons_trained'],
         'participations': s['participations'], 'women_trained': s['women_trained'],
         'knowledge_gain_mean': gain[4] if gain else None, 'knowledge_gain_persons': gain[1] if gain else 0,
+        'past_unconfirmed': past_sessions.count_in_report(f),
     }
     if fmt == 'json':
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -53,6 +55,11 @@ def summary(start, end, country, course, mode, fmt):
                 click.echo(f'  {m.label}: {s[m.key]}')
         if gain:
             click.echo(f'  Knowledge gain: {gain[4]} points (mean over {gain[1]} persons with both tests)')
+        if data['past_unconfirmed']:
+            n = data['past_unconfirmed']
+            click.echo(f'  {n} session{" past its dates is" if n == 1 else "s past their dates are"} not confirmed: '
+                       'still planned, counted in no figure until marked held or cancelled '
+                       '(flask sessions list shows their status).')
 
 
 @report.command('rebuild')
