@@ -21,7 +21,7 @@ from training.privacy.services import erase_person
 from training.reports import queries, rebuild
 from training.reports.definitions import FIGURE_TABLES, ReportFilter
 from training.vocab import OrganisationType
-from training.workshops import imports, merging, services
+from training.workshops import imports, merging, past_sessions, services
 from training.workshops.models import (
     Attendance,
     AttendanceRole,
@@ -227,3 +227,14 @@ def test_rebuild_reports_and_repairs_a_difference(db, runner, small_programme):
     assert fixed.exit_code == 0 and 'Rebuilt from the source rows (7 participations)' in fixed.output
     assert queries.summary(ReportFilter()) == queries.summary(ReportFilter(), source='reference') != before
     assert runner.invoke(args=['report', 'rebuild', '--check']).exit_code == 0
+
+
+def test_a_past_session_marked_held_is_counted(db, create_session, create_person):
+    session = create_session(code='PAST1', start_date=date(2012, 3, 1), status=SessionStatus.planned)
+    services.add_to_roster(session, create_person(full_name='A'))
+    db.session.commit()
+    assert queries.summary(ReportFilter())['persons_trained'] == 0
+    past_sessions.confirm(session, SessionStatus.held, today=date(2013, 1, 1))
+    db.session.commit()
+    assert queries.summary(ReportFilter())['persons_trained'] == 1
+    assert_same_report(ReportFilter())
