@@ -14,7 +14,7 @@ from training import create_app
 from training.extensions import db
 
 OLD, NEW = 'prevention-responsabilite-de-proteger', 'prevention-responsibility-to-protect'
-BEFORE = '52036083a7e2'
+BEFORE = '5935ae4fc966'
 
 
 def _user(conn, n: int) -> int:

@@ -9,8 +9,8 @@ draws and certificate are merged into the English one. If both already hold a ce
 stays under the former slug (which the content registry still resolves to the course), so no certificate is lost.
 
 Revision ID: c0ffee16a1f8
-Revises: 52036083a7e2
-Create Date: 2026-12-05 13:00:00
+Revises: 5935ae4fc966
+Create Date: 2026-12-05 18:00:00
 
 """
 from alembic import op
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = 'c0ffee16a1f8'
-down_revision = '52036083a7e2'
+down_revision = '5935ae4fc966'
 branch_labels = None
 depends_on = None
 
