@@ -66,6 +66,18 @@ def expected_allowed(access, role: Role | None, rule: str) -> bool:
     return True
 
 
+def _signed_in_cookie(app, world, role) -> str:
+    """A browser signed in as the world's owner (none for anonymous visitors) and in the world's live team."""
+    browser = app.test_client()
+    if role is not None:
+        response = browser.post('/login', data={'email': world.owner_email, 'password': PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    # join the world's live team by its code, as a participant does (anonymous visitors too)
+    response = browser.post('/live', data={'code': world.values['team_code']})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return browser.get_cookie('session').value
+
+
 @pytest.fixture(scope='module')
 def walk(shared_app):
     """The shared app, one world of real objects per role, and each role's signed-in cookies."""
@@ -74,14 +86,7 @@ def walk(shared_app):
     with app.app_context():
         for role in ROLES:
             worlds[role] = build_world(app, role)
-            browser = app.test_client()
-            if role is not None:
-                response = browser.post('/login', data={'email': worlds[role].owner_email, 'password': PASSWORD})
-                assert response.status_code == 302, response.get_data(as_text=True)
-            # join the world's live team by its code, as a participant does (anonymous visitors too)
-            response = browser.post('/live', data={'code': worlds[role].values['team_code']})
-            assert response.status_code == 302, response.get_data(as_text=True)
-            cookies[role] = browser.get_cookie('session').value
+            cookies[role] = _signed_in_cookie(app, worlds[role], role)
     yield app, worlds, cookies
     shared_app.reset()
 
@@ -100,6 +105,8 @@ def test_route_access(walk, endpoint, rule, method, access, role):
         url = url_for(endpoint, **url_values(app, endpoint, method, worlds[role]))
     response = client.open(url, method=method)
     status = response.status_code
+    if endpoint == 'auth.logout':  # signing out ends every browser of the account: the next cases sign in again
+        cookies[role] = _signed_in_cookie(app, worlds[role], role)
     if expected_allowed(access, role, rule):
         assert status != 403, f'{ROLE_IDS[ROLES.index(role)]} refused at {method} {url}'
         assert not _is_login_redirect(response), f'{role} sent to sign in from {method} {url}'

@@ -5,14 +5,13 @@ from importlib import import_module
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.orm import joinedload
 from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import training.models  # noqa: F401 - every model registered before migrations compare
 from training import cli, content, errors, security, templating
 from training import config as config_module
-from training.auth.models import User
+from training.auth import sessions as auth_sessions
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
@@ -34,6 +33,8 @@ BLUEPRINTS = (
     'training.reports.views',
     'training.audit.views',
     'training.privacy.views',
+    'training.sync.views',
+    'training.venue.views',
 )
 
 
@@ -93,11 +94,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l('Please sign in to open this page.')
     login_manager.login_message_category = 'info'
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # One query for the user and their roles (every signed-in request pays for this).
-        user = database.session.get(User, int(user_id), options=[joinedload(User.role_links)])
-        return user if user is not None and user.is_active else None
+    login_manager.user_loader(auth_sessions.load_user)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

@@ -35,9 +35,20 @@ class User(UserMixin, db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None]
+    #: Raised whenever every signed-in browser of this account must sign in again (sign-out, password change or
+    #: reset, deactivation). It is part of :meth:`get_id`, which Flask-Login keeps in the session and in the
+    #: remember-me cookie, so a cookie from before the change no longer loads the user.
+    session_version: so.Mapped[int] = so.mapped_column(default=1, server_default='1')
 
     role_links: so.Mapped[list[UserRole]] = so.relationship(
         back_populates='user', cascade='all, delete-orphan', lazy='selectin')
+
+    def get_id(self) -> str:
+        """``id:version:nonce``: what Flask-Login stores in the session and signs into the remember-me cookie.
+        The nonce (set at each sign-in, see :func:`training.auth.sessions.sign_in`) makes every sign-in's cookie a
+        new value; the version makes every earlier cookie worthless once it is raised."""
+        nonce = getattr(self, 'sign_in_nonce', None) or '0'
+        return f'{self.id}:{self.session_version}:{nonce}'
 
     @property
     def roles(self) -> set[Role]:

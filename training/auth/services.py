@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from training.audit.services import record
 from training.auth.models import PasswordResetToken, Role, User, UserRole
+from training.auth.sessions import end_sessions
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -61,8 +62,11 @@ def create_user(*, email: str, name: str, password: str, roles=(Role.trainee,), 
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; every browser signed in with the old one signs in again (the caller keeps the current one
+    with :func:`training.auth.sessions.end_other_sessions`)."""
     validate_password(password)
     user.password_hash = hash_password(password)
+    end_sessions(user)
 
 
 def set_roles(user: User, roles, *, by: User | None = None) -> None:
@@ -85,6 +89,7 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
         raise TrainingError(_('You cannot deactivate your own account.'))
     if user.is_active != active:
         record(by, 'user.activated' if active else 'user.deactivated', user)
+        end_sessions(user)
     user.is_active = active
 
 
@@ -99,6 +104,7 @@ def _hash_token(token: str) -> str:
 def issue_reset_token(user: User, *, by: User | None, hours: int) -> str:
     """Create a one-time reset token and return it (the clear token is never stored)."""
     token = secrets.token_urlsafe(32)
+    end_sessions(user)  # the account is being handed back: whoever holds a browser signed in to it is signed out
     db.session.add(PasswordResetToken(
         user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(hours=hours), created_by=by))
     db.session.flush()

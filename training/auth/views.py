@@ -12,9 +12,9 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from training.auth import queries, services
+from training.auth import queries, services, sessions
 from training.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -80,7 +80,7 @@ def login():
         elif not user.is_active:
             form.email.errors.append(_('This account has been deactivated. Contact the programme team.'))
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in(user, remember=form.remember.data)
             services.record_login(user)
             db.session.commit()
             flash(_('Welcome, %(name)s.', name=user.name), 'success')
@@ -94,7 +94,8 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         lang = session.get('lang')
-        logout_user()
+        sessions.sign_out(current_user._get_current_object())
+        db.session.commit()
         session.clear()
         if lang:
             session['lang'] = lang
@@ -123,7 +124,7 @@ def register():
             getattr(form, exc.field or 'email').errors.append(exc.message)
         else:
             db.session.commit()
-            login_user(user)
+            sessions.sign_in(user)
             session['lang'] = user.preferred_language
             flash(_('Your account has been created. Welcome!'), 'success')
             return redirect(url_for('main.index'))
@@ -160,6 +161,7 @@ def change_password():
             form.current.errors.append(_('This is not your current password.'))
         else:
             services.set_password(current_user, form.password.data)
+            sessions.end_other_sessions(current_user._get_current_object())
             db.session.commit()
             flash(_('Your password has been changed.'), 'success')
             return redirect(url_for('auth.profile'))
