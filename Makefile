@@ -94,7 +94,10 @@ check-content: install
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o training/translations/messages.pot --omit-header --no-location --sort-output .
 	$(BIN)/pybabel update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/python scripts/fill_po.py training/translations/fr/LC_MESSAGES/messages.po $$(ls training/translations/pending/*.fr.json 2>/dev/null)
+	@for po in training/translations/*/LC_MESSAGES/messages.po; do \
+	  lang=$$(basename $$(dirname $$(dirname $$po))); \
+	  $(BIN)/python scripts/fill_po.py $$po $$(ls training/translations/pending/*.$$lang.json 2>/dev/null) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
