@@ -10,7 +10,7 @@ from training.auth.permissions import TRAINERS, require_session_trainer, roles_r
 from training.db import utcnow
 from training.forms import ConfirmForm
 from training.i18n import _
-from training.web import perform
+from training.web import paginate, perform
 from training.workshops import loaders, merging, queries, services
 from training.workshops.blueprint import bp
 from training.workshops.forms import EditPersonForm, MergeForm, SessionFilters, SessionForm
@@ -27,7 +27,7 @@ PER_PAGE = 50
 @roles_required(*READERS)
 def list_sessions():
     filters = SessionFilters.from_args(request.args)
-    page = queries.sessions_page(filters, request.args.get('page', 1, type=int), PER_PAGE)
+    page = paginate(filters.query(), per_page=PER_PAGE)
     counts = queries.participants_for([s.id for s in page.items])
     return render_template('workshops/sessions.html', rows=[(s, counts.get(s.id, 0)) for s in page.items],
                            page=page, q=filters.q, status=filters.status, pager_args=filters.pager_args,
