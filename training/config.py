@@ -48,6 +48,8 @@ def defaults() -> dict:
         'MAIL_SENDER': 'no-reply@localhost',
         'SITE_NAME': 'Atrocity Prevention Training',
         'CERTIFICATE_ISSUER': 'Atrocity Prevention Training Programme',
+        # Answer options are shuffled per attempt; a seed makes the orders reproducible (tests), None: unpredictable
+        'SHUFFLE_SEED': None,
         'PROXY_FIX': 0,  # number of trusted proxies in front of the app (X-Forwarded-For/Proto)
         'SEND_FILE_MAX_AGE_DEFAULT': 60 * 60 * 24 * 365,
         'COMPRESS_MIMETYPES': [

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -39,6 +42,43 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def new_uid() -> str:
+    """A globally unique id (UUID 4, canonical text form): the same record at a venue, at the centre, anywhere."""
+    return str(uuid.uuid4())
+
+
+#: A random UUID 4 in canonical text form, written in SQLite's own SQL (used as the column's server default)
+SQLITE_NEW_UID = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2)"
+    " || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-'"
+    " || lower(hex(randomblob(6)))")
+POSTGRESQL_NEW_UID = 'gen_random_uuid()::text'
+
+
+class NewUid(sa.sql.expression.FunctionElement):
+    """The database's own "new UUID" expression, so rows written by bulk statements (COPY, raw INSERT) get one too."""
+
+    type = sa.String(36)
+    name = 'new_uid'
+    inherit_cache = True
+
+
+@compiles(NewUid, 'sqlite')
+def _new_uid_sqlite(_element, _compiler, **_kw) -> str:
+    return SQLITE_NEW_UID
+
+
+@compiles(NewUid, 'postgresql')
+def _new_uid_postgresql(_element, _compiler, **_kw) -> str:
+    return POSTGRESQL_NEW_UID
+
+
+def uid_column() -> so.MappedColumn:
+    """``uid``: a globally unique id given on creation (by Python, else by the database), never changed. Records that
+    travel between a venue laptop and the central server are matched by it (training.sync)."""
+    return so.mapped_column(sa.String(36), unique=True, default=new_uid, server_default=NewUid())
 
 
 def enum_column(enum_cls: type[enum.Enum], **kw) -> sa.Enum:

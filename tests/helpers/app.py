@@ -27,6 +27,7 @@ def app_config(**extra) -> dict:
         'RATELIMIT_STORAGE_URI': 'memory://',
         'SERVER_NAME': None,
         'PASSWORD_METHOD': 'pbkdf2:sha256:1000',  # fast for tests; production uses scrypt
+        'SHUFFLE_SEED': 'tests',  # answer options in a reproducible order
         **extra,
     }
 

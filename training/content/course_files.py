@@ -41,8 +41,7 @@ class CourseFile(Model):
     slug: Slug
     title: str
     summary: str
-    language: Literal['en', 'fr']
-    translation_of: Slug | None = None
+    language: Literal['en', 'fr', 'es', 'ar']
     level: Literal['introductory', 'intermediate', 'advanced']
     estimated_hours: float = Field(gt=0, le=200)
     version: int = Field(default=1, ge=1)
@@ -67,6 +66,8 @@ class OptionFile(Model):
     text: str
     correct: bool = False
     feedback: str
+    #: keeps its place when the options are shuffled (an "all of the above")
+    pin: bool = False
 
 
 class QuestionFile(Model):

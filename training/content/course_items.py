@@ -52,7 +52,8 @@ def _load_questions(raw, path: Path, problems: Problems) -> tuple[Question, ...]
         check_ids([o.id for o in q.options], item, ('options',), path, problems, 'option')
         questions.append(Question(
             id=q.id, type=q.type, prompt=q.prompt, explanation=q.explanation,
-            options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback) for o in q.options)))
+            options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback, pin=o.pin)
+                          for o in q.options)))
     return tuple(questions) if ok else None
 
 
@@ -78,6 +79,11 @@ def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
     data = load_yaml_file(path, problems)
     if data is None:
         return None, None
+    return quiz_from_data(path, data, problems), data
+
+
+def quiz_from_data(path: Path, data: Any, problems: Problems, quiz_id: str | None = None) -> Quiz | None:
+    """A quiz from its parsed file (an original, or a translation merged onto its original)."""
     head = validate(QuizHead, data, path, problems)
     raw_questions = data.get('questions') if isinstance(data, LineDict) else None
     questions = None
@@ -87,20 +93,20 @@ def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
         else:
             questions = _load_questions(raw_questions, path, problems)
     if head is None:
-        return None, data
+        return None
     if head.items_from and raw_questions is not None:
         problems.add(path, line_at(data, ('items_from',)), 'give either questions or items_from, not both')
-        return None, data
+        return None
     if not head.items_from and raw_questions is None:
         problems.add(path, data.line, 'missing required key \'questions\' (or items_from: <pre-test id>)')
-        return None, data
+        return None
     if head.items_from and head.kind != QuizKind.post_test:
         problems.add(path, line_at(data, ('items_from',)), 'only a post-test may take its items_from another quiz')
-        return None, data
+        return None
     if questions is None and not head.items_from:
-        return None, data
-    return Quiz(id=path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
-                questions=questions or (), items_from=head.items_from), data
+        return None
+    return Quiz(id=quiz_id or path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
+                questions=questions or (), items_from=head.items_from)
 
 
 def _demote_h1(body: str) -> str:
@@ -114,6 +120,12 @@ def load_lesson(path: Path, module_id: str, course_refs: set[str] | None, framew
     if parsed is None:
         return None
     meta, body, _body_line = parsed
+    return lesson_from(path, meta, body, module_id, course_refs, frameworks, problems)
+
+
+def lesson_from(path: Path, meta: Any, body: str, module_id: str, course_refs: set[str] | None, frameworks: dict,
+                problems: Problems, lesson_id: str | None = None) -> Lesson | None:
+    """A lesson from its front matter and body (an original's, or a translation's merged onto its original's)."""
     info = validate(LessonMeta, meta, path, problems)
     if info is None:
         return None
@@ -141,7 +153,7 @@ def load_lesson(path: Path, module_id: str, course_refs: set[str] | None, framew
         ok = False
     if not ok:
         return None
-    return Lesson(id=path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
+    return Lesson(id=lesson_id or path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
                   factors=info.factors, references=info.references,
                   # the page's <h1> is the lesson title; "##" sections stay <h2> (a "#" heading would become <h2>)
                   html=markdown.render(_demote_h1(body), heading_offset=0))

@@ -1,12 +1,11 @@
 """Course forms: the quiz form (built per quiz), certificate revocation."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from training.courses import draws
 from training.forms import Form, MultiCheckboxField, strip_filter
 from training.i18n import _l
 
@@ -19,34 +18,32 @@ class _QuizBase(Form):
     submit = SubmitField(_l('Submit answers'))
 
     quiz = None
+    #: (question, options in the order shown) for each question of this attempt
+    rows: list = []
 
     def answers(self) -> dict[str, list[str]]:
         """{question id: [option ids]} from the validated form."""
         out: dict[str, list[str]] = {}
-        for question in self.quiz.questions:
+        for question, _options in self.rows:
             data = self[field_name(question.id)].data
             out[question.id] = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
         return out
 
     def question_fields(self):
-        """(question, field) pairs in the quiz's order."""
-        return [(q, self[field_name(q.id)]) for q in self.quiz.questions]
+        """(question, field) pairs in the order shown."""
+        return [(q, self[field_name(q.id)]) for q, _options in self.rows]
 
 
-def quiz_form(quiz, **kwargs) -> _QuizBase:
-    """A form with one field per question: radio buttons (single, true/false) or check boxes (multiple).
+def quiz_form(quiz, presented=None, **kwargs) -> _QuizBase:
+    """A form with one field per question of the attempt's form ``presented`` (see training.courses.draws), its
+    options in the order shown: radio buttons (single, true/false) or check boxes (multiple).
 
     Only option ids and texts go into the page: the answer key and feedback stay on the server.
     """
-    return _quiz_form_class(quiz)(**kwargs)
-
-
-@lru_cache(maxsize=256)
-def _quiz_form_class(quiz) -> type[_QuizBase]:
-    """One form class per quiz (content is immutable, so the class is built once)."""
-    attrs = {'quiz': quiz}
-    for question in quiz.questions:
-        choices = [SelectChoice(o.id, o.text) for o in question.options]
+    rows = draws.shown(quiz, presented)
+    attrs = {'quiz': quiz, 'rows': rows}
+    for question, options in rows:
+        choices = [SelectChoice(o.id, o.text) for o in options]
         if question.type == 'multiple':
             attrs[field_name(question.id)] = MultiCheckboxField(
                 question.prompt, choices=choices,
@@ -54,7 +51,7 @@ def _quiz_form_class(quiz) -> type[_QuizBase]:
         else:
             attrs[field_name(question.id)] = RadioField(
                 question.prompt, choices=choices, validators=[InputRequired(message=_l('Choose an answer.'))])
-    return type('QuizForm', (_QuizBase,), attrs)
+    return type('QuizForm', (_QuizBase,), attrs)(**kwargs)
 
 
 class RevokeForm(Form):

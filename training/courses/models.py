@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from training.db import enum_column, utcnow
+from training.db import enum_column, uid_column, utcnow
 from training.extensions import db
 from training.vocab import QuizKind
 
@@ -33,6 +33,9 @@ class Enrolment(db.Model):
     pre_test_skipped_at: so.Mapped[datetime | None]
     #: Set once, when the completion rule is first met
     completed_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
+    #: The language the trainee last studied the course in (a course is one course in all its languages);
+    #: None before this was recorded
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
 
     user: so.Mapped[User] = so.relationship()  # noqa: F821
     lesson_progress: so.Mapped[list[LessonProgress]] = so.relationship(
@@ -73,11 +76,16 @@ class QuizAttempt(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
     quiz_id: so.Mapped[str] = so.mapped_column(sa.String(100))
     kind: so.Mapped[QuizKind] = so.mapped_column(enum_column(QuizKind), index=True)
     #: {question id: [option ids]}
     answers: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    #: The form as shown: [[question id, [option ids in the order shown]], ...] (None: before shuffling existed,
+    #: every question in the authored order)
+    presented: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     correct_count: so.Mapped[int]
     question_count: so.Mapped[int]
     #: Percent, 0-100
@@ -85,11 +93,32 @@ class QuizAttempt(db.Model):
     pass_mark: so.Mapped[int]
     passed: so.Mapped[bool]
     submitted_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: The language the quiz was read in; None before this was recorded
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
 
     enrolment: so.Mapped[Enrolment] = so.relationship(back_populates='attempts')
 
     def __repr__(self) -> str:
         return f'<QuizAttempt {self.id} {self.quiz_id} {self.score:.0f}%>'
+
+
+class QuizDraw(db.Model):
+    """The form of a quiz a trainee has on screen and has not submitted yet: which questions, each with its
+    options in a shuffled order. Kept until the attempt is submitted, so reloading the page shows the same form,
+    and then copied to the attempt (:attr:`QuizAttempt.presented`)."""
+
+    __tablename__ = 'course_quiz_draws'
+    __table_args__ = (sa.UniqueConstraint('enrolment_id', 'quiz_id'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_enrolments.id', ondelete='CASCADE'))
+    quiz_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: [[question id, [option ids in the order shown]], ...]
+    presented: so.Mapped[list] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f'<QuizDraw {self.id} {self.quiz_id}>'
 
 
 class Certificate(db.Model):

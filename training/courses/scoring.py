@@ -33,10 +33,19 @@ class QuizResult:
         return next((r for r in self.questions if r.question_id == question_id), None)
 
 
-def normalise_answers(quiz, answers: Mapping[str, Iterable[str] | str | None]) -> dict[str, list[str]]:
+def asked(quiz, question_ids: Iterable[str] | None = None) -> list:
+    """The questions of one attempt: those ``question_ids`` name that the quiz still has (every question when
+    None: a quiz without a stored form)."""
+    if question_ids is None:
+        return list(quiz.questions)
+    return [q for q in (quiz.question(i) for i in question_ids) if q is not None]
+
+
+def normalise_answers(quiz, answers: Mapping[str, Iterable[str] | str | None],
+                      question_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
     """Keep only known question and option ids; a single choice keeps at most one option."""
     clean: dict[str, list[str]] = {}
-    for question in quiz.questions:
+    for question in asked(quiz, question_ids):
         raw = answers.get(question.id)
         if raw is None:
             chosen: list[str] = []
@@ -51,11 +60,14 @@ def normalise_answers(quiz, answers: Mapping[str, Iterable[str] | str | None]) -
     return clean
 
 
-def score_quiz(quiz, answers: Mapping[str, Iterable[str] | str | None]) -> QuizResult:
-    """Score ``answers`` ({question id: option id or ids}) against ``quiz``'s key."""
-    clean = normalise_answers(quiz, answers)
+def score_quiz(quiz, answers: Mapping[str, Iterable[str] | str | None],
+               question_ids: Iterable[str] | None = None) -> QuizResult:
+    """Score ``answers`` ({question id: option id or ids}) against ``quiz``'s key, over the questions
+    ``question_ids`` names (the attempt's form) or, when None, every question of the quiz."""
+    questions = asked(quiz, question_ids)
+    clean = normalise_answers(quiz, answers, [q.id for q in questions])
     results = []
-    for question in quiz.questions:
+    for question in questions:
         chosen = frozenset(clean[question.id])
         results.append(QuestionResult(question.id, chosen, bool(chosen) and chosen == question.correct_ids))
     total = len(results)

@@ -13,12 +13,13 @@ from flask import current_app
 
 from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
-from training.courses import queries, scoring
-from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt
+from training.courses import draws, queries, scoring
+from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
+from training.shuffling import make_rng
 from training.vocab import QuizKind
 
 
@@ -41,7 +42,7 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
         return enrolment
     now = now or utcnow()
     enrolment = Enrolment(user_id=user.id, course_slug=course.slug, course_version=course.version,
-                          enrolled_at=now, last_activity_at=now)
+                          enrolled_at=now, last_activity_at=now, language=course.language)
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
@@ -79,6 +80,7 @@ def mark_lesson_done(enrolment: Enrolment, course: Course, lesson_id: str, *,
     if lesson_id not in enrolment.done_lesson_ids:
         enrolment.lesson_progress.append(LessonProgress(lesson_id=lesson_id, completed_at=now))
     visit_lesson(enrolment, lesson_id, now=now)
+    enrolment.language = course.language
     db.session.flush()
     return check_completion(enrolment, course, now=now)
 
@@ -166,28 +168,53 @@ def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, s
     return True, None
 
 
+def current_draw(enrolment: Enrolment, quiz: Quiz) -> QuizDraw:
+    """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
+    fresh draw (its questions, options shuffled), kept until the attempt is submitted."""
+    row = db.session.scalar(sa.select(QuizDraw).where(QuizDraw.enrolment_id == enrolment.id,
+                                                      QuizDraw.quiz_id == quiz.id))
+    if row is not None and draws.is_current(quiz, row.presented):
+        return row
+    taken = db.session.scalar(sa.select(sa.func.count(QuizAttempt.id)).where(
+        QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz.id))
+    rng = make_rng(current_app.config.get('SHUFFLE_SEED'), enrolment.id, quiz.id, taken)
+    if row is None:
+        row = QuizDraw(enrolment_id=enrolment.id, quiz_id=quiz.id)
+        db.session.add(row)
+    row.presented = draws.draw(quiz, rng)
+    row.created_at = utcnow()
+    db.session.flush()
+    return row
+
+
 def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict, *,
                 now: datetime | None = None) -> tuple[QuizAttempt, Certificate | None]:
-    """Score ``answers`` on the server, keep the attempt, and issue a certificate if this completes the course."""
+    """Score ``answers`` to the form on screen on the server, keep the attempt with that form, and issue a
+    certificate if this completes the course."""
     allowed, reason = quiz_open(enrolment, course, quiz)
     if not allowed:
         raise CourseError(reason)
     now = now or utcnow()
-    result = scoring.score_quiz(quiz, answers)
+    draw = current_draw(enrolment, quiz)
+    shown = draw.presented
+    result = scoring.score_quiz(quiz, answers, draws.question_ids(shown))
     attempt = QuizAttempt(
         enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
-        answers=scoring.normalise_answers(quiz, answers), correct_count=result.correct_count,
-        question_count=result.question_count, score=result.score, pass_mark=quiz.pass_mark, passed=result.passed,
-        submitted_at=now)
+        answers=scoring.normalise_answers(quiz, answers, draws.question_ids(shown)), presented=shown,
+        correct_count=result.correct_count, question_count=result.question_count, score=result.score,
+        pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
     db.session.add(attempt)
+    # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
+    db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
     enrolment.last_activity_at = now
+    enrolment.language = course.language
     db.session.flush()
     return attempt, check_completion(enrolment, course, now=now)
 
 
 def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
     """The per-question result of a stored attempt against the current key (for the feedback page)."""
-    return scoring.score_quiz(quiz, attempt.answers or {})
+    return scoring.score_quiz(quiz, attempt.answers or {}, draws.question_ids(attempt.presented))
 
 
 def knowledge_gain(enrolment: Enrolment) -> dict:

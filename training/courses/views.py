@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from training.auth.permissions import login_required, public
 from training.content import registry
-from training.content.courses import LEVELS, translations_of
-from training.courses import queries, scoring, services
+from training.content.courses import LEVELS
+from training.courses import draws, queries, scoring, services
 from training.courses.blueprint import (
     after,
     bp,
@@ -35,18 +35,20 @@ def catalogue():
     courses = registry().courses
     language = request.args.get('language', '')
     level = request.args.get('level', '')
+    languages = courses_languages(courses)
     shown = [c for c in courses.values()
-             if (language not in courses_languages(courses) or c.language == language)
+             if (language not in languages or language in registry().languages_of('course', c.slug))
              and (level not in LEVELS or c.level == level)]
     shown.sort(key=lambda c: (c.language != _current_language(), c.title.casefold()))
     progress = queries.progress_by_course(current_user, courses) if current_user.is_authenticated else {}
     return render_template('courses/catalogue.html', courses=shown, language=language, level=level,
-                           languages=courses_languages(courses), levels=LEVELS, progress=progress,
+                           languages=languages, levels=LEVELS, progress=progress,
                            total=len(courses))
 
 
 def courses_languages(courses) -> list[str]:
-    return sorted({c.language for c in courses.values()})
+    """Every language some course can be read in (its original or a translation)."""
+    return sorted({lang for c in courses.values() for lang in registry().languages_of('course', c.slug)})
 
 
 def _current_language() -> str:
@@ -57,7 +59,7 @@ def _current_language() -> str:
 @public
 def course(slug):
     course = course_or_404(slug)
-    context = {'course': course, 'enrolment': None, 'translations': translations_of(registry().courses, course),
+    context = {'course': course, 'enrolment': None, 'languages': registry().languages_of('course', course.slug),
                'frameworks': registry().frameworks}
     enrolment = services.get_enrolment(current_user, course.slug) if current_user.is_authenticated else None
     if enrolment is not None:
@@ -143,7 +145,7 @@ def quiz(slug, quiz_id):
     if response:
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
-    form = quiz_form(quiz) if is_open else None
+    form = quiz_form(quiz, _draw(enrolment, quiz).presented) if is_open else None
     if form is not None and form.validate_on_submit():
         submitted = perform(lambda: services.submit_quiz(enrolment, course, quiz, form.answers()))
         if not submitted.ok:
@@ -158,6 +160,16 @@ def quiz(slug, quiz_id):
         'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason,
         history=services.attempt_history(enrolment, quiz.id), skipped=enrolment.pre_test_skipped_at is not None,
         next_url=after(course, 'quiz', quiz.id)), 200 if request.method == 'GET' else 422
+
+
+def _draw(enrolment, quiz):
+    """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
+    requests draw at once, the one committed first wins."""
+    draw = services.current_draw(enrolment, quiz)
+    if not commit_or_lose_race():
+        draw = services.current_draw(enrolment, quiz)
+        db.session.commit()
+    return draw
 
 
 @bp.route('/courses/<slug>/pre-test/skip', methods=['POST'])
@@ -186,6 +198,7 @@ def attempt(slug, attempt_id):
     return render_template(
         'courses/attempt.html', course=course, quiz=quiz, attempt=attempt,
         result=services.rescore(attempt, quiz) if quiz is not None else None,
+        rows=draws.shown(quiz, attempt.presented) if quiz is not None else [],
         reveal=scoring.feedback_shown(kind, attempt.passed),
         history=services.attempt_history(enrolment, attempt.quiz_id),
         gain=services.knowledge_gain(enrolment) if kind == QuizKind.post_test else None,

@@ -7,6 +7,7 @@ and raise TrainingError; they flush but never commit (the view or CLI command co
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from training.db import utcnow
 from training.errors import TrainingError
@@ -20,6 +21,7 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
+from training.shuffling import make_rng, shuffle_ids
 
 
 def active_attempt(user, slug: str) -> ScenarioAttempt | None:
@@ -46,6 +48,20 @@ def abandon_attempt(attempt: ScenarioAttempt) -> None:
         raise TrainingError(_('Only an attempt in progress can be abandoned.'))
     attempt.status = AttemptStatus.abandoned
     attempt.updated_at = utcnow()
+
+
+def decision_order(attempt: ScenarioAttempt, stage) -> list[str]:
+    """The stage's decision options, by id, in the order this attempt (a player, or a team on every member's
+    screen) is shown them: shuffled once, pinned options in place, and kept with the attempt."""
+    options = stage.decision.options
+    orders = dict(attempt.decision_orders or {})
+    order = orders.get(stage.id)
+    if order is None or sorted(order) != sorted(o.id for o in options):
+        rng = make_rng(current_app.config.get('SHUFFLE_SEED'), 'scenario', attempt.id, stage.id)
+        order = shuffle_ids([o.id for o in options], {o.id for o in options if o.pin}, rng)
+        attempt.decision_orders = {**orders, stage.id: order}  # a new dict: the JSON column sees the change
+        db.session.flush()
+    return order
 
 
 def answer_from_submission(submission: StageSubmission) -> engine.StageAnswer:

@@ -9,6 +9,7 @@ from training.forms import Form, MultiCheckboxField, strip_filter
 from training.i18n import _, _l
 from training.scenarios import engine
 from training.scenarios.labels import LEVEL_TITLES
+from training.shuffling import apply_order
 
 MAX_JUSTIFICATION = 1000
 
@@ -22,9 +23,10 @@ def factor_prefix(index: int) -> str:
     return f'f{index}'
 
 
-def stage_form_class(stage, framework, evidence):
+def stage_form_class(stage, framework, evidence, order=None):
     """A Form class for one stage: per factor a level, indicators, evidence cited and a justification;
-    then the decision."""
+    then the decision, its options in ``order`` (option ids; the attempt's shuffled order). Indicators keep the
+    Framework's order."""
 
     class StageForm(Form):
         pass
@@ -46,7 +48,7 @@ def stage_form_class(stage, framework, evidence):
             _('Factor %(id)s: short justification', id=key.factor), filters=[strip_filter],
             validators=[Optional(), Length(max=MAX_JUSTIFICATION)]))
     StageForm.option = RadioField(
-        _l('Your decision'), choices=choices((o.id, o.text) for o in stage.decision.options),
+        _l('Your decision'), choices=choices((o.id, o.text) for o in apply_order(stage.decision.options, order)),
         validators=[InputRequired(message=_l('Choose one of the options.'))])
     return StageForm
 

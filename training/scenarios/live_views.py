@@ -74,7 +74,11 @@ def live_team(team_id):
     sc = scenario_or_404(run.scenario_slug)
     fw = framework_of(sc)
     page = live.team_page(team, sc)
-    form = stage_form_class(page.stage, fw, page.evidence)() if page.may_answer else None
+    form = None
+    if page.may_answer:
+        order = attempts.decision_order(team.attempt, page.stage)
+        db.session.commit()
+        form = stage_form_class(page.stage, fw, page.evidence, order)()
     if form is not None and form.validate_on_submit():
         return _submit_answer(team, sc, page.stage, form)
     if request.method == 'POST' and form is None:

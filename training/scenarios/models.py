@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from training.db import enum_column, utcnow
+from training.db import enum_column, uid_column, utcnow
 from training.extensions import db
 from training.i18n import _l
 from training.scenarios import engine
@@ -48,6 +48,9 @@ class ScenarioAttempt(db.Model):
     ending_id: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     points: so.Mapped[float] = so.mapped_column(default=0.0)
     max_points: so.Mapped[float] = so.mapped_column(default=0.0)
+    #: Per stage id, the decision's option ids in the order shown (shuffled once per attempt; a team's members
+    #: all see the team's order)
+    decision_orders: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     completed_at: so.Mapped[datetime | None]
@@ -78,6 +81,8 @@ class StageSubmission(db.Model):
     __table_args__ = (sa.UniqueConstraint('attempt_id', 'stage_id'),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('scenario_attempts.id', ondelete='CASCADE'))
     stage_id: so.Mapped[str] = so.mapped_column(sa.String(100))
     position: so.Mapped[int]
@@ -160,6 +165,8 @@ class LiveRun(db.Model):
     __tablename__ = 'scenario_live_runs'
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'),
                                                   index=True)
     scenario_slug: so.Mapped[str] = so.mapped_column(sa.String(100), index=True)
@@ -213,6 +220,8 @@ class LiveTeam(db.Model):
     __table_args__ = (sa.UniqueConstraint('run_id', 'name_key'),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     run_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('scenario_live_runs.id', ondelete='CASCADE'))
     name: so.Mapped[str] = so.mapped_column(sa.String(60))
     #: casefolded name, unique within a run

@@ -99,7 +99,9 @@ def play(attempt_id):
         abort(404, _('This stage is no longer part of the scenario (it has been retired).'))
     fw = framework_of(sc)
     evidence = attempts.visible_evidence(sc, stage, attempt.path)
-    form = stage_form_class(stage, fw, evidence)()
+    order = attempts.decision_order(attempt, stage)
+    db.session.commit()
+    form = stage_form_class(stage, fw, evidence, order)()
     if form.validate_on_submit():
         answer = answer_from_form(form, stage)
         if perform(lambda: attempts.submit_stage(attempt, sc, answer, by=current_user),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from training.db import enum_column, utcnow
+from training.db import enum_column, uid_column, utcnow
 from training.extensions import db
 from training.i18n import _l
 from training.vocab import OrganisationType, TitledEnum
@@ -54,6 +54,8 @@ class TrainingSession(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     #: Short unique reference, e.g. "2010-KE-03"
     code: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
@@ -92,6 +94,8 @@ class Person(db.Model):
     __tablename__ = 'persons'
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: Lower-case, accents removed, single spaces: for matching (see workshops/matching.py)
     name_key: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
@@ -125,6 +129,8 @@ class Attendance(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'))
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('persons.id', ondelete='RESTRICT'))
     role: so.Mapped[AttendanceRole] = so.mapped_column(enum_column(AttendanceRole),
@@ -159,6 +165,8 @@ class AttendanceDay(db.Model):
     __table_args__ = (sa.UniqueConstraint('attendance_id', 'day'),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Globally unique: the same record at a venue laptop and at the centre (training.sync)
+    uid: so.Mapped[str] = uid_column()
     attendance_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('attendances.id', ondelete='CASCADE'))
     day: so.Mapped[date]
     method: so.Mapped[CheckInMethod] = so.mapped_column(enum_column(CheckInMethod), default=CheckInMethod.register)
