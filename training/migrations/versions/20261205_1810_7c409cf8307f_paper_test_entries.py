@@ -1,8 +1,8 @@
 """paper test entries
 
 Revision ID: 7c409cf8307f
-Revises: 5935ae4fc966
-Create Date: 2026-12-05 18:00:00
+Revises: c0ffee16a1f8
+Create Date: 2026-12-05 18:10:00
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = '7c409cf8307f'
-down_revision = '5935ae4fc966'
+down_revision = 'c0ffee16a1f8'
 branch_labels = None
 depends_on = None
 
