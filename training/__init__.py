@@ -35,6 +35,7 @@ BLUEPRINTS = (
     'training.privacy.views',
     'training.sync.views',
     'training.venue.views',
+    'training.paper.views',
 )
 
 
