@@ -38,6 +38,7 @@ BLUEPRINTS = (
     'training.privacy.views',
     'training.sync.views',
     'training.venue.views',
+    'training.paper.views',
 )
 
 
