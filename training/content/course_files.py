@@ -42,7 +42,6 @@ class CourseFile(Model):
     title: str
     summary: str
     language: Literal['en', 'fr', 'es', 'ar']
-    translation_of: Slug | None = None
     level: Literal['introductory', 'intermediate', 'advanced']
     estimated_hours: float = Field(gt=0, le=200)
     version: int = Field(default=1, ge=1)

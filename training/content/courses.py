@@ -12,7 +12,7 @@ from markupsafe import Markup
 from training.vocab import QuizKind
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
-LANGUAGES = ('en', 'fr')
+LANGUAGES = ('en', 'fr', 'es', 'ar')
 LEVELS = ('introductory', 'intermediate', 'advanced')
 QUESTION_TYPES = ('single', 'multiple', 'true_false')
 
@@ -125,7 +125,6 @@ class Course:
     quizzes: MappingProxyType
     pre_test_id: str
     post_test_id: str
-    translation_of: str | None = None
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
     summary_html: Markup = field(default=Markup(''), repr=False, compare=False)
@@ -187,9 +186,3 @@ class Course:
 
     def references_of(self, lesson: Lesson) -> list[Reference]:
         return [r for r in (self.reference(x) for x in lesson.references) if r is not None]
-
-
-def translations_of(courses, course: Course) -> list[Course]:
-    """The other language versions of ``course`` (its original and the original's other translations)."""
-    root = course.translation_of or course.slug
-    return [c for c in courses.values() if c.slug != course.slug and (c.slug == root or c.translation_of == root)]

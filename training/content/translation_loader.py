@@ -21,10 +21,10 @@ from training.content import markdown
 from training.content.base import Problems, load_front_matter, load_yaml_file, validate
 from training.content.course_files import CourseFile
 from training.content.course_items import lesson_from, quiz_from_data
-from training.content.courses import Course, Lesson, Quiz, Reference
+from training.content.courses import ID_RE, Course, Lesson, Quiz, Reference
 from training.content.frameworks import Framework
 from training.content.scenarios import Scenario, check_scenario
-from training.content.translations import CONTENT_LANGUAGES, FOLDER, overlay, source_hash
+from training.content.translations import CONTENT_LANGUAGES, FOLDER, FORMER_SLUG_KEY, overlay, source_hash
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class _Translations:
     frameworks: dict
     localized: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     statuses: list[TranslationStatus] = field(default_factory=list)
+    #: former slug -> the course's slug (see FORMER_SLUG_KEY)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         return self.problems.rel(path)
@@ -79,14 +81,14 @@ class _Files:
         return TranslationStatus(item, language, status, tuple(self.missing), tuple(self.stale))
 
 
-def _merged_yaml(source: Path, target: Path, language: str, t: _Translations) -> tuple[Any, str | None]:
-    """The translation's data merged onto its original's, and the hash it records; (None, None) if it does not
-    parse (the problem is recorded)."""
+def _merged_yaml(source: Path, target: Path, language: str, t: _Translations) -> tuple[Any, str | None, Any]:
+    """The translation's data merged onto its original's, the hash it records and its own data; (None, None, None)
+    if it does not parse (the problem is recorded)."""
     original = load_yaml_file(source, Problems(t.root))  # the original loaded cleanly already
     data = load_yaml_file(target, t.problems)
     if data is None or original is None:
-        return None, None
-    return overlay(original, data, target, t.problems, language)
+        return None, None, None
+    return *overlay(original, data, target, t.problems, language), data
 
 
 def _check_folders(base: Path, original_languages: dict[str, str], expected: set[str], t: _Translations,
@@ -122,7 +124,7 @@ def _single_file(source: Path, language: str, t: _Translations):
     if not target.is_file():
         files.missing.append(t.rel(target))
         return None, target, files
-    merged, recorded = _merged_yaml(source, target, language, t)
+    merged, recorded, _data = _merged_yaml(source, target, language, t)
     files.note(source, target, recorded)
     return merged, target, files
 
@@ -194,7 +196,7 @@ def _translate_quiz(course: Course, quiz: Quiz, folder: Path, tdir: Path, langua
     if not target.is_file():
         files.missing.append(t.rel(target))
         return dataclasses.replace(quiz, language=course.language)
-    merged, recorded = _merged_yaml(source, target, language, t)
+    merged, recorded, _data = _merged_yaml(source, target, language, t)
     files.note(source, target, recorded)
     return quiz_from_data(target, merged, t.problems, quiz_id=quiz.id) if merged is not None else None
 
@@ -215,6 +217,19 @@ def _translated_course(course: Course, info: CourseFile, lessons: list, quizzes:
         checked_against=info.checked_against, summary_html=markdown.render(info.summary))
 
 
+def _former_slug(course: Course, data: Any, target: Path, t: _Translations) -> None:
+    """``former_slug:`` names the slug the translation had as a course of its own: it resolves to this course."""
+    former = data.get(FORMER_SLUG_KEY) if isinstance(data, dict) else None
+    if former is None:
+        return
+    if not isinstance(former, str) or not ID_RE.match(former):
+        t.problems.add(target, data.line_of(FORMER_SLUG_KEY), f'{FORMER_SLUG_KEY} must be a slug (a-z, 0-9, -)')
+    elif (t.root / 'courses' / former).exists() or former in t.aliases:
+        t.problems.add(target, data.line_of(FORMER_SLUG_KEY), f'{FORMER_SLUG_KEY} {former!r} is already taken')
+    else:
+        t.aliases[former] = course.slug
+
+
 def _translate_course(course: Course, folder: Path, language: str, t: _Translations) -> _Files:
     """Every translation file of the course is checked, written or not; the translated course is served once its
     course.yaml is translated."""
@@ -225,9 +240,10 @@ def _translate_course(course: Course, folder: Path, language: str, t: _Translati
     if not target.is_file():
         files.missing.append(t.rel(target))
     else:
-        merged, recorded = _merged_yaml(source, target, language, t)
+        merged, recorded, data = _merged_yaml(source, target, language, t)
         files.note(source, target, recorded)
         info = validate(CourseFile, merged, target, t.problems) if merged is not None else None
+        _former_slug(course, data, target, t)
     lessons = [_translate_lesson(course, lesson, folder, tdir, language, files) for lesson in course.lessons]
     quizzes = {quiz_id: _translate_quiz(course, quiz, folder, tdir, language, files)
                for quiz_id, quiz in course.quizzes.items()}
@@ -238,8 +254,6 @@ def _translate_course(course: Course, folder: Path, language: str, t: _Translati
 
 def _translate_courses(base: Path, courses: dict[str, Course], t: _Translations) -> None:
     for slug, course in courses.items():
-        if course.translation_of:
-            continue  # a course of its own in another language (see docs/content-format.md)
         folder = base / slug
         for language in CONTENT_LANGUAGES:
             item = f'course:{slug}'
@@ -252,10 +266,11 @@ def _translate_courses(base: Path, courses: dict[str, Course], t: _Translations)
 
 
 def load_translations(root: Path, problems: Problems, frameworks: dict, courses: dict,
-                      scenarios: dict) -> tuple[dict, tuple[TranslationStatus, ...]]:
-    """Every translation of the (valid) originals: ({(kind, id, language): translated object}, statuses)."""
+                      scenarios: dict) -> tuple[dict, tuple[TranslationStatus, ...], dict[str, str]]:
+    """Every translation of the (valid) originals: ({(kind, id, language): translated object}, statuses,
+    {former course slug: course slug})."""
     t = _Translations(Path(root), problems, frameworks)
     _translate_frameworks(Path(root) / 'scenarios' / 'frameworks', frameworks, t)
     _translate_scenarios(Path(root) / 'scenarios', scenarios, t)
     _translate_courses(Path(root) / 'courses', courses, t)
-    return t.localized, tuple(t.statuses)
+    return t.localized, tuple(t.statuses), t.aliases

@@ -30,6 +30,8 @@ TEXT_KEYS = frozenset({
 })
 
 HASH_KEY = 'source_hash'
+#: On a course translation's course.yaml: the slug it had when it was a course of its own (old links, records)
+FORMER_SLUG_KEY = 'former_slug'
 HASH_RE = re.compile(r'^[0-9a-f]{12}$')
 FOLDER = 'translations'
 
@@ -154,7 +156,7 @@ def overlay(original: Any, translation: Any, path: Path, problems: Problems, lan
                                                'text translated, plus "source_hash:"')
         return original, None
     recorded = _take_hash(o, translation)
-    tr = LineDict({k: v for k, v in translation.items() if k not in (HASH_KEY, 'language')})
+    tr = LineDict({k: v for k, v in translation.items() if k not in (HASH_KEY, FORMER_SLUG_KEY, 'language')})
     tr.line = translation.line
     tr.key_lines = translation.key_lines
     if 'language' in translation and translation['language'] != language:

@@ -130,10 +130,12 @@ def sessions(f: ReportFilter, *, limit: int | None = None, source: str | None = 
 
 
 def online_courses(start: date, end: date):
-    rows = [(d.get('title') or d.get('course'), d.get('language'), d.get('enrolled'), d.get('completed'),
+    rows = [(d.get('title') or d.get('course'), d.get('language'), d.get('enrolled'),
+             '; '.join(f'{lang}: {n}' for lang, n in (d.get('languages') or {}).items()), d.get('completed'),
              d.get('certificates'), _round(d.get('pre_mean')), _round(d.get('post_mean')))
             for d in completion_summary(start, end)]
-    return ['title', 'language', 'enrolled', 'completed', 'certificates', 'pre_mean', 'post_mean'], rows
+    return ['title', 'language', 'enrolled', 'enrolled_by_language', 'completed', 'certificates', 'pre_mean',
+            'post_mean'], rows
 
 
 def filter_options() -> dict:

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from training.auth.models import Role
 from training.backup.snapshot import revision
 from training.content import registry
-from training.content.courses import translations_of
 from training.db import new_uid, utcnow
 from training.extensions import db
 from training.sync import fileformat, keys
@@ -33,14 +32,13 @@ class Package:
 
 
 def content_needed(session: TrainingSession) -> dict:
-    """The course the session follows (with its other language versions) and every scenario a live run may use,
+    """The course the session follows (one course in all its languages) and every scenario a live run may use,
     by id and version: the venue checks that its copy of the code holds them."""
     content = registry()
     courses = {}
     course = content.course(session.course_slug) if session.course_slug else None
     if course is not None:
-        for each in (course, *translations_of(content.courses, course)):
-            courses[each.slug] = each.version
+        courses[course.slug] = course.version
     return {'courses': courses, 'scenarios': sorted(content.scenarios)}
 
 

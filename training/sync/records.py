@@ -20,8 +20,8 @@ ATTENDANCE_FIELDS = ('role', 'completed', 'pre_test_score', 'post_test_score')
 #: A trainer's account as a venue needs it to sign in
 USER_FIELDS = ('email', 'name', 'password_hash', 'country', 'organisation', 'organisation_type', 'preferred_language')
 
-__all__ = ['ATTENDANCE_FIELDS', 'PERSON_FIELDS', 'SESSION_FIELDS', 'USER_FIELDS', 'Malformed', 'decode',
-           'decode_all', 'encode', 'values_of']
+__all__ = ['ATTENDANCE_FIELDS', 'PERSON_FIELDS', 'SESSION_FIELDS', 'USER_FIELDS', 'Malformed', 'columns', 'decode',
+           'dangling', 'decode_all', 'encode', 'reference', 'values_of']
 
 
 class Malformed(TrainingError):
@@ -105,3 +105,22 @@ def decode(model, name: str, value):
 def decode_all(model, record: dict, fields) -> dict:
     """{field: Python value} for the fields the record gives."""
     return {name: decode(model, name, record[name]) for name in fields if name in record}
+
+
+def columns(model, *, exclude=()) -> tuple[str, ...]:
+    """The columns of ``model`` that travel as they are: all but the local id and the foreign keys (references go
+    by uid or email instead), and any named in ``exclude``."""
+    return tuple(c.name for c in model.__table__.columns
+                 if c.name != 'id' and not c.foreign_keys and c.name not in exclude)
+
+
+def dangling() -> Malformed:
+    return Malformed(_('The file is damaged: a record refers to another that it does not hold.'))
+
+
+def reference(record: dict, name: str, known: dict):
+    """The object a record refers to by uid (or email), from ``known``; Malformed if the file does not hold it."""
+    value = record.get(name)
+    if value not in known:
+        raise dangling()
+    return known[value]
