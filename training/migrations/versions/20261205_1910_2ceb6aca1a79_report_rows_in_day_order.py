@@ -2,7 +2,7 @@
 rows are one contiguous range (issue 18)
 
 Revision ID: 2ceb6aca1a79
-Revises: 7c409cf8307f
+Revises: 79bd0359c7ac
 Create Date: 2026-12-05 17:20:00
 
 """
@@ -14,7 +14,7 @@ from training.reports import rebuild
 
 # revision identifiers, used by Alembic.
 revision = '2ceb6aca1a79'
-down_revision = '7c409cf8307f'
+down_revision = '79bd0359c7ac'
 branch_labels = None
 depends_on = None
 
