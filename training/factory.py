@@ -39,6 +39,8 @@ BLUEPRINTS = (
     'training.sync.views',
     'training.venue.views',
     'training.paper.views',
+    'training.offline.views',
+    'training.offline.site_views',
 )
 
 
