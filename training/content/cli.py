@@ -13,6 +13,7 @@ import click
 from training.content.base import ContentErrors
 from training.content.freshness import stale_warnings
 from training.content.registry import load_content
+from training.courses import guessing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,13 @@ def content():
 
 @content.command('check')
 @click.argument('directory', required=False, type=click.Path(file_okay=False, path_type=Path))
-def check(directory: Path | None):
+@click.option('--assessment', is_flag=True,
+              help='Also print, for every quiz that counts toward completion, how often blind guessing passes '
+                   f'({guessing.ATTEMPTS} simulated attempts per quiz); fail if a strategy reaches '
+                   f'{guessing.LIMIT:.0%}.')
+@click.option('--attempts', type=click.IntRange(100, 1_000_000), default=guessing.ATTEMPTS, show_default=True,
+              help='Simulated attempts per quiz for --assessment.')
+def check(directory: Path | None, assessment: bool, attempts: int):
     """Validate every file under DIRECTORY (default: the project root); print problems as path:line: message."""
     root = (directory or ROOT).resolve()
     if not (root / 'courses').is_dir() and not (root / 'scenarios').is_dir():
@@ -40,3 +47,13 @@ def check(directory: Path | None):
     for warning in stale_warnings(registry):
         click.echo(warning)
     click.echo(f'{registry.summary()}: OK')
+    if assessment:
+        rows = guessing.guess_table(registry, attempts=attempts)
+        for line in guessing.format_table(rows, attempts):
+            click.echo(line)
+        failing = [r for r in rows if r.worst >= guessing.LIMIT]
+        if failing:
+            click.echo(f'{len(failing)} quiz(zes) can be passed by guessing in {guessing.LIMIT:.0%} of attempts '
+                       'or more (marked !): add questions, or make distractors as plausible and as long as the '
+                       'keys.', err=True)
+            sys.exit(1)

@@ -30,6 +30,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """A learning objective of the course; questions say which one they assess."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Option:
     id: str
     text: str
@@ -46,6 +54,7 @@ class Question:
     prompt: str
     options: tuple[Option, ...]
     explanation: str = ''
+    objective: str | None = None
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -61,11 +70,30 @@ class Quiz:
     title: str
     kind: QuizKind
     pass_mark: int
+    #: every question an attempt may ask: the quiz's own, or its bank's
     questions: tuple[Question, ...]
-    items_from: str | None = None
+    #: the bank (banks/<id>.yaml) the questions come from; quizzes naming one bank are its parallel forms
+    bank: str | None = None
+    #: questions per attempt, drawn from ``questions`` and spread over the objectives; None: all of them
+    draw: int | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def size(self) -> int:
+        """How many questions one attempt asks."""
+        return min(self.draw, len(self.questions)) if self.draw else len(self.questions)
+
+    @property
+    def shares(self) -> dict[str | None, int]:
+        """How many questions an attempt draws per objective (None: questions without one), in the order the
+        objectives first appear: ``draw`` spread as evenly as possible, the first objectives taking the rest."""
+        groups = list(dict.fromkeys(q.objective for q in self.questions))
+        if not self.draw or not groups:
+            return {g: sum(1 for q in self.questions if q.objective == g) for g in groups}
+        base, extra = divmod(self.draw, len(groups))
+        return {g: base + (1 if i < extra else 0) for i, g in enumerate(groups)}
 
 
 @dataclass(frozen=True)
@@ -120,6 +148,7 @@ class Course:
     quizzes: MappingProxyType
     pre_test_id: str
     post_test_id: str
+    objectives: tuple[Objective, ...] = ()
     translation_of: str | None = None
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
@@ -135,8 +164,17 @@ class Course:
 
     @property
     def question_count(self) -> int:
-        """Distinct questions: a post-test repeating the pre-test's items is not counted again."""
-        return sum(len(q.questions) for q in self.quizzes.values() if not q.items_from)
+        """Distinct questions: a bank's questions count once, however many quizzes draw from it."""
+        pools = {(q.bank or f'quiz:{q.id}'): len(q.questions) for q in self.quizzes.values()}
+        return sum(pools.values())
+
+    def objective(self, objective_id: str | None) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    @property
+    def parallel_forms(self) -> bool:
+        """The pre-test and post-test draw from one bank: each trainee's post-test asks items they have not seen."""
+        return self.pre_test.bank is not None and self.pre_test.bank == self.post_test.bank
 
     @property
     def lesson_ids(self) -> tuple[str, ...]:

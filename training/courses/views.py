@@ -143,7 +143,7 @@ def quiz(slug, quiz_id):
     if response:
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
-    form = quiz_form(quiz, _draw(enrolment, quiz).presented) if is_open else None
+    form = quiz_form(quiz, _draw(enrolment, course, quiz).presented) if is_open else None
     if form is not None and form.validate_on_submit():
         submitted = perform(lambda: services.submit_quiz(enrolment, course, quiz, form.answers()))
         if not submitted.ok:
@@ -160,12 +160,12 @@ def quiz(slug, quiz_id):
         next_url=after(course, 'quiz', quiz.id)), 200 if request.method == 'GET' else 422
 
 
-def _draw(enrolment, quiz):
+def _draw(enrolment, course, quiz):
     """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
     requests draw at once, the one committed first wins."""
-    draw = services.current_draw(enrolment, quiz)
+    draw = services.current_draw(enrolment, course, quiz)
     if not commit_or_lose_race():
-        draw = services.current_draw(enrolment, quiz)
+        draw = services.current_draw(enrolment, course, quiz)
         db.session.commit()
     return draw
 
