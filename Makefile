@@ -11,14 +11,15 @@ AXE_VERSION := 4.14.1
 AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 AXE_JS := tests/e2e/vendor/axe-$(AXE_VERSION).min.js
 
-.PHONY: run serve test e2e lint bench install install-test translations check-content clean help axe axe-if-npm
+.PHONY: run serve venue test e2e lint bench install install-test translations check-content clean help axe axe-if-npm
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   - install test extras and run the whole suite"
+	@echo "make test   - install test extras and run the whole suite (one worker per core)"
 	@echo "make e2e    - browser tests only (Debian chromium)"
 	@echo "make lint   - ruff"
 	@echo "make serve  - production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY"
+	@echo "make venue  - a workshop's own server on this laptop: make venue VENUE_PACKAGE=file [LAN=1] (README)"
 	@echo "make bench  - benchmarks (gunicorn + wrk + Chromium, SQLite and PostgreSQL, < 10 min); table in bench/RESULTS.md"
 
 $(BIN)/python:
@@ -56,11 +57,22 @@ serve: install
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
+# A venue laptop (README, "Workshops without internet"): its own secret key and SQLite database in instance/,
+# started from a session package the first time; 127.0.0.1 unless LAN=1 (or VENUE_HOST=0.0.0.0); gunicorn, no debug.
+venue: install
+	$(BIN)/python -m training.venue.serve $(if $(VENUE_PACKAGE),--package "$(VENUE_PACKAGE)") \
+	  $(if $(filter 1 yes true,$(LAN)),--lan) --port $(or $(VENUE_PORT),8000)
+
+# The suite runs in one test worker per CPU core (pytest-xdist); each worker has its own database
+# (tests/helpers/app.py). PYTEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+
 test: install-test axe-if-npm
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_XDIST)
 
 e2e: install-test axe-if-npm
-	$(BIN)/python -m pytest -m e2e
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m e2e
 
 # `make test` works on a machine with only Python and make: without npm the accessibility test is skipped
 # (never in CI: .ci/run installs npm and runs `make axe` first).
@@ -87,7 +99,10 @@ check-content: install
 messages: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o training/translations/messages.pot --omit-header --no-location --sort-output .
 	$(BIN)/pybabel update -i training/translations/messages.pot -d training/translations --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/python scripts/fill_po.py training/translations/fr/LC_MESSAGES/messages.po $$(ls training/translations/pending/*.fr.json 2>/dev/null)
+	@for po in training/translations/*/LC_MESSAGES/messages.po; do \
+	  lang=$$(basename $$(dirname $$(dirname $$po))); \
+	  $(BIN)/python scripts/fill_po.py $$po $$(ls training/translations/pending/*.$$lang.json 2>/dev/null) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

@@ -32,7 +32,7 @@ COUNTRIES = ('KE', 'UG', 'TZ', 'RW', 'BI', 'CD', 'CF', 'SN', 'ML', 'CI', 'GN', '
              'TN', 'EG', 'LY', 'JO', 'LB', 'IQ', 'YE', 'AF', 'PK', 'BD', 'MM', 'LK', 'NP', 'PH', 'ID', 'TL', 'KH',
              'GT', 'HN', 'SV', 'CO', 'PE', 'BO', 'HT', 'BA', 'XK')
 COURSES = ('understanding-atrocity-crimes', 'prevention-responsibility-to-protect',
-           'prevention-responsabilite-de-proteger', 'assessing-risk-framework', None, None)
+           'prevention-responsibility-to-protect', 'assessing-risk-framework', None, None)
 ORG_TYPES = ('government', 'military', 'police', 'judiciary', 'parliament', 'nhri', 'civil_society', 'academia',
              'media', 'religious_community', 'un', 'regional_org', 'other')
 FIRST = ('Amina', 'Grace', 'Peter', 'John', 'Fatou', 'Mamadou', 'Esther', 'Joseph', 'Aisha', 'Samuel', 'Marie',

@@ -33,6 +33,9 @@ BLUEPRINTS = (
     'training.reports.views',
     'training.audit.views',
     'training.privacy.views',
+    'training.sync.views',
+    'training.venue.views',
+    'training.paper.views',
 )
 
 

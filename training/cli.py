@@ -17,7 +17,7 @@ from training.extensions import db
 
 #: Each domain's CLI module exposes ``commands``: a list of click commands or groups.
 COMMAND_MODULES = ('training.courses.cli', 'training.workshops.cli', 'training.reports.cli', 'training.scenarios.cli',
-                   'training.privacy.cli', 'training.backup.cli')
+                   'training.privacy.cli', 'training.backup.cli', 'training.sync.cli', 'training.venue.cli')
 
 
 def iso_date(_ctx, _param, value):

@@ -11,7 +11,10 @@ from flask_babel import lazy_gettext as _l  # noqa: F401 - re-exported
 from flask_babel import ngettext  # noqa: F401 - re-exported
 from flask_login import current_user
 
-LANGUAGE_NAMES = {'en': 'English', 'fr': 'Français'}
+#: Each language in its own name (the language switcher, lists of languages)
+LANGUAGE_NAMES = {'en': 'English', 'fr': 'Français', 'es': 'Español', 'ar': 'العربية'}
+#: Each language named in the interface language (in a sentence: "shown in its original language, English")
+LANGUAGE_LABELS = {'en': _l('English'), 'fr': _l('French'), 'es': _l('Spanish'), 'ar': _l('Arabic')}
 
 
 def select_locale() -> str:

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from training.assets import asset_url
 from training.auth.models import Role
-from training.i18n import LANGUAGE_NAMES, _, _l
+from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, _, _l
 from training.vocab import country_name
 
 #: Languages written right to left: <html dir="rtl"> (the stylesheet uses logical properties throughout).
@@ -80,6 +80,7 @@ def init_app(app):
             'csrf_token_value': generate_csrf,
             'current_locale': str(get_locale() or 'en'),
             'language_names': LANGUAGE_NAMES,
+            'language_labels': LANGUAGE_LABELS,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
             'nav_items': _visible(NAVIGATION, app),

@@ -87,8 +87,12 @@ def country_name(code: str | None, locale: str | None = None) -> str:
     return _country_names(loc).get(code.upper(), code)
 
 
+@lru_cache(maxsize=8)
+def _sorted_countries(locale: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) in the locale's name order; sorted once per locale, not on every form."""
+    return tuple(sorted(_country_names(locale).items(), key=lambda kv: sort_key(kv[1])))
+
+
 def country_choices(locale: str | None = None, *, blank: str | None = None) -> list[tuple[str, str]]:
     loc = locale or str(get_locale() or 'en')
-    names = _country_names(loc)
-    choices = sorted(names.items(), key=lambda kv: sort_key(kv[1]))
-    return ([('', blank)] if blank is not None else []) + choices
+    return ([('', blank)] if blank is not None else []) + list(_sorted_countries(loc))

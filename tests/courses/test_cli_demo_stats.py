@@ -67,7 +67,8 @@ def test_completion_summary_uses_the_period(db, create_user, course, complete_co
     assert (row['enrolled'], row['completed'], row['certificates']) == (2, 1, 1)
     assert row['pre_mean'] == 25.0 and row['post_mean'] == 100.0
     assert set(row) == {'course', 'title', 'language', 'enrolled', 'completed', 'certificates', 'pre_mean',
-                        'post_mean'}
+                        'post_mean', 'languages'}
+    assert row['languages'] == {'en': 2}
     # every course is listed, with zeros where nothing happened
     assert rows['prevention-responsibility-to-protect']['enrolled'] == 0
     assert rows['prevention-responsibility-to-protect']['pre_mean'] is None

@@ -36,3 +36,19 @@ def person_facts(persons) -> list[dict]:
         return p[key] if isinstance(p, dict) else getattr(p, key)
     return [{'full_name': get(p, 'full_name'), 'sex': get(p, 'sex'), 'country': get(p, 'country'),
              'days': [d if isinstance(d, str) else d.isoformat() for d in get(p, 'days')]} for p in persons]
+
+
+def snapshot(db):
+    """Every person, roster entry and day mark as stored: equal before and after an import that changes nothing."""
+    import sqlalchemy as sa
+
+    from training.workshops.models import Attendance, AttendanceDay, Person
+    persons = db.session.execute(sa.select(Person.id, Person.full_name, Person.sex, Person.organisation,
+                                           Person.organisation_type, Person.country, Person.email)
+                                 .order_by(Person.id)).all()
+    attendances = db.session.execute(sa.select(Attendance.id, Attendance.person_id, Attendance.role,
+                                               Attendance.days_attended, Attendance.pre_test_score,
+                                               Attendance.post_test_score).order_by(Attendance.id)).all()
+    days = db.session.execute(sa.select(AttendanceDay.attendance_id, AttendanceDay.day)
+                              .order_by(AttendanceDay.id)).all()
+    return persons, attendances, days

@@ -1,24 +1,21 @@
 """The corpus sheets imported through the import service (SQLite, and PostgreSQL with TRAINING_TEST_DATABASE_URL):
 persons, sexes, countries and days on the roster as each sheet's expectations say; importing twice creates nobody and
-changes nothing; the rejected rows come back as a sheet; blanks never overwrite what is known; two confirms of one
-preview write once."""
+changes nothing (any sheet of the corpus shapes: test_import_property.py); the rejected rows come back as a sheet;
+blanks never overwrite what is known; two confirms of one preview write once."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import threading
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from tests.helpers.app import IS_SQLITE
-from tests.workshops.sheet_corpus import corpus, person_facts
+from tests.workshops.sheet_corpus import corpus, person_facts, snapshot
 from training.auth.models import Role
 from training.workshops import imports, queries
-from training.workshops.models import Attendance, AttendanceDay, PendingImport, Person, Sex
+from training.workshops.models import Attendance, PendingImport, Person, Sex
 
 SHEETS = corpus()
 ACCEPTED = [s for s in SHEETS if not s.expected['problem'] and not s.expected['rejected']]
@@ -40,16 +37,6 @@ def _roster(session) -> list[dict]:
     for p in people:
         assert p.pop('days_attended') == len(p['days'])  # one source: the day register
     return sorted(person_facts(people), key=lambda p: p['full_name'])
-
-
-def _snapshot(db):
-    persons = db.session.execute(sa.select(Person.id, Person.full_name, Person.sex, Person.organisation,
-                                           Person.country, Person.email).order_by(Person.id)).all()
-    attendances = db.session.execute(sa.select(Attendance.id, Attendance.person_id, Attendance.role,
-                                               Attendance.days_attended).order_by(Attendance.id)).all()
-    days = db.session.execute(sa.select(AttendanceDay.attendance_id, AttendanceDay.day)
-                              .order_by(AttendanceDay.id)).all()
-    return persons, attendances, days
 
 
 @pytest.mark.parametrize('sheet', SHEETS, ids=[s.name for s in SHEETS])
@@ -77,44 +64,11 @@ def test_corpus_sheet_imported_twice_creates_nobody_and_changes_nothing(db, crea
     session = _session_for(create_session, sheet)
     imports.import_sheet(session, sheet.name, sheet.data, write=True)
     db.session.commit()
-    before = _snapshot(db)
+    before = snapshot(db)
     plan = imports.import_sheet(session, sheet.name, sheet.data, write=True)
     db.session.commit()
     assert plan.count('new') == 0 and plan.count('matched') == len(sheet.expected['persons'])
-    assert _snapshot(db) == before
-
-
-NAMES = st.sampled_from(['Amina Diallo', 'DIALLO, Amina', 'Peter Otieno', 'Grace Mwangi', 'Éloïse Mukamana',
-                         'Koffi Yao', 'María José López', 'Otieno Peter', 'Ana Paula Machava'])
-ROWS = st.lists(st.tuples(NAMES, st.sampled_from(['', 'F', 'M', 'femme', 'Hombre']),
-                          st.sampled_from(['', 'KE', 'Kenya', 'SN', 'Sénégal', 'MZ']),
-                          st.sampled_from(['', 'a@example.org', 'A@EXAMPLE.ORG', 'p@example.org']),
-                          st.sampled_from(['', 'X', 'oui', '✓']), st.sampled_from(['', 'X', '1'])),
-                min_size=1, max_size=8)
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=ROWS, separator=st.sampled_from([',', ';', '\t']), bom=st.booleans())
-def test_any_accepted_sheet_imported_twice_creates_nobody_and_changes_nothing(db, create_session, rows, separator,
-                                                                               bom):
-    from tests.helpers.app import empty_database
-    empty_database()
-    out = io.StringIO()
-    csv.writer(out, delimiter=separator).writerows([('Name', 'Sex', 'Country', 'Email', 'Day 1', 'Day 2'), *rows])
-    data = (b'\xef\xbb\xbf' if bom else b'') + out.getvalue().encode()
-    from datetime import date
-    session = create_session(code='PROP-1', start_date=date(2010, 3, 1), end_date=date(2010, 3, 2))
-    try:
-        imports.import_sheet(session, 's.csv', data, write=True)
-    except imports.ImportRefused:
-        db.session.rollback()
-        return  # not an accepted sheet
-    db.session.commit()
-    before = _snapshot(db)
-    plan = imports.import_sheet(session, 's.csv', data, write=True)
-    db.session.commit()
-    assert plan.count('new') == 0
-    assert _snapshot(db) == before
+    assert snapshot(db) == before
 
 
 def test_matching_fills_empty_fields_and_never_blanks_or_overwrites(db, create_session, create_person):

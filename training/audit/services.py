@@ -20,6 +20,9 @@ ACTIONS = {
     'person.exported': _l('Person data exported'),
     'person.erased': _l('Person erased'),
     'session.imported': _l('Sign-in sheet imported'),
+    'session.packaged': _l('Venue package made'),
+    'session.synced': _l('Venue sync imported'),
+    'session.conflict_resolved': _l('Venue sync conflict decided'),
     'report.exported': _l('Report exported'),
 }
 

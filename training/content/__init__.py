@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 
 from training.content.registry import Registry, load_content_cached
 
@@ -14,4 +15,9 @@ def init_app(app) -> None:
 
 
 def registry() -> Registry:
-    return current_app.extensions['content']
+    """The content; in a request, in the interface language wherever it is translated (else in the original)."""
+    content = current_app.extensions['content']
+    if has_request_context():
+        locale = get_locale()
+        return content.in_language(locale.language if locale else None)
+    return content

@@ -59,16 +59,22 @@ def length_problem(questions) -> tuple[str, list[str]] | None:
 
 def check_quiz(quiz, data, path: Path, problems: Problems) -> None:
     """Key position and length cue for one quiz file (its own questions)."""
-    if not quiz.questions or data is None:
+    check_questions(quiz.id, quiz.questions, data, path, problems)
+
+
+def check_questions(name: str, questions, data, path: Path, problems: Problems) -> None:
+    """Key position and length cue for the questions of one quiz or bank file (an original or a translation: a
+    translation keeps the positions but may change the lengths)."""
+    if not questions or data is None:
         return
-    message = position_problem(quiz.questions)
+    message = position_problem(questions)
     if message:
-        problems.add(path, line_at(data, ('questions',)), f'quiz {quiz.id!r}: {message}')
-    found = length_problem(quiz.questions)
+        problems.add(path, line_at(data, ('questions',)), f'quiz {name!r}: {message}')
+    found = length_problem(questions)
     if found:
         message, longest = found
-        index = next(i for i, q in enumerate(quiz.questions) if q.id == longest[0])
-        problems.add(path, line_at(data, ('questions', index, 'options')), f'quiz {quiz.id!r}: {message}')
+        index = next(i for i, q in enumerate(questions) if q.id == longest[0])
+        problems.add(path, line_at(data, ('questions', index, 'options')), f'quiz {name!r}: {message}')
 
 
 def _wording(question) -> str:

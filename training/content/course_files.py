@@ -46,8 +46,7 @@ class CourseFile(Model):
     slug: Slug
     title: str
     summary: str
-    language: Literal['en', 'fr']
-    translation_of: Slug | None = None
+    language: Literal['en', 'fr', 'es', 'ar']
     level: Literal['introductory', 'intermediate', 'advanced']
     estimated_hours: float = Field(gt=0, le=200)
     version: int = Field(default=1, ge=1)

@@ -93,24 +93,29 @@ def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
     data = load_yaml_file(path, problems)
     if data is None:
         return None, None
+    return quiz_from_data(path, data, problems), data
+
+
+def quiz_from_data(path: Path, data: Any, problems: Problems, quiz_id: str | None = None) -> Quiz | None:
+    """A quiz from its parsed file (an original, or a translation merged onto its original)."""
     head = validate(QuizHead, data, path, problems)
     has_bank = isinstance(data, LineDict) and (data.get('bank') is not None or data.get('items_from') is not None)
     if has_bank and isinstance(data, LineDict) and 'questions' in data:
         problems.add(path, line_at(data, ('bank',)), 'give either questions or a bank, not both')
-        return None, data
+        return None
     questions = None if has_bank else _questions_of(data, path, problems, required=True)
     if head is None:
-        return None, data
+        return None
     if head.items_from:
         problems.add(path, line_at(data, ('items_from',)),
                      'items_from is not supported: a post-test must not repeat its pre-test\'s items. Write the '
                      'questions into a bank (banks/<id>.yaml) and give both tests "bank: <id>" and "draw: N": '
                      'they become parallel forms, and each trainee\'s post-test asks items they have not seen')
-        return None, data
+        return None
     if questions is None and not has_bank:
-        return None, data
-    return Quiz(id=path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
-                questions=questions or (), bank=head.bank, draw=head.draw), data
+        return None
+    return Quiz(id=quiz_id or path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
+                questions=questions or (), bank=head.bank, draw=head.draw)
 
 
 def load_bank(path: Path, problems: Problems) -> tuple[tuple[Question, ...] | None, Any]:
@@ -118,9 +123,14 @@ def load_bank(path: Path, problems: Problems) -> tuple[tuple[Question, ...] | No
     data = load_yaml_file(path, problems)
     if data is None:
         return None, None
+    return bank_from_data(path, data, problems), data
+
+
+def bank_from_data(path: Path, data: Any, problems: Problems) -> tuple[Question, ...] | None:
+    """A bank's questions from its parsed file (an original, or a translation merged onto its original)."""
     head = validate(BankFile, data, path, problems)
     questions = _questions_of(data, path, problems, required=True)
-    return (questions if head is not None else None), data
+    return questions if head is not None else None
 
 
 def _demote_h1(body: str) -> str:
@@ -134,6 +144,12 @@ def load_lesson(path: Path, module_id: str, course_refs: set[str] | None, framew
     if parsed is None:
         return None
     meta, body, _body_line = parsed
+    return lesson_from(path, meta, body, module_id, course_refs, frameworks, problems)
+
+
+def lesson_from(path: Path, meta: Any, body: str, module_id: str, course_refs: set[str] | None, frameworks: dict,
+                problems: Problems, lesson_id: str | None = None) -> Lesson | None:
+    """A lesson from its front matter and body (an original's, or a translation's merged onto its original's)."""
     info = validate(LessonMeta, meta, path, problems)
     if info is None:
         return None
@@ -161,7 +177,7 @@ def load_lesson(path: Path, module_id: str, course_refs: set[str] | None, framew
         ok = False
     if not ok:
         return None
-    return Lesson(id=path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
+    return Lesson(id=lesson_id or path.stem, title=info.title, minutes=info.minutes, module_id=module_id,
                   factors=info.factors, references=info.references,
                   # the page's <h1> is the lesson title; "##" sections stay <h2> (a "#" heading would become <h2>)
                   html=markdown.render(_demote_h1(body), heading_offset=0))

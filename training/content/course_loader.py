@@ -199,7 +199,7 @@ def _build_course(c: _CourseFolder, modules: list[Module]) -> Course:
     info = c.info
     return Course(
         slug=info.slug, title=info.title, summary=info.summary, language=info.language, level=info.level,
-        estimated_hours=info.estimated_hours, version=info.version, translation_of=info.translation_of,
+        estimated_hours=info.estimated_hours, version=info.version,
         completion=Completion(lessons=info.completion.lessons, pass_quizzes=info.completion.pass_quizzes,
                               pass_post_test=info.completion.pass_post_test),
         modules=tuple(modules),
@@ -243,29 +243,10 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
 def load_courses(base: Path, problems: Problems, frameworks: dict) -> dict[str, Course]:
     """Load every course under ``base``; record each problem on ``problems``."""
     courses: dict[str, Course] = {}
-    raw: dict[str, Any] = {}
     if not Path(base).is_dir():
         return courses
     for folder in sorted(p for p in Path(base).iterdir() if p.is_dir() and not p.name.startswith('.')):
-        course, data = _load_course(folder, problems, frameworks)
+        course, _data = _load_course(folder, problems, frameworks)
         if course is not None:
             courses[course.slug] = course
-            raw[course.slug] = data
-    # Translations: translation_of must name another course, in another language, that is not itself a translation.
-    for slug, course in courses.items():
-        if course.translation_of is None:
-            continue
-        path = Path(base) / slug / 'course.yaml'
-        line = line_at(raw[slug], ('translation_of',))
-        original = courses.get(course.translation_of)
-        if original is None:
-            if not (Path(base) / course.translation_of / 'course.yaml').is_file():
-                problems.add(path, line, f'translation_of {course.translation_of!r} names no course')
-        elif original.slug == slug:
-            problems.add(path, line, 'a course cannot be a translation of itself')
-        elif original.translation_of:
-            problems.add(path, line, f'{original.slug!r} is itself a translation; name the original course')
-        elif original.language == course.language:
-            problems.add(path, line, f'a translation must be in another language than {original.slug!r} '
-                                     f'({course.language})')
     return courses

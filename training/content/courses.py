@@ -12,7 +12,7 @@ from markupsafe import Markup
 from training.vocab import QuizKind
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
-LANGUAGES = ('en', 'fr')
+LANGUAGES = ('en', 'fr', 'es', 'ar')
 LEVELS = ('introductory', 'intermediate', 'advanced')
 QUESTION_TYPES = ('single', 'multiple', 'true_false')
 
@@ -76,6 +76,8 @@ class Quiz:
     bank: str | None = None
     #: questions per attempt, drawn from ``questions`` and spread over the objectives; None: all of them
     draw: int | None = None
+    #: The language of this quiz's text when it differs from its course's (an untranslated quiz in a translation)
+    language: str | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -105,6 +107,9 @@ class Lesson:
     factors: tuple[str, ...]
     references: tuple[str, ...]
     html: Markup = field(repr=False, compare=False)
+    #: The language of this lesson's text when it differs from its course's (an untranslated lesson in a
+    #: translation); None: the course's language
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,6 @@ class Course:
     pre_test_id: str
     post_test_id: str
     objectives: tuple[Objective, ...] = ()
-    translation_of: str | None = None
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
     summary_html: Markup = field(default=Markup(''), repr=False, compare=False)
@@ -220,9 +224,3 @@ class Course:
 
     def references_of(self, lesson: Lesson) -> list[Reference]:
         return [r for r in (self.reference(x) for x in lesson.references) if r is not None]
-
-
-def translations_of(courses, course: Course) -> list[Course]:
-    """The other language versions of ``course`` (its original and the original's other translations)."""
-    root = course.translation_of or course.slug
-    return [c for c in courses.values() if c.slug != course.slug and (c.slug == root or c.translation_of == root)]

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from training.content import assessment, markdown
 from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 from training.content.frameworks import Framework
+from training.content.translations import CONTENT_LANGUAGES
 from training.scenarios import branching, engine
 
 Level = Literal['low', 'moderate', 'high', 'very_high']
@@ -135,8 +136,8 @@ class Scenario(Model):
     @field_validator('language')
     @classmethod
     def _language(cls, value: str) -> str:
-        if value not in ('en', 'fr'):
-            raise ValueError('language must be en or fr')
+        if value not in CONTENT_LANGUAGES:
+            raise ValueError(f'language must be one of {", ".join(CONTENT_LANGUAGES)}')
         return value
 
     @cached_property

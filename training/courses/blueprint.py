@@ -3,7 +3,7 @@
 factory imports both before it registers the blueprint. Also the small lookups both modules need."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +27,8 @@ def course_or_404(slug: str) -> Course:
     course = registry().course(slug)
     if course is None:
         abort(404)
+    if course.slug != slug:  # a former slug (a translation that was a course of its own): its new address
+        abort(redirect(url_for(request.endpoint, **{**request.view_args, 'slug': course.slug}), 308))
     return course
 
 

@@ -23,6 +23,8 @@ LIMIT = 0.05
 @dataclass(frozen=True)
 class GuessRow:
     course: str
+    #: the language the quiz is read in (its original, or a translation: other texts, other lengths)
+    language: str
     quiz: str
     kind: str
     asked: int
@@ -113,10 +115,19 @@ def guess_rates(course, quiz, *, attempts: int = ATTEMPTS, seed: str = SEED) -> 
 
 
 def guess_table(registry, *, attempts: int = ATTEMPTS, seed: str = SEED) -> list[GuessRow]:
-    return [GuessRow(course=course.slug, quiz=quiz.id, kind=quiz.kind.value, asked=quiz.size,
-                     pool=len(quiz.questions), pass_mark=quiz.pass_mark,
-                     rates=guess_rates(course, quiz, attempts=attempts, seed=seed))
-            for course in registry.courses.values() for quiz in certifying_quizzes(course)]
+    """One row per certifying quiz of every course, in every language the course is read in (a quiz whose
+    translation is not written yet is read in its original, and simulated once, there)."""
+    rows = []
+    for slug, original in registry.courses.items():
+        for language in registry.languages_of('course', slug) or (original.language,):
+            course = registry.course(slug, language)
+            for quiz in certifying_quizzes(course):
+                if language != original.language and quiz.language not in (None, language):
+                    continue
+                rows.append(GuessRow(course=slug, language=language, quiz=quiz.id, kind=quiz.kind.value,
+                                     asked=quiz.size, pool=len(quiz.questions), pass_mark=quiz.pass_mark,
+                                     rates=guess_rates(course, quiz, attempts=attempts, seed=seed)))
+    return rows
 
 
 def format_table(rows: list[GuessRow], attempts: int = ATTEMPTS) -> list[str]:
@@ -124,15 +135,16 @@ def format_table(rows: list[GuessRow], attempts: int = ATTEMPTS) -> list[str]:
     always the first option shown, ...); a rate at or above :data:`LIMIT` is marked with ``!``."""
     width = max((len(r.rates) for r in rows), default=2) - 2
     strategies = [str(k + 1) for k in range(width)] + ['longest', 'random']
-    table = [['course/quiz', 'kind', 'asked', 'pass', *(f'pos{k}' for k in strategies[:-2]), 'longest', 'random']]
+    table = [['course/quiz', 'lang', 'kind', 'asked', 'pass', *(f'pos{k}' for k in strategies[:-2]), 'longest',
+              'random']]
     for r in rows:
         cells = [(f'{100 * r.rates[k]:.2f}%' + ('!' if r.rates[k] >= LIMIT else '')) if k in r.rates else '-'
                  for k in strategies]
         asked = f'{r.asked} of {r.pool}' if r.asked != r.pool else str(r.asked)
-        table.append([f'{r.course}/{r.quiz}', r.kind, asked, f'{r.pass_mark}%', *cells])
+        table.append([f'{r.course}/{r.quiz}', r.language, r.kind, asked, f'{r.pass_mark}%', *cells])
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = [f'Share of {attempts} simulated attempts that pass by blind guessing (each below {LIMIT:.0%}):']
     for row in table:
-        lines.append('  '.join(cell.ljust(w) if i < 2 else cell.rjust(w)
+        lines.append('  '.join(cell.ljust(w) if i < 3 else cell.rjust(w)
                                for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return lines

@@ -33,6 +33,9 @@ class Enrolment(db.Model):
     pre_test_skipped_at: so.Mapped[datetime | None]
     #: Set once, when the completion rule is first met
     completed_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
+    #: The language the trainee last studied the course in (a course is one course in all its languages);
+    #: None before this was recorded
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
 
     user: so.Mapped[User] = so.relationship()  # noqa: F821
     lesson_progress: so.Mapped[list[LessonProgress]] = so.relationship(
@@ -90,6 +93,8 @@ class QuizAttempt(db.Model):
     pass_mark: so.Mapped[int]
     passed: so.Mapped[bool]
     submitted_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    #: The language the quiz was read in; None before this was recorded
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
 
     enrolment: so.Mapped[Enrolment] = so.relationship(back_populates='attempts')
 

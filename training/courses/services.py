@@ -43,7 +43,7 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
         return enrolment
     now = now or utcnow()
     enrolment = Enrolment(user_id=user.id, course_slug=course.slug, course_version=course.version,
-                          enrolled_at=now, last_activity_at=now)
+                          enrolled_at=now, last_activity_at=now, language=course.language)
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
@@ -81,6 +81,7 @@ def mark_lesson_done(enrolment: Enrolment, course: Course, lesson_id: str, *,
     if lesson_id not in enrolment.done_lesson_ids:
         enrolment.lesson_progress.append(LessonProgress(lesson_id=lesson_id, completed_at=now))
     visit_lesson(enrolment, lesson_id, now=now)
+    enrolment.language = course.language
     db.session.flush()
     return check_completion(enrolment, course, now=now)
 
@@ -221,11 +222,12 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
         enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
         answers=scoring.normalise_answers(quiz, answers, draws.question_ids(shown)), presented=shown,
         correct_count=result.correct_count, question_count=result.question_count, score=result.score,
-        pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now)
+        pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
     db.session.add(attempt)
     # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
     db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
     enrolment.last_activity_at = now
+    enrolment.language = course.language
     db.session.flush()
     return attempt, check_completion(enrolment, course, now=now)
 

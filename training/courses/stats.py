@@ -17,6 +17,15 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
 
 
+def _languages(counts: dict[str | None, int], original: str | None) -> dict[str, int]:
+    """Enrolments per language, the unrecorded ones under the course's original language; largest first."""
+    merged: dict[str, int] = {}
+    for language, n in counts.items():
+        key = language or original or '?'
+        merged[key] = merged.get(key, 0) + n
+    return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def completion_summary(start: date, end: date) -> list[dict]:
     """Per course (both ends inclusive, by date of enrolment/completion): one dict with keys
     ``course`` (slug), ``title``, ``language``, ``enrolled``, ``completed``, ``certificates``,
@@ -26,7 +35,9 @@ def completion_summary(start: date, end: date) -> list[dict]:
     - completed: enrolments whose completion rule was first met in the period;
     - certificates: certificates issued in the period and not revoked;
     - pre_mean: mean of each trainee's first pre-test score, for pre-tests taken in the period;
-    - post_mean: mean of each trainee's best post-test score, over post-tests taken in the period.
+    - post_mean: mean of each trainee's best post-test score, over post-tests taken in the period;
+    - languages: {language: enrolments made in the period}, by the language each trainee last studied the course
+      in (a course is counted once, whatever languages it is read in; unrecorded: the course's original language).
 
     Every course in the content registry is listed (zeros included); a retired course that still has
     records is listed under its slug.
@@ -39,6 +50,12 @@ def completion_summary(start: date, end: date) -> list[dict]:
         return dict(db.session.execute(stmt).all())
 
     enrolled = counts(Enrolment.enrolled_at)
+    by_language: dict[str, dict[str, int]] = {}
+    for slug, language, n in db.session.execute(
+            sa.select(Enrolment.course_slug, Enrolment.language, sa.func.count(Enrolment.id))
+            .where(Enrolment.enrolled_at >= lo, Enrolment.enrolled_at < hi)
+            .group_by(Enrolment.course_slug, Enrolment.language)):
+        by_language.setdefault(slug, {})[language] = int(n)
     completed = counts(Enrolment.completed_at)
     certificates = counts(Certificate.issued_at, Certificate.revoked_at.is_(None), model=Certificate)
 
@@ -50,6 +67,7 @@ def completion_summary(start: date, end: date) -> list[dict]:
     post_mean = {slug: post for slug, _pre, post in means if post is not None}
 
     courses = registry().courses
+    originals = registry().in_language(None).courses
     slugs = list(courses) + sorted((set(enrolled) | set(completed) | set(certificates)) - set(courses))
     rows = []
     for slug in dict.fromkeys(slugs):
@@ -64,5 +82,6 @@ def completion_summary(start: date, end: date) -> list[dict]:
             'certificates': int(certificates.get(slug, 0)),
             'pre_mean': round(float(pre), 1) if pre is not None else None,
             'post_mean': round(float(post), 1) if post is not None else None,
+            'languages': _languages(by_language.get(slug, {}), originals[slug].language if course else None),
         })
     return rows

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from training.auth.permissions import login_required, public
 from training.content import registry
-from training.content.courses import LEVELS, translations_of
+from training.content.courses import LEVELS
 from training.courses import draws, queries, scoring, services
 from training.courses.blueprint import (
     after,
@@ -35,18 +35,20 @@ def catalogue():
     courses = registry().courses
     language = request.args.get('language', '')
     level = request.args.get('level', '')
+    languages = courses_languages(courses)
     shown = [c for c in courses.values()
-             if (language not in courses_languages(courses) or c.language == language)
+             if (language not in languages or language in registry().languages_of('course', c.slug))
              and (level not in LEVELS or c.level == level)]
     shown.sort(key=lambda c: (c.language != _current_language(), c.title.casefold()))
     progress = queries.progress_by_course(current_user, courses) if current_user.is_authenticated else {}
     return render_template('courses/catalogue.html', courses=shown, language=language, level=level,
-                           languages=courses_languages(courses), levels=LEVELS, progress=progress,
+                           languages=languages, levels=LEVELS, progress=progress,
                            total=len(courses))
 
 
 def courses_languages(courses) -> list[str]:
-    return sorted({c.language for c in courses.values()})
+    """Every language some course can be read in (its original or a translation)."""
+    return sorted({lang for c in courses.values() for lang in registry().languages_of('course', c.slug)})
 
 
 def _current_language() -> str:
@@ -57,7 +59,7 @@ def _current_language() -> str:
 @public
 def course(slug):
     course = course_or_404(slug)
-    context = {'course': course, 'enrolment': None, 'translations': translations_of(registry().courses, course),
+    context = {'course': course, 'enrolment': None, 'languages': registry().languages_of('course', course.slug),
                'frameworks': registry().frameworks}
     enrolment = services.get_enrolment(current_user, course.slug) if current_user.is_authenticated else None
     if enrolment is not None:

@@ -4,10 +4,12 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from training.auth.permissions import public
+from training.auth.permissions import TRAINERS, public
 from training.extensions import db
 from training.i18n import LANGUAGE_NAMES
 from training.web import safe_next
+from training.workshops import past_sessions
+from training.workshops.forms import PastSessionForm
 
 bp = Blueprint('main', __name__)
 
@@ -15,7 +17,12 @@ bp = Blueprint('main', __name__)
 @bp.route('/')
 @public
 def index():
-    return render_template('main/index.html')
+    past = None
+    if current_user.is_authenticated and current_user.has_role(*TRAINERS):
+        sessions, total = past_sessions.for_user(current_user)
+        forms = {s.id: PastSessionForm.for_session(s.id, next=url_for('main.index')) for s in sessions}
+        past = {'sessions': sessions, 'total': total, 'forms': forms}
+    return render_template('main/index.html', past=past)
 
 
 @bp.route('/healthz')

@@ -6,10 +6,13 @@ import io
 import json
 
 import click
+import sqlalchemy as sa
 
 from training.cli import iso_date
-from training.reports import presenting, queries
+from training.extensions import db
+from training.reports import presenting, queries, rebuild
 from training.reports.definitions import MEASURES, ReportFilter
+from training.workshops import past_sessions
 
 report = click.Group('report', help='Programme reports.')
 
@@ -35,6 +38,7 @@ def summary(start, end, country, course, mode, fmt):
         'sessions': s['sessions'], 'countries': s['countries'], 'persons_trained': s['persons_trained'],
         'participations': s['participations'], 'women_trained': s['women_trained'],
         'knowledge_gain_mean': gain[4] if gain else None, 'knowledge_gain_persons': gain[1] if gain else 0,
+        'past_unconfirmed': past_sessions.count_in_report(f),
     }
     if fmt == 'json':
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -51,6 +55,30 @@ def summary(start, end, country, course, mode, fmt):
                 click.echo(f'  {m.label}: {s[m.key]}')
         if gain:
             click.echo(f'  Knowledge gain: {gain[4]} points (mean over {gain[1]} persons with both tests)')
+        if data['past_unconfirmed']:
+            n = data['past_unconfirmed']
+            click.echo(f'  {n} session{" past its dates is" if n == 1 else "s past their dates are"} not confirmed: '
+                       'still planned, counted in no figure until marked held or cancelled '
+                       '(flask sessions list shows their status).')
+
+
+@report.command('rebuild')
+@click.option('--check', is_flag=True, help='Only compare: report the differences, change nothing (exit 1 if any).')
+def rebuild_command(check):
+    """Recompute the reporting data from the attendance rows and say what differed from the stored data."""
+    with db.engine.begin() as conn:
+        found = rebuild.rebuild(conn, check_only=check)
+        rows = conn.execute(sa.text('SELECT COUNT(*) FROM report_rows')).scalar_one()
+    if not any(found.values()):
+        click.echo(f'Reporting data matches the source rows ({rows} participations); '
+                   + ('nothing changed.' if check else 'rebuilt.'))
+        return
+    for table, n in found.items():
+        if n:
+            click.echo(f'{table}: {n} rows differed from the source rows')
+    if check:
+        raise SystemExit(1)
+    click.echo(f'Rebuilt from the source rows ({rows} participations).')
 
 
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).

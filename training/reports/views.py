@@ -10,7 +10,7 @@ from flask_login import current_user
 from training import exports
 from training.audit.services import log
 from training.auth.permissions import STAFF, roles_required
-from training.i18n import _
+from training.i18n import _, _l
 from training.reports import charts, presenting, queries
 from training.reports.definitions import (
     FIGURE_TABLES,
@@ -22,9 +22,13 @@ from training.reports.definitions import (
     parse_filter,
 )
 from training.vocab import country_codes, country_name
+from training.workshops import past_sessions
 from training.workshops.models import SessionMode
 
 bp = Blueprint('reports', __name__)
+
+PAST_DEFINITION = _l('Sessions of the period whose last day has passed and that are still marked planned: they count '
+                     'in no figure until a trainer marks them held or cancelled.')
 
 #: Without a period in the address, the page opens on the last three calendar years (a programme cycle)
 DEFAULT_YEARS = 3
@@ -46,6 +50,8 @@ def _filter():
 def _summary_table(report) -> tuple[list[str], list[tuple]]:
     s = report.summary
     rows = [(_(m.label), s[m.key] if m.key in s else None, _(m.definition)) for m in MEASURES if m.key in s]
+    rows.append((_('Sessions past their dates not confirmed'), past_sessions.count_in_report(report.filter),
+                 str(PAST_DEFINITION)))
     rows.insert(0, (_('Period'), f'{report.start.isoformat() if report.start else ""} – '
                                  f'{report.end.isoformat() if report.end else ""}', presenting.headline(
                                      s, report.start, report.end)))
@@ -79,6 +85,7 @@ def programme():
         countries=[(c, country_name(c)) for c in options['countries']],
         courses=[(c, presenting.course_title(c), presenting.course_language(c)) for c in options['courses']],
         modes=[(m, SessionMode[m].title) for m in MODES], session_limit=queries.SESSION_LIST_LIMIT,
+        past_unconfirmed=past_sessions.count_in_report(f),
         workbook_url=url_for('reports.download_workbook', **args))
 
 

@@ -47,7 +47,11 @@ def list_sessions(start, end, fmt):
 @click.option('--format', 'fmt', type=click.Choice(['text', 'json']), default='text')
 def import_attendance(path, code, dry_run, accept_valid, rejected_out, fmt):
     """Import a sign-in sheet (CSV or XLSX): all rows or none, or the valid ones with --accept-valid. Exits 0 only
-    when every row was imported or skipped (blank rows), 1 otherwise."""
+    when every row was imported or skipped (blank rows), 1 otherwise.
+
+    Columns are mapped automatically, and persons matched to persons on record keep what is on record where the
+    sheet says something else (organisation, sex, country, email): only their empty fields are filled. To change a
+    column's meaning or take a sheet's value over the record, import the sheet on the session's web page."""
     session = session_by_code(code)
     if session is None:
         raise click.ClickException(f'no training session with code {code!r}')

@@ -65,7 +65,7 @@ TITLES = {
            'Prévention des atrocités pour la société civile et les médias'),
 }
 COURSES = {'en': ('understanding-atrocity-crimes', 'prevention-responsibility-to-protect', None),
-           'fr': ('prevention-responsabilite-de-proteger', None)}
+           'fr': ('prevention-responsibility-to-protect', None)}
 PARTNERS = ('National human rights commission', 'Ministry of Justice', 'African Union Commission',
             'Regional network of civil society organisations', 'National Assembly', 'University law faculty')
 

@@ -25,7 +25,7 @@ from training.content import registry
 from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
 from training.i18n import LANGUAGE_NAMES, _, _l
 from training.vocab import OrganisationType
-from training.workshops import queries
+from training.workshops import past_sessions, queries
 from training.workshops.checkin import default_day
 from training.workshops.models import AttendanceRole, Person, SessionMode, SessionStatus, Sex, TrainingSession
 
@@ -57,28 +57,43 @@ def _iso_date(text: str | None) -> date | None:
 
 @dataclass(frozen=True)
 class SessionFilters:
-    """The sessions list's filters, read from the query string (anything unreadable is ignored)."""
+    """The sessions list's filters, read from the query string (anything unreadable is ignored). ``past``, country,
+    course and mode come from the programme report's link to its sessions past their dates."""
 
     q: str = ''
     status: str = ''
     start: date | None = None
     end: date | None = None
+    past: bool = False
+    country: str = ''
+    course: str = ''
+    mode: str = ''
 
     @classmethod
     def from_args(cls, args) -> SessionFilters:
         status = args.get('status') or ''
+        country = (args.get('country') or '').strip().upper()
+        mode = args.get('mode') or ''
         return cls(q=(args.get('q') or '').strip()[:100], status=status if status in SessionStatus.__members__ else '',
-                   start=_iso_date(args.get('from')), end=_iso_date(args.get('to')))
+                   start=_iso_date(args.get('from')), end=_iso_date(args.get('to')), past=args.get('past') == '1',
+                   country=country if len(country) == 2 and country.isalpha() else '',
+                   course=(args.get('course') or '').strip()[:100],
+                   mode=mode if mode in SessionMode.__members__ else '')
 
     def query(self):
         """The sessions these filters select (a statement for the views' pager)."""
-        return queries.sessions_select(start=self.start, end=self.end, q=self.q or None,
+        stmt = queries.sessions_select(start=self.start, end=self.end, q=self.q or None, country=self.country or None,
                                        status=SessionStatus[self.status] if self.status else None)
+        conds = past_sessions.filter_conditions(course=self.course or None, mode=self.mode or None)
+        if self.past:
+            conds.append(past_sessions.unconfirmed())
+        return stmt.where(*conds) if conds else stmt
 
     @property
     def pager_args(self) -> dict:
         pairs = (('q', self.q), ('status', self.status), ('from', self.start and self.start.isoformat()),
-                 ('to', self.end and self.end.isoformat()))
+                 ('to', self.end and self.end.isoformat()), ('past', '1' if self.past else ''),
+                 ('country', self.country), ('course', self.course), ('mode', self.mode))
         return {k: v for k, v in pairs if v}
 
 
@@ -234,11 +249,24 @@ class ImportForm(Form):
     submit = SubmitField(_l('Preview import'))
 
 
-class ConfirmImportForm(Form):
-    token = HiddenField(validators=[DataRequired()])
-    #: Import the valid rows when some are rejected (the default is all or nothing)
-    accept_valid = BooleanField(_l('Import the valid rows now and leave the rejected ones out'))
-    submit = SubmitField(_l('Import these rows'))
+class PastSessionForm(Form):
+    """Mark a session past its dates held or cancelled: one small form per session on a page, so each is made with
+    :meth:`for_session` (its fields named after the session)."""
+
+    held = SubmitField(_l('Held'))
+    cancelled = SubmitField(_l('Cancelled'))
+    next = HiddenField()
+
+    @classmethod
+    def for_session(cls, session_id: int, **data) -> PastSessionForm:
+        return cls(prefix=f'past-{session_id}', **data)
+
+    def outcome(self) -> SessionStatus | None:
+        if self.held.data and not self.cancelled.data:
+            return SessionStatus.held
+        if self.cancelled.data and not self.held.data:
+            return SessionStatus.cancelled
+        return None
 
 
 class MergeForm(Form):

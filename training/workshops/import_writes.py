@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from training.db import utcnow
 from training.extensions import db
 from training.vocab import OrganisationType
-from training.workshops import queries
+from training.workshops import changes, queries
 from training.workshops.imports import MATCHED, NEW, ImportPlan, ImportRefused, PlanRow
 from training.workshops.models import (
     Attendance,
@@ -191,5 +191,6 @@ def apply_import(session: TrainingSession, plan: ImportPlan, *, accept_valid: bo
     _update_persons(plan, use_sheet)
     _write_attendances(session, plan, now)
     _write_days(session, plan, now)
+    changes.touch(sessions=[session.id])  # bulk statements: the reporting data follows before the commit
     db.session.flush()
     return plan.summary()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -120,12 +120,16 @@ def import_sheet(session: TrainingSession, filename: str, content: bytes, *, wri
     unless ``accept_valid``: then the valid rows are written. ``mapping`` and ``sheet`` are the trainer's choices of
     column meanings and worksheet; ``use_sheet`` the (row, field) differences where the sheet's value replaces the
     record's."""
-    days = [session.start_date + timedelta(days=i) for i in range(min(session.days, 366))]
-    parsed = parse_sheet(filename, content, session_days=days, mapping=mapping, sheet=sheet)
+    parsed = parse_sheet(filename, content, session_days=import_days(session), mapping=mapping, sheet=sheet)
     plan = plan_import(session, parsed)
     if write:
         apply_import(session, plan, accept_valid=accept_valid, use_sheet=use_sheet)
     return plan
+
+
+def import_days(session: TrainingSession) -> list[date]:
+    """The days a sheet's day columns may name: the session's, at most a year of them."""
+    return queries.session_days(session)[:366]
 
 
 def read_upload(stream: BinaryIO) -> bytes:
@@ -179,11 +183,15 @@ def confirm_upload(session: TrainingSession, pending: PendingImport, *, accept_v
     return plan
 
 
-def confirm_token(session: TrainingSession, token: str, *, by: User | None, accept_valid: bool = False) -> ImportPlan:
-    """Claim a preview's stash and import it, in one transaction (see :func:`claim`)."""
+def confirm_token(session: TrainingSession, token: str, *, by: User | None, accept_valid: bool = False,
+                  mapping: dict[int, str] | None = None, sheet: str | None = None,
+                  use_sheet: set[tuple[int, str]] = frozenset()) -> ImportPlan:
+    """Claim a preview's stash and import it with the choices made on the preview page, in one transaction (see
+    :func:`claim`)."""
     pending = claim(session, token, by=by)
     try:
-        return confirm_upload(session, pending, accept_valid=accept_valid)
+        return confirm_upload(session, pending, accept_valid=accept_valid, mapping=mapping, sheet=sheet,
+                              use_sheet=use_sheet)
     except ImportRefused as exc:
         exc.filename = pending.filename
         raise

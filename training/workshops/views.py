@@ -10,10 +10,10 @@ from training.auth.permissions import TRAINERS, require_session_trainer, roles_r
 from training.db import utcnow
 from training.forms import ConfirmForm
 from training.i18n import _
-from training.web import perform
-from training.workshops import loaders, merging, queries, services
+from training.web import paginate, perform, safe_next
+from training.workshops import loaders, merging, past_sessions, queries, services
 from training.workshops.blueprint import bp
-from training.workshops.forms import EditPersonForm, MergeForm, SessionFilters, SessionForm
+from training.workshops.forms import EditPersonForm, MergeForm, PastSessionForm, SessionFilters, SessionForm
 from training.workshops.models import SessionStatus
 
 #: Who may see sessions (programme staff read them for reports)
@@ -27,12 +27,34 @@ PER_PAGE = 50
 @roles_required(*READERS)
 def list_sessions():
     filters = SessionFilters.from_args(request.args)
-    page = queries.sessions_page(filters, request.args.get('page', 1, type=int), PER_PAGE)
+    page = paginate(filters.query(), per_page=PER_PAGE)
     counts = queries.participants_for([s.id for s in page.items])
+    here = request.full_path.rstrip('?')
+    past_forms = {s.id: PastSessionForm.for_session(s.id, next=here) for s in page.items
+                  if past_sessions.is_unconfirmed(s) and trains_session(s)}
     return render_template('workshops/sessions.html', rows=[(s, counts.get(s.id, 0)) for s in page.items],
-                           page=page, q=filters.q, status=filters.status, pager_args=filters.pager_args,
-                           start=filters.start, end=filters.end, statuses=SessionStatus,
-                           can_edit=current_user.has_role(*TRAINERS))
+                           page=page, filters=filters, q=filters.q, status=filters.status,
+                           pager_args=filters.pager_args, start=filters.start, end=filters.end, statuses=SessionStatus,
+                           can_edit=current_user.has_role(*TRAINERS), past_forms=past_forms,
+                           past_count=past_sessions.count_for(current_user))
+
+
+@bp.route('/manage/sessions/<int:session_id>/outcome', methods=['POST'])
+@roles_required(*TRAINERS)
+def mark_past_session(session_id: int):
+    """A session past its dates marked held or cancelled (from the start page or the sessions list)."""
+    session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
+    form = PastSessionForm.for_session(session.id)
+    if not form.validate_on_submit() or form.outcome() is None:
+        abort(400)
+    status = form.outcome()
+    if perform(lambda: past_sessions.confirm(session, status)).ok:
+        if status == SessionStatus.held:
+            flash(_('%(code)s marked held: it now counts in the reports.', code=session.code), 'success')
+        else:
+            flash(_('%(code)s marked cancelled.', code=session.code), 'success')
+    return redirect(safe_next(form.next.data, url_for('workshops.list_sessions', past='1')))
 
 
 @bp.route('/manage/sessions/new', methods=['GET', 'POST'])

@@ -86,6 +86,16 @@ class ParsedSheet:
     def ok(self) -> bool:
         return not self.problems and not self.rejected
 
+    def first_values(self, rows: int = 5, width: int = 40) -> list[str]:
+        """For each column, the first value written under its header (among the first rows), to show what it
+        holds."""
+        out = [''] * len(self.columns)
+        for number in sorted(self.raw)[:rows]:
+            for i, value in enumerate(self.raw[number][:len(out)]):
+                if not out[i] and value.strip():
+                    out[i] = value.strip()[:width]
+        return out
+
 
 def _sex_letters(header: str) -> dict[str, str] | None:
     """"Sexo (H/M)": H is hombre, M is mujer (M is male when the hint is F/M or M/F)."""

@@ -46,11 +46,16 @@ class Column:
 
     @property
     def letter(self) -> str:
-        n, text = self.index + 1, ''
-        while n:
-            n, rem = divmod(n - 1, 26)
-            text = chr(65 + rem) + text
-        return text
+        return column_letter(self.index)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    n, text = index + 1, ''
+    while n:
+        n, rem = divmod(n - 1, 26)
+        text = chr(65 + rem) + text
+    return text
 
 
 # -- phrases ------------------------------------------------------------------------------------------------------

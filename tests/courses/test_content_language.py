@@ -1,0 +1,80 @@
+"""A trainee reads content in their interface language where it is translated, else in the original, marked as such;
+progress, scores and certificates belong to the course in all its languages."""
+from __future__ import annotations
+
+import re
+
+from tests.helpers.courses import correct_answers, form_data
+from training.auth.models import Role
+from training.courses import services
+from training.courses.models import Enrolment, QuizAttempt
+
+R2P = 'prevention-responsibility-to-protect'
+NOTE_FR = "Pas encore traduit dans votre langue"
+
+
+def _html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def _french(client):
+    client.post('/language', data={'lang': 'fr'})
+
+
+def test_a_french_trainee_reads_the_french_translation_and_the_untranslated_lesson_marked_english(client, auth):
+    auth.login_as(Role.trainee)
+    _french(client)
+    client.post(f'/courses/{R2P}/enrol')
+    client.post(f'/courses/{R2P}/pre-test/skip')
+    html = _html(client.get(f'/courses/{R2P}/lessons/three-pillars'))
+    assert '<article class="prose lesson" lang="fr">' in html and NOTE_FR not in html
+    html = _html(client.get(f'/courses/{R2P}/lessons/wider-un-system'))  # not translated yet
+    assert '<article class="prose lesson" lang="en">' in html
+    assert NOTE_FR in html and 'anglais' in html
+    course = _html(client.get(f'/courses/{R2P}'))
+    assert re.search(r'<a href="/courses/[^"]+/lessons/wider-un-system" lang="en">', course)
+
+
+def test_switching_language_keeps_progress_and_scores(client, auth, app, db):
+    user = auth.login_as(Role.trainee)
+    _french(client)
+    client.post(f'/courses/{R2P}/enrol')
+    client.post(f'/courses/{R2P}/pre-test/skip')
+    client.post(f'/courses/{R2P}/lessons/three-pillars/done')
+    french = app.extensions['content'].course(R2P, 'fr')
+    quiz = french.quiz('m1-check')
+    client.get(f'/courses/{R2P}/quizzes/m1-check')
+    client.post(f'/courses/{R2P}/quizzes/m1-check', data=form_data(correct_answers(quiz)))
+    attempt = db.session.query(QuizAttempt).one()
+    assert attempt.language == 'fr' and attempt.passed
+
+    client.post('/language', data={'lang': 'en'})
+    html = _html(client.get(f'/courses/{R2P}'))
+    assert 'Prevention and the responsibility to protect' in html
+    outline = html[html.index('class="outline"'):]
+    three = outline[outline.index('/lessons/three-pillars'):]
+    assert 'Done' in three[:three.index('</li>')]
+    assert 'best 100' in outline
+    enrolment = db.session.query(Enrolment).filter_by(user_id=user.id).one()
+    assert enrolment.course_slug == R2P
+
+
+def test_the_report_counts_a_course_once_with_its_languages(client, auth, app, db, create_user):
+    registry = app.extensions['content']
+    for n, language in enumerate(('fr', 'en', 'fr')):
+        services.enrol(create_user(email=f't{n}@example.org'), registry.course(R2P, language))
+    db.session.commit()
+    auth.login_as(Role.staff)
+    html = _html(client.get('/reports/programme'))
+    online = html[html.index('id="h-online_courses"'):html.index('id="h-sessions"')]
+    assert online.count('Prevention and the responsibility to protect') == 1
+    assert 'fr: 2; en: 1' in online
+
+
+def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client):
+    html = _html(client.get('/exercises/election-in-tarvania', headers={'Accept-Language': 'fr'}))
+    assert '<html lang="fr"' in html and NOTE_FR in html
+    assert re.search(r'<h1 lang="en">', html) and '<div class="prose" lang="en">' in html
+    html = _html(client.get('/exercises/election-in-tarvania'))
+    assert NOTE_FR not in html and 'Not translated into your language' not in html

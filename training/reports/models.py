@@ -1,0 +1,86 @@
+"""Reporting data: the programme report's figures kept current with every write (issue 18).
+
+The report counts *distinct* persons over any period and filter. Counting them from the attendance rows means a
+distinct count over up to millions of rows for every table of the report; these tables answer the same questions
+from small indexed reads instead. They hold nothing that is not derived from ``attendances``, ``training_sessions``
+and ``persons``: ``flask report rebuild`` recomputes them from those rows (and says what differed), and
+:mod:`training.reports.maintain` keeps them current in the same transaction as each write.
+
+How a distinct count becomes a plain sum. Every *scope* is a set of sessions sharing some of (country, course, mode)
+-- a **kind** says which: bit 1 country, bit 2 course, bit 4 mode, so kind 0 is "all sessions", kind 3 "same
+country and course". For each participation (a participant at a held session) and each kind, ``p<k>`` is the start
+date of the same person's previous participation in the same scope (None for the first) and ``n<k>`` the next.
+A person trained in the period [a, b] then has exactly one participation there whose previous one is before a, so
+
+    persons trained in [a, b] = number of participations with a <= day <= b and p < a.
+
+``report_cells`` holds those participations counted by (scope, year, year of the previous one) -- and split by sex
+and by organisation type -- so that a period made of whole years is a sum over at most a few thousand cells. A
+period that starts or ends inside a year reads the participations of those partial years from ``report_rows``
+(an index range on ``day``). ``report_gain`` holds the knowledge-gain sums per scope over all time.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from training.extensions import db
+
+#: The kinds of scope: bit 1 country, bit 2 course, bit 4 mode
+KINDS = tuple(range(8))
+COUNTRY, COURSE, MODE = 1, 2, 4
+#: Cells are split by nothing (''), by the person's sex, or by their organisation type
+DIMS = ('', 'sex', 'org')
+
+report_rows = sa.Table(
+    'report_rows', db.metadata,
+    #: One row per participant at a held session: the attendance's id
+    sa.Column('attendance_id', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('person_id', sa.Integer, nullable=False, index=True),
+    sa.Column('session_id', sa.Integer, nullable=False, index=True),
+    #: The session's start date as a day number (date.toordinal()) and its year
+    sa.Column('day', sa.Integer, nullable=False, index=True),
+    sa.Column('year', sa.Integer, nullable=False),
+    sa.Column('country', sa.String(2), nullable=False),
+    #: '' for a session that follows no course
+    sa.Column('course', sa.String(100), nullable=False),
+    sa.Column('mode', sa.String(32), nullable=False),
+    sa.Column('sex', sa.String(32), nullable=False),
+    #: '' when the organisation type is not known
+    sa.Column('org', sa.String(32), nullable=False),
+    sa.Column('pre', sa.Float),
+    sa.Column('post', sa.Float),
+    #: Per kind of scope: previous participation's day and year, next participation's day (None: none)
+    *[sa.Column(f'p{k}', sa.Integer) for k in KINDS],
+    *[sa.Column(f'y{k}', sa.Integer) for k in KINDS],
+    *[sa.Column(f'n{k}', sa.Integer) for k in KINDS],
+)
+
+report_cells = sa.Table(
+    'report_cells', db.metadata,
+    sa.Column('kind', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('dim', sa.String(8), primary_key=True),
+    #: The scope's values ('' where the kind does not fix it)
+    sa.Column('country', sa.String(2), primary_key=True),
+    sa.Column('course', sa.String(100), primary_key=True),
+    sa.Column('mode', sa.String(32), primary_key=True),
+    #: The sex or organisation type for dim 'sex' / 'org', '' otherwise
+    sa.Column('value', sa.String(32), primary_key=True),
+    sa.Column('year', sa.Integer, primary_key=True, autoincrement=False),
+    #: Year of the previous participation in the scope, 0 for none
+    sa.Column('prev_year', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('n', sa.Integer, nullable=False),
+)
+
+report_gain = sa.Table(
+    'report_gain', db.metadata,
+    sa.Column('kind', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('country', sa.String(2), primary_key=True),
+    sa.Column('course', sa.String(100), primary_key=True),
+    sa.Column('mode', sa.String(32), primary_key=True),
+    #: Persons with both test scores in the scope, and the sums over them of their mean pre- and post-test scores
+    sa.Column('persons', sa.Integer, nullable=False),
+    sa.Column('sum_pre', sa.Float, nullable=False),
+    sa.Column('sum_post', sa.Float, nullable=False),
+)
+
+TABLES = (report_rows, report_cells, report_gain)
