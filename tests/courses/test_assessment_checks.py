@@ -126,3 +126,20 @@ def test_the_best_decision_may_be_the_longest_option_in_at_most_half_the_stages(
     assert problems == [f'scenarios/transition-in-marenia.yaml:{first_options}: the best option is the longest in '
                         '5 of 5 decision points (at most half): make other options as long in stages s1, s2, '
                         's3a, s3b, s4']
+
+
+def test_a_translated_bank_is_checked_for_length_cues_too(tree):
+    folder = tree / 'courses' / COURSE
+    tdir = folder / 'translations' / 'fr'
+    (tdir / 'banks').mkdir(parents=True, exist_ok=True)
+    shutil.copy(folder / 'course.yaml', tdir / 'course.yaml')
+    data = yaml.safe_load((folder / 'banks' / 'tests.yaml').read_text(encoding='utf-8'))
+    for question in data['questions']:
+        for option in question['options']:
+            if option.get('correct'):
+                option['text'] += ' (la réponse la plus complète, et de loin la plus longue de toutes)'
+    target = tdir / 'banks' / 'tests.yaml'
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding='utf-8')
+    problems = _problems(tree)
+    assert [p for p in problems if p.startswith(f'courses/{COURSE}/translations/fr/banks/tests.yaml:')
+            and 'the keyed option is the longest' in p], problems
