@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
@@ -38,23 +39,27 @@ def test_every_certifying_quiz_in_english_and_french_resists_guessing(table):
         assert row.worst < guessing.LIMIT, (row.course, row.quiz, row.rates)
 
 
+def _option(oid, text, *, correct=False, pin=False) -> Option:
+    return Option(id=oid, text=text, correct=correct, feedback='', pin=pin)
+
+
 def _course(questions, *, pass_mark=60) -> Course:
     quiz = Quiz(id='check', title='Check', kind=QuizKind.post_test, pass_mark=pass_mark, questions=questions)
     return Course(slug='c', title='C', summary='', language='en', level='introductory', estimated_hours=1,
                   version=1, completion=Completion(lessons='all', pass_quizzes=(), pass_post_test=True),
-                  modules=(), references=(), lessons=(), quizzes={'check': quiz}, pre_test_id='check',
+                  modules=(), references=(), lessons=(), quizzes=MappingProxyType({'check': quiz}), pre_test_id='check',
                   post_test_id='check')
 
 
 def test_the_simulation_sees_a_length_cue_and_a_pinned_key():
     long_key = tuple(Question(id=f'q{n}', type='single', prompt='?', options=(
-        Option('a', 'short', False, ''), Option('b', 'the keyed option, much the longest', True, ''),
-        Option('c', 'brief', False, ''))) for n in range(8))
+        _option('a', 'short'), _option('b', 'the keyed option, much the longest', correct=True),
+        _option('c', 'brief'))) for n in range(8))
     course = _course(long_key)
     rates = guessing.guess_rates(course, course.post_test, attempts=300)
     assert rates['longest'] == 1.0 and rates['random'] < 0.2  # exactly: 8.8 % (5 of 8 at 1 in 3)
     pinned_first = tuple(Question(id=f'q{n}', type='single', prompt='?', options=(
-        Option('a', 'key', True, '', pin=True), Option('b', 'no', False, ''), Option('c', 'nope', False, '')))
+        _option('a', 'key', correct=True, pin=True), _option('b', 'no'), _option('c', 'nope')))
         for n in range(8))
     course = _course(pinned_first)
     assert guessing.guess_rates(course, course.post_test, attempts=300)['1'] == 1.0

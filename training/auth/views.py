@@ -25,7 +25,8 @@ from training.auth.forms import (
 )
 from training.auth.models import Role, User
 from training.auth.permissions import ADMINS, login_required, public, roles_required
-from training.errors import TrainingError, render_error
+from training.error_pages import render_error
+from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _

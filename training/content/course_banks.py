@@ -59,8 +59,7 @@ def resolve_banks(c) -> None:
                            f'no bank file banks/{quiz.bank}.yaml')
         if bank is None:  # missing, or broken (its own problems are reported)
             continue
-        c.quizzes[quiz_id] = Quiz(id=quiz.id, title=quiz.title, kind=quiz.kind, pass_mark=quiz.pass_mark,
-                                  questions=bank.questions, bank=quiz.bank, draw=quiz.draw)
+        c.quizzes[quiz_id] = quiz.model_copy(update={'questions': bank.questions})
     for bank_id, bank in c.banks.items():
         if bank_id not in used:
             c.problems.add(bank.path, 1, f'bank {bank_id!r} is not used by any quiz (give a quiz "bank: {bank_id}")')

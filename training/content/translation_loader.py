@@ -11,7 +11,6 @@ Where the files live (``<lang>`` is one of CONTENT_LANGUAGES, never the original
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -185,7 +184,7 @@ def _translate_lesson(course: Course, lesson: Lesson, folder: Path, tdir: Path, 
     source, target = folder / 'lessons' / f'{lesson.id}.md', tdir / 'lessons' / f'{lesson.id}.md'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(lesson, language=course.language)
+        return lesson.model_copy(update={'language': course.language})
     parsed, original = load_front_matter(target, t.problems), load_front_matter(source, Problems(t.root))
     if parsed is None or original is None:
         return None
@@ -221,7 +220,7 @@ def _translate_quiz(course: Course, quiz: Quiz, folder: Path, tdir: Path, langua
     source, target = folder / 'quizzes' / f'{quiz.id}.yaml', tdir / 'quizzes' / f'{quiz.id}.yaml'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(quiz, language=course.language)
+        return quiz.model_copy(update={'language': course.language})
     merged, recorded, _data = _merged_yaml(source, target, language, t)
     files.note(source, target, recorded)
     translated = quiz_from_data(target, merged, t.problems, quiz_id=quiz.id) if merged is not None else None
@@ -233,20 +232,20 @@ def _translate_quiz(course: Course, quiz: Quiz, folder: Path, tdir: Path, langua
     questions = banks.get(quiz.bank)
     if questions is None:
         return None
-    return dataclasses.replace(translated, questions=questions,
-                               language=course.language if questions is quiz.questions else None)
+    return translated.model_copy(update={'questions': questions,
+                                         'language': course.language if questions is quiz.questions else None})
 
 
 def _translated_course(course: Course, info: CourseFile, lessons: list, quizzes: dict) -> Course:
-    modules = tuple(dataclasses.replace(m, title=mf.title, summary=mf.summary)
+    modules = tuple(m.model_copy(update={'title': mf.title, 'summary': mf.summary})
                     for m, mf in zip(course.modules, info.modules, strict=True))
-    return dataclasses.replace(
-        course, title=info.title, summary=info.summary, language=info.language, modules=modules,
+    return course.model_copy(update=dict(
+        title=info.title, summary=info.summary, language=info.language, modules=modules,
         references=tuple(Reference(id=r.id, title=r.title, publisher=r.publisher, year=r.year, url=r.url)
                          for r in info.references),
         objectives=tuple(Objective(id=o.id, text=o.text) for o in info.objectives),
         lessons=tuple(lessons), quizzes=MappingProxyType(quizzes), checked=info.checked,
-        checked_against=info.checked_against, summary_html=markdown.render(info.summary))
+        checked_against=info.checked_against, summary_html=markdown.render(info.summary)))
 
 
 def _former_slug(course: Course, data: Any, target: Path, t: _Translations) -> None:
