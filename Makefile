@@ -15,7 +15,7 @@ AXE_JS := tests/e2e/vendor/axe-$(AXE_VERSION).min.js
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   - install test extras and run the whole suite"
+	@echo "make test   - install test extras and run the whole suite (one worker per core)"
 	@echo "make e2e    - browser tests only (Debian chromium)"
 	@echo "make lint   - ruff"
 	@echo "make serve  - production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY"
@@ -78,11 +78,16 @@ venue: install
 	$(BIN)/python -m training.venue.serve $(if $(VENUE_PACKAGE),--package "$(VENUE_PACKAGE)") \
 	  $(if $(filter 1 yes true,$(LAN)),--lan) --port $(or $(VENUE_PORT),8000)
 
+# The suite runs in one test worker per CPU core (pytest-xdist); each worker has its own database
+# (tests/helpers/app.py). PYTEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+
 test: install-test axe-if-npm
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_XDIST)
 
 e2e: install-test axe-if-npm
-	$(BIN)/python -m pytest -m e2e
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m e2e
 
 # `make test` works on a machine with only Python and make: without npm the accessibility test is skipped
 # (never in CI: .ci/run installs npm and runs `make axe` first).

@@ -60,7 +60,7 @@ def test_dates_formatted_per_locale(app):
 
 
 CATALOGUES = ('fr', 'es', 'ar')
-PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%')
+PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}')
 
 
 def _catalog(lang: str):

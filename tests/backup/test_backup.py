@@ -16,30 +16,11 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.helpers.app import IS_SQLITE, TEST_DATABASE_URL, app_config
+from tests.helpers.app import app_config, new_database
 from training import create_app
 from training.backup import snapshot
 from training.backup.fileformat import BackupError
 from training.extensions import db
-
-
-@contextmanager
-def _database(tmp_path, name: str):
-    """The URL of a new, empty database (dropped afterwards)."""
-    if IS_SQLITE:
-        yield f'sqlite:///{tmp_path / name}.sqlite'
-        return
-    server = sa.create_engine(TEST_DATABASE_URL, isolation_level='AUTOCOMMIT')
-    dbname = f'{sa.engine.make_url(TEST_DATABASE_URL).database}_{name}'
-    with server.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS {dbname} WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE {dbname}'))
-    try:
-        yield sa.engine.make_url(TEST_DATABASE_URL).set(database=dbname).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS {dbname} WITH (FORCE)'))
-        server.dispose()
 
 
 @contextmanager
@@ -120,7 +101,7 @@ def _programme(app) -> tuple[int, list[int]]:
 
 def test_backup_while_writing_restores_the_snapshot_exactly(tmp_path):
     backup = tmp_path / 'site.jsonl.gz'
-    with _database(tmp_path, 'bk_src') as src_url, _database(tmp_path, 'bk_dst') as dst_url:
+    with new_database(tmp_path, 'bk_src') as src_url, new_database(tmp_path, 'bk_dst') as dst_url:
         with _app(src_url) as src:
             writer = Writer(src, *_programme(src))
             writer.start()
@@ -159,7 +140,7 @@ def test_backup_while_writing_restores_the_snapshot_exactly(tmp_path):
 
 def test_restore_refuses_another_revision_and_a_cut_file(tmp_path):
     backup = tmp_path / 'small.jsonl.gz'
-    with _database(tmp_path, 'bk_small') as src_url, _database(tmp_path, 'bk_plain') as plain_url:
+    with new_database(tmp_path, 'bk_small') as src_url, new_database(tmp_path, 'bk_plain') as plain_url:
         with _app(src_url) as src:
             src.test_cli_runner().invoke(args=['demo', 'load'])
             created = src.test_cli_runner().invoke(args=['backup', 'create', str(backup)])

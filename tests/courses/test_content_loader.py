@@ -256,7 +256,8 @@ def test_content_check_warns_when_a_course_was_checked_more_than_two_years_ago(t
     _edit(tree / 'courses' / COURSE / 'course.yaml', 'checked: 2026-12', 'checked: 2019-03')
     result = CliRunner().invoke(content_cli, ['check', str(tree)])
     assert result.exit_code == 0, result.output       # a warning, not an error: the site still starts
-    warnings = [line for line in result.output.splitlines() if 'warning' in line]
+    # editing the original also makes its shipped translations stale: that warning is another test's subject
+    warnings = [line for line in result.output.splitlines() if 'warning' in line and 'stale translation' not in line]
     assert warnings == [f'courses/{COURSE}/course.yaml: warning: facts last checked 2019-03, more than two years '
                         'ago; check them against the sources and update "checked"']
 

@@ -20,9 +20,11 @@ SCENARIO = 'grazing-law-in-brenmora'
 
 @pytest.fixture
 def tree(tmp_path):
-    """One course, one scenario and the frameworks, copied so the tests can add translations."""
-    shutil.copytree(ROOT / 'courses' / COURSE, tmp_path / 'courses' / COURSE)
-    shutil.copytree(ROOT / 'scenarios' / 'frameworks', tmp_path / 'scenarios' / 'frameworks')
+    """One course, one scenario and the frameworks, copied without their shipped translations so the tests can
+    add their own."""
+    untranslated = shutil.ignore_patterns('translations')
+    shutil.copytree(ROOT / 'courses' / COURSE, tmp_path / 'courses' / COURSE, ignore=untranslated)
+    shutil.copytree(ROOT / 'scenarios' / 'frameworks', tmp_path / 'scenarios' / 'frameworks', ignore=untranslated)
     shutil.copy(ROOT / 'scenarios' / f'{SCENARIO}.yaml', tmp_path / 'scenarios' / f'{SCENARIO}.yaml')
     return tmp_path
 

@@ -5,14 +5,14 @@
 Fails on any violation of a WCAG 2.1 A/AA rule, and on the three best-practice rules the audit listed; and on any
 horizontal scroll of the page at 320 and 640 CSS px (WCAG 1.4.10 Reflow: 400 % and 200 % zoom of 1280 px).
 
-One browser, one context per role, one page per context: each state is loaded once per language and checked at
-every width by resizing the same page.
+One browser, one context per role and language, one page per context: each state is loaded once per language and
+checked at every width by resizing the same page. Each (role, language) pair is a test of its own, so that the test
+workers of ``pytest -n`` share the walk.
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.e2e.conftest import LiveServer
-from tests.helpers.app import IS_SQLITE, app_config, empty_database
+from tests.helpers.app import app_config, new_database
+from training.config import LANGUAGES
 
 AXE_DIR = Path(__file__).parent / 'vendor'
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -229,29 +230,24 @@ def _build_site(app) -> dict:
     return ids
 
 
-@pytest.fixture(scope='module')
-def site():
-    tmp = None
-    extra = {'WTF_CSRF_ENABLED': True}
-    if IS_SQLITE:
-        tmp = tempfile.NamedTemporaryFile(suffix='.sqlite', delete=False)  # noqa: SIM115
-        tmp.close()
-        extra['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{tmp.name}'
+@pytest.fixture(scope='session')
+def site(tmp_path_factory):
+    """The demo site served on a database of its own, built once per test process (each pytest-xdist worker walks
+    some of the (role, language) pairs) and left alone by the other tests, which empty the test database."""
     from training import create_app
     from training.extensions import db
-    app = create_app(app_config(**extra))
-    with app.app_context():
-        db.create_all()
-    ids = _build_site(app)
-    server = LiveServer(app)
-    server.start()
-    yield app, server, ids
-    server.stop()
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    if tmp:
-        os.unlink(tmp.name)
+    with new_database(tmp_path_factory.mktemp('a11y'), 'a11y') as url:
+        app = create_app(app_config(WTF_CSRF_ENABLED=True, SQLALCHEMY_DATABASE_URI=url))
+        with app.app_context():
+            db.create_all()
+        ids = _build_site(app)
+        server = LiveServer(app)
+        server.start()
+        yield app, server, ids
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 RESULTS: dict = {'states': 0, 'axe_runs': 0, 'reflow_checks': 0, 'seconds': 0.0}
@@ -328,9 +324,12 @@ def _join_team(page, code: str) -> None:
         page.locator('main button.primary').click()
 
 
+@pytest.mark.parametrize('lang', LANGUAGES)
 @pytest.mark.parametrize('role', list(ACCOUNTS))
-def test_every_page_state_passes_axe_and_reflows(role, browser, site):
+def test_every_page_state_passes_axe_and_reflows(role, lang, browser, site):
+    """One role in one language: the walk is split so that parallel test workers share it evenly."""
     app, server, ids = site
+    assert lang in app.config['LANGUAGES']
     axe_js = _axe_source()
     started = time.perf_counter()
     context = browser.new_context(base_url=server.url, locale='en-GB', bypass_csp=True)
@@ -347,25 +346,24 @@ def test_every_page_state_passes_axe_and_reflows(role, browser, site):
     problems: list[str] = []
     states = _states(ids)[role]
     try:
-        for lang in app.config['LANGUAGES']:
-            _set_language(page, lang)
-            for state in states:
-                status = _enter(page, state)
-                where = f'{role} · {state.name} · {lang} · {page.url.removeprefix(server.url)}'
-                if status >= 500:
-                    problems.append(f'{where}: HTTP {status}')
-                html_lang = page.evaluate('() => document.documentElement.lang')
-                if html_lang != lang:
-                    problems.append(f'{where}: <html lang="{html_lang}">')
-                _check(page, where, problems, lang)
-                RESULTS['states'] += 1
+        _set_language(page, lang)
+        for state in states:
+            status = _enter(page, state)
+            where = f'{role} · {state.name} · {lang} · {page.url.removeprefix(server.url)}'
+            if status >= 500:
+                problems.append(f'{where}: HTTP {status}')
+            html_lang = page.evaluate('() => document.documentElement.lang')
+            if html_lang != lang:
+                problems.append(f'{where}: <html lang="{html_lang}">')
+            _check(page, where, problems, lang)
+            RESULTS['states'] += 1
         _set_language(page, app.config['LANGUAGES'][0])  # leave the account as it was
     finally:
         context.close()
         RESULTS['seconds'] += time.perf_counter() - started
         report = os.environ.get('A11Y_REPORT')
         if report:
-            Path(report).write_text(json.dumps({**RESULTS, 'problems_' + role: problems}, indent=1))
+            Path(report).write_text(json.dumps({**RESULTS, f'problems_{role}_{lang}': problems}, indent=1))
     assert not errors, f'JavaScript errors: {errors}'
     assert not problems, f'{len(problems)} accessibility problems:\n' + '\n'.join(problems)
 

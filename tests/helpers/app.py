@@ -2,10 +2,16 @@
 
 The suite runs on SQLite in memory by default. Set TRAINING_TEST_DATABASE_URL to run the same suite on
 PostgreSQL (CI does). Either way the tables are created once per app and emptied after every test.
+
+Under pytest-xdist (`make test` runs ``-n auto``) each worker process has its own database: SQLite in memory is
+per process anyway; on PostgreSQL worker ``gw1`` uses ``<database>_gw1`` on the same server, created if missing.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
@@ -15,8 +21,49 @@ from training import create_app
 from training.config import normalise_database_url
 from training.extensions import db, limiter
 
-TEST_DATABASE_URL = normalise_database_url(os.environ.get('TRAINING_TEST_DATABASE_URL') or 'sqlite://')
+
+def _worker_database(url: str) -> str:
+    """The database of this xdist worker: ``url`` itself outside xdist and on SQLite; else ``<name>_<worker>``,
+    created on the same server when missing."""
+    worker = os.environ.get('PYTEST_XDIST_WORKER')
+    if not worker or url.startswith('sqlite'):
+        return url
+    parsed = sa.engine.make_url(url)
+    name = f'{parsed.database}_{worker}'
+    server = sa.create_engine(parsed, isolation_level='AUTOCOMMIT')  # the given database, which exists
+    try:
+        with server.connect() as conn:
+            found = conn.scalar(sa.text('SELECT 1 FROM pg_database WHERE datname = :n'), {'n': name})
+            if not found:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _worker_database(
+    normalise_database_url(os.environ.get('TRAINING_TEST_DATABASE_URL') or 'sqlite://'))
 IS_SQLITE = TEST_DATABASE_URL.startswith('sqlite')
+
+
+@contextmanager
+def new_database(directory: Path, name: str) -> Iterator[str]:
+    """The URL of a new, empty database of the kind under test, dropped afterwards: a SQLite file in ``directory``,
+    or ``<test database>_<name>`` on the PostgreSQL server."""
+    if IS_SQLITE:
+        yield f'sqlite:///{Path(directory) / name}.sqlite'
+        return
+    server = sa.create_engine(TEST_DATABASE_URL, isolation_level='AUTOCOMMIT')
+    dbname = f'{sa.engine.make_url(TEST_DATABASE_URL).database}_{name}'
+    with server.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS {dbname} WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE {dbname}'))
+    try:
+        yield sa.engine.make_url(TEST_DATABASE_URL).set(database=dbname).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS {dbname} WITH (FORCE)'))
+        server.dispose()
 
 
 def app_config(**extra) -> dict:

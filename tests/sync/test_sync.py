@@ -10,6 +10,7 @@ from tests.sync.venue_world import run_the_workshop
 from training.auth.models import Role, User
 from training.courses.models import QuizAttempt
 from training.extensions import db
+from training.paper.models import PaperTestEntry
 from training.scenarios.models import LiveRun, LiveTeam, StageSubmission
 from training.sync.models import SyncConflict, SyncImport
 from training.workshops.models import Attendance, AttendanceDay, CheckInMethod, Person
@@ -65,6 +66,10 @@ def test_sync_home_brings_every_venue_record_to_the_centre_and_a_second_import_c
     assert trainee.roles == {Role.trainee}
     assert db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.uid == made['attempt'])).enrolment.user_id \
         == trainee.id
+
+    paper = db.session.scalar(sa.select(PaperTestEntry).where(PaperTestEntry.uid == made['paper']))
+    assert paper.attendance.uid == made['paper_attendance'] and paper.score == 100.0
+    assert paper.attendance.pre_test_score == 100.0 and paper.entered_by_id == _trainer.id
 
     result, second = _import(runner, path)
     assert result.exit_code == 0

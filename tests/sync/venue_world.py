@@ -1,18 +1,19 @@
 """What happens at a venue, through the services, as the pages would do it: a check-in, a walk-in, a changed
-person, a live run with a team's answer, a trainee's pre-test."""
+person, a live run with a team's answer, a trainee's pre-test, a paper pre-test entered by the trainer."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.helpers.courses import COURSE, wrong_answers
+from tests.helpers.courses import COURSE, correct_answers, wrong_answers
 from tests.helpers.scenarios import stage_data
 from training.auth import services as auth_services
 from training.auth.models import User
 from training.content import registry
 from training.courses import services as course_services
 from training.extensions import db
+from training.paper import entries
 from training.scenarios import live
 from training.scenarios.engine import FactorAnswer, StageAnswer
 from training.workshops import checkin
@@ -53,7 +54,9 @@ def run_the_workshop(*, walk_in_email='walkin@example.org', known_email='else@ex
     course = registry().course(COURSE)
     enrolment = course_services.enrol(trainee, course)
     attempt, _cert = course_services.submit_quiz(enrolment, course, course.pre_test, wrong_answers(course.pre_test))
+    paper = entries.enter_paper_test(first, course, course.pre_test, correct_answers(course.pre_test), by=trainer)
     db.session.commit()
     return {'walk_in': walk_in.person.uid, 'known': known.person.uid, 'changed': changed.uid, 'run': run.uid,
-            'team': team.uid, 'submission': team.attempt.submissions[0].uid, 'attempt': attempt.uid,
+            'team': team.uid, 'paper': paper.uid, 'paper_attendance': first.uid,
+            'submission': team.attempt.submissions[0].uid, 'attempt': attempt.uid,
             'trainee': db.session.scalar(sa.select(User.email).where(User.id == trainee.id))}

@@ -25,13 +25,14 @@ from training.auth.forms import (
 )
 from training.auth.models import Role, User
 from training.auth.permissions import ADMINS, login_required, public, roles_required
-from training.errors import TrainingError, render_error
+from training.error_pages import render_error
+from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _
 from training.text import email_key
 from training.vocab import OrganisationType
-from training.web import safe_next
+from training.web import paginate, safe_next
 
 bp = Blueprint('auth', __name__)
 
@@ -190,7 +191,7 @@ def reset_password(token):
 def list_users():
     q = request.args.get('q', '').strip()
     role = request.args.get('role', '')
-    page = db.paginate(queries.users_query(q, role), per_page=50, error_out=False)
+    page = paginate(queries.users_query(q, role), per_page=50)
     return render_template('admin/users.html', page=page, q=q, role=role, roles=list(Role))
 
 
@@ -204,7 +205,7 @@ def edit_user(user_id):
         form.is_active.data = user.is_active
     if form.validate_on_submit():
         try:
-            services.set_roles(user, {Role[r] for r in form.roles.data}, by=current_user)
+            services.set_roles(user, {Role[r] for r in form.roles.data or ()}, by=current_user)
             services.set_active(user, form.is_active.data, by=current_user)
         except TrainingError as exc:
             db.session.rollback()

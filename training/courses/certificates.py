@@ -81,6 +81,11 @@ def _arabic(pdf: FPDF) -> list[str]:
     return ['Arabic']
 
 
+#: For other printed documents (training.paper): the same fonts, the same control-character rule
+register_fonts = _fonts
+CONTROL_CHARACTERS = _CONTROL
+
+
 def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     """The QR code as vector squares (no image library, sharp at any zoom)."""
     qr = segno.make(url, error='m', micro=False)

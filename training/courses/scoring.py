@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from training.vocab import QuizKind
+from training.quiz_kinds import QuizKind
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,11 @@ def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, s
     return True, None
 
 
-def current_draw(enrolment: Enrolment, quiz: Quiz) -> QuizDraw:
+def current_draw(enrolment: Enrolment, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
     """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
-    fresh draw (its questions, options shuffled), kept until the attempt is submitted."""
+    fresh draw (its questions, options shuffled), kept until the attempt is submitted. With ``keep=False`` a fresh
+    draw is not written (a submission scores against it and would delete it at once; :func:`keep_draw` writes it
+    when the form is shown again)."""
     row = db.session.scalar(sa.select(QuizDraw).where(QuizDraw.enrolment_id == enrolment.id,
                                                       QuizDraw.quiz_id == quiz.id))
     if row is not None and draws.is_current(quiz, row.presented):
@@ -180,22 +182,31 @@ def current_draw(enrolment: Enrolment, quiz: Quiz) -> QuizDraw:
     rng = make_rng(current_app.config.get('SHUFFLE_SEED'), enrolment.id, quiz.id, taken)
     if row is None:
         row = QuizDraw(enrolment_id=enrolment.id, quiz_id=quiz.id)
-        db.session.add(row)
+        if keep:
+            db.session.add(row)
     row.presented = draws.draw(quiz, rng)
     row.created_at = utcnow()
-    db.session.flush()
+    if keep:
+        db.session.flush()
     return row
 
 
+def keep_draw(draw: QuizDraw) -> None:
+    """Write a draw made with ``keep=False`` (the form goes back to the trainee)."""
+    if sa.inspect(draw).transient:
+        db.session.add(draw)
+        db.session.flush()
+
+
 def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict, *,
-                now: datetime | None = None) -> tuple[QuizAttempt, Certificate | None]:
-    """Score ``answers`` to the form on screen on the server, keep the attempt with that form, and issue a
-    certificate if this completes the course."""
+                now: datetime | None = None, draw: QuizDraw | None = None) -> tuple[QuizAttempt, Certificate | None]:
+    """Score ``answers`` to the form on screen (``draw``, the current one if not given) on the server, keep the
+    attempt with that form, and issue a certificate if this completes the course (only a passed attempt can)."""
     allowed, reason = quiz_open(enrolment, course, quiz)
     if not allowed:
         raise CourseError(reason)
     now = now or utcnow()
-    draw = current_draw(enrolment, quiz)
+    draw = draw or current_draw(enrolment, quiz, keep=False)
     shown = draw.presented
     result = scoring.score_quiz(quiz, answers, draws.question_ids(shown))
     attempt = QuizAttempt(
@@ -204,12 +215,13 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
         correct_count=result.correct_count, question_count=result.question_count, score=result.score,
         pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
     db.session.add(attempt)
-    # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
-    db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
+    if draw.id is not None:
+        # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
+        db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
     enrolment.last_activity_at = now
     enrolment.language = course.language
     db.session.flush()
-    return attempt, check_completion(enrolment, course, now=now)
+    return attempt, (check_completion(enrolment, course, now=now) if result.passed else None)
 
 
 def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:

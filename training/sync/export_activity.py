@@ -1,6 +1,7 @@
 """The activity part of a venue's sync file: accounts made at the venue, course enrolments with their quiz attempts
 and certificates, live runs with their teams and submissions. Everything here was made at the venue (a package
-carries none of it), so it goes out whole each time; the centre adds what it does not have yet."""
+carries none of it), so it goes out whole each time; the centre adds what it does not have yet. Paper test entries:
+:mod:`.paper_records`."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,11 +18,9 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
+from training.sync.paper_records import paper_records
 from training.sync.records import USER_FIELDS, columns, encode, values_of
 from training.workshops.models import TrainingSession
-
-#: Extra record makers (kind -> function(session) -> records), added by other packages (paper test entries)
-EXTRA: list = []
 
 
 def _row(obj, model, *, exclude=()) -> dict:
@@ -89,7 +88,5 @@ def user_records(users: dict[int, User], baseline) -> list[dict]:
 
 def activity_records(session: TrainingSession, baseline) -> list[dict]:
     users: dict[int, User] = {}
-    records = course_records(users) + live_records(session, users)
-    for extra in EXTRA:
-        records += extra(session, users)
+    records = course_records(users) + live_records(session, users) + paper_records(session, users)
     return user_records(users, baseline) + records

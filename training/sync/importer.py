@@ -66,6 +66,9 @@ class Context:
             self._users[email] = db.session.scalar(sa.select(User).where(User.email == email))
         return self._users[email]
 
+    def attendance_for(self, uid: str):
+        return merge_roster.attendance_for(self, uid)
+
     def remember_user(self, user: User) -> None:
         self._users[user.email] = user
 

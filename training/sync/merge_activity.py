@@ -23,10 +23,8 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
+from training.sync.paper_records import apply_paper
 from training.sync.records import USER_FIELDS, columns, dangling, decode, decode_all, reference
-
-#: Extra merge steps (function(ctx)), added by other packages (paper test entries); run last
-EXTRA: list = []
 
 
 def _values(model, data, *, exclude=()) -> dict:
@@ -227,5 +225,4 @@ def apply(ctx) -> None:
     apply_runs(ctx)
     apply_teams(ctx)
     apply_submissions(ctx)
-    for step in EXTRA:
-        step(ctx)
+    apply_paper(ctx)

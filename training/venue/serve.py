@@ -24,9 +24,9 @@ import segno
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from training import create_app
 from training.config import INSTANCE, ROOT
 from training.extensions import db
+from training.factory import create_app
 from training.sync.install import current_package, install
 from training.workshops.models import TrainingSession
 
