@@ -37,7 +37,8 @@ def test_every_position_is_reached_and_pinned_options_stay_put():
 
 def test_true_false_keeps_true_before_false():
     question = Question(id='t', type='true_false', prompt='?', options=(
-        Option('a', 'True', True, ''), Option('b', 'False', False, '')))
+        Option(id='a', text='True', correct=True, feedback=''),
+        Option(id='b', text='False', correct=False, feedback='')))
     assert {tuple(draws.option_order(question, make_rng('s', n))) for n in range(20)} == {('a', 'b')}
 
 

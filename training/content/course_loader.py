@@ -93,7 +93,7 @@ def _place_lesson(c: _CourseFolder, loc: tuple, lesson_id: str, module_id: str) 
     lesson = load_lesson(lesson_path, module_id, {r.id for r in c.info.references}, c.frameworks, c.problems)
     if lesson is not None:
         c.lessons.append(lesson)
-    return ModuleItem('lesson', lesson_id)
+    return ModuleItem(kind='lesson', id=lesson_id)
 
 
 def _place_quiz(c: _CourseFolder, loc: tuple, quiz_id: str) -> ModuleItem | None:
@@ -114,7 +114,7 @@ def _place_quiz(c: _CourseFolder, loc: tuple, quiz_id: str) -> ModuleItem | None
     if quiz is not None and quiz.kind != QuizKind.practice:
         c.problems.add(c.path, line, f'quiz {quiz_id!r} in a module must be of kind practice, '
                                      f'not {quiz.kind.value}')
-    return ModuleItem('quiz', quiz_id)
+    return ModuleItem(kind='quiz', id=quiz_id)
 
 
 def _load_modules(c: _CourseFolder) -> list[Module]:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from markupsafe import Markup
+from pydantic import ConfigDict, Field
 
+from training.content.base import Model
 from training.vocab import QuizKind
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
@@ -18,10 +19,16 @@ QUESTION_TYPES = ('single', 'multiple', 'true_false')
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The immutable objects the application uses
+# The immutable objects the application uses (pydantic models, as scenarios and frameworks are)
 
-@dataclass(frozen=True)
-class Reference:
+
+class _Built(Model):
+    """Built by the loader from files already validated (course_files): frozen; rendered HTML and the quiz map
+    are kept as they are (``Markup``, ``MappingProxyType``)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+class Reference(_Built):
     id: str
     title: str
     publisher: str
@@ -29,8 +36,7 @@ class Reference:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(_Built):
     id: str
     text: str
     correct: bool
@@ -39,8 +45,7 @@ class Option:
     pin: bool = False
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(_Built):
     id: str
     type: str
     prompt: str
@@ -55,8 +60,7 @@ class Question:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-@dataclass(frozen=True)
-class Quiz:
+class Quiz(_Built):
     id: str
     title: str
     kind: QuizKind
@@ -70,28 +74,25 @@ class Quiz:
         return next((q for q in self.questions if q.id == question_id), None)
 
 
-@dataclass(frozen=True)
-class Lesson:
+class Lesson(_Built):
     id: str
     title: str
     minutes: int
     module_id: str
     factors: tuple[str, ...]
     references: tuple[str, ...]
-    html: Markup = field(repr=False, compare=False)
+    html: Markup = Field(repr=False)
     #: The language of this lesson's text when it differs from its course's (an untranslated lesson in a
     #: translation); None: the course's language
     language: str | None = None
 
 
-@dataclass(frozen=True)
-class ModuleItem:
+class ModuleItem(_Built):
     kind: str  # 'lesson' | 'quiz'
     id: str
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(_Built):
     id: str
     title: str
     summary: str
@@ -102,15 +103,18 @@ class Module:
         return tuple(i.id for i in self.items if i.kind == 'lesson')
 
 
-@dataclass(frozen=True)
-class Completion:
+class Completion(_Built):
     lessons: str | int
     pass_quizzes: tuple[str, ...]
     pass_post_test: bool
 
 
-@dataclass(frozen=True, eq=False)
-class Course:
+class Course(_Built):
+    """One course in one language. Compared and hashed by identity (it holds a read-only mapping)."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     slug: str
     title: str
     summary: str
@@ -127,7 +131,7 @@ class Course:
     post_test_id: str
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
-    summary_html: Markup = field(default=Markup(''), repr=False, compare=False)
+    summary_html: Markup = Field(default=Markup(''), repr=False)
 
     @property
     def pre_test(self) -> Quiz:

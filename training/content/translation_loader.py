@@ -11,7 +11,6 @@ Where the files live (``<lang>`` is one of CONTENT_LANGUAGES, never the original
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -179,7 +178,7 @@ def _translate_lesson(course: Course, lesson: Lesson, folder: Path, tdir: Path, 
     source, target = folder / 'lessons' / f'{lesson.id}.md', tdir / 'lessons' / f'{lesson.id}.md'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(lesson, language=course.language)
+        return lesson.model_copy(update={'language': course.language})
     parsed, original = load_front_matter(target, t.problems), load_front_matter(source, Problems(t.root))
     if parsed is None or original is None:
         return None
@@ -195,7 +194,7 @@ def _translate_quiz(course: Course, quiz: Quiz, folder: Path, tdir: Path, langua
     source, target = folder / 'quizzes' / f'{quiz.id}.yaml', tdir / 'quizzes' / f'{quiz.id}.yaml'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(quiz, language=course.language)
+        return quiz.model_copy(update={'language': course.language})
     merged, recorded, _data = _merged_yaml(source, target, language, t)
     files.note(source, target, recorded)
     return quiz_from_data(target, merged, t.problems, quiz_id=quiz.id) if merged is not None else None
@@ -205,16 +204,16 @@ def _translated_course(course: Course, info: CourseFile, lessons: list, quizzes:
     pre = quizzes[course.pre_test_id]
     post = quizzes[course.post_test_id]
     if post.items_from:  # the post-test repeats the (translated) pre-test's items
-        quizzes[course.post_test_id] = dataclasses.replace(post, questions=pre.questions,
-                                                           language=pre.language or post.language)
-    modules = tuple(dataclasses.replace(m, title=mf.title, summary=mf.summary)
+        quizzes[course.post_test_id] = post.model_copy(update={'questions': pre.questions,
+                                                                  'language': pre.language or post.language})
+    modules = tuple(m.model_copy(update={'title': mf.title, 'summary': mf.summary})
                     for m, mf in zip(course.modules, info.modules, strict=True))
-    return dataclasses.replace(
-        course, title=info.title, summary=info.summary, language=info.language, modules=modules,
+    return course.model_copy(update=dict(
+        title=info.title, summary=info.summary, language=info.language, modules=modules,
         references=tuple(Reference(id=r.id, title=r.title, publisher=r.publisher, year=r.year, url=r.url)
                          for r in info.references),
         lessons=tuple(lessons), quizzes=MappingProxyType(quizzes), checked=info.checked,
-        checked_against=info.checked_against, summary_html=markdown.render(info.summary))
+        checked_against=info.checked_against, summary_html=markdown.render(info.summary)))
 
 
 def _former_slug(course: Course, data: Any, target: Path, t: _Translations) -> None:

@@ -208,6 +208,12 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     now = now or utcnow()
     draw = draw or current_draw(enrolment, quiz, keep=False)
     shown = draw.presented
+    # One form on screen, one attempt: the form is claimed by deleting it (a statement, not an ORM delete), which
+    # also gives the next attempt a fresh form. Of two submissions at once (a double click), the second waits for
+    # the first and finds nothing left to claim.
+    if draw.id is not None and db.session.execute(
+            sa.delete(QuizDraw).where(QuizDraw.id == draw.id)).rowcount != 1:
+        raise CourseError(_('This form has already been submitted.'))
     result = scoring.score_quiz(quiz, answers, draws.question_ids(shown))
     attempt = QuizAttempt(
         enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
@@ -215,9 +221,6 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
         correct_count=result.correct_count, question_count=result.question_count, score=result.score,
         pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
     db.session.add(attempt)
-    if draw.id is not None:
-        # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
-        db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
     enrolment.last_activity_at = now
     enrolment.language = course.language
     db.session.flush()
