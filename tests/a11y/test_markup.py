@@ -53,10 +53,10 @@ def test_an_empty_quiz_submit_ties_each_message_to_its_question(client, auth, ap
     course = app.extensions['content'].course(QUIZ_COURSE)
     quiz = course.pre_test
     html = _html(client.post(f'/courses/{QUIZ_COURSE}/quizzes/{quiz.id}', data={}))
-    _assert_errors_tied(html, len(quiz.questions))
+    _assert_errors_tied(html, quiz.size)
     # the question text in the summary keeps the course's language
     assert f'<span lang="{course.language}">' in html
-    assert len(_summary_targets(html)) == len(quiz.questions)
+    assert len(_summary_targets(html)) == quiz.size
 
 
 def test_an_empty_stage_submit_ties_each_message_to_its_control(client, auth, db):

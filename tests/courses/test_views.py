@@ -91,7 +91,7 @@ def test_pre_test_result_hides_the_key_and_the_post_test_shows_gain(client, auth
     response = client.post(f'/courses/{COURSE}/quizzes/{pre.id}', data=form_data(wrong_answers(pre)))
     assert response.status_code == 302
     html = _text(client.get(response.headers['Location']))
-    assert '0%' in html and 'not shown now' in html
+    assert '0%' in html and 'answers of the pre-test are not shown' in html
     assert 'correct answer' not in html
     for question in pre.questions:
         for option in question.options:
