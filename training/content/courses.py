@@ -36,6 +36,13 @@ class Reference(_Built):
     url: str | None = None
 
 
+class Objective(_Built):
+    """A learning objective of the course; questions say which one they assess."""
+
+    id: str
+    text: str
+
+
 class Option(_Built):
     id: str
     text: str
@@ -51,6 +58,7 @@ class Question(_Built):
     prompt: str
     options: tuple[Option, ...]
     explanation: str = ''
+    objective: str | None = None
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -65,13 +73,32 @@ class Quiz(_Built):
     title: str
     kind: QuizKind
     pass_mark: int
+    #: every question an attempt may ask: the quiz's own, or its bank's
     questions: tuple[Question, ...]
-    items_from: str | None = None
+    #: the bank (banks/<id>.yaml) the questions come from; quizzes naming one bank are its parallel forms
+    bank: str | None = None
+    #: questions per attempt, drawn from ``questions`` and spread over the objectives; None: all of them
+    draw: int | None = None
     #: The language of this quiz's text when it differs from its course's (an untranslated quiz in a translation)
     language: str | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def size(self) -> int:
+        """How many questions one attempt asks."""
+        return min(self.draw, len(self.questions)) if self.draw else len(self.questions)
+
+    @property
+    def shares(self) -> dict[str | None, int]:
+        """How many questions an attempt draws per objective (None: questions without one), in the order the
+        objectives first appear: ``draw`` spread as evenly as possible, the first objectives taking the rest."""
+        groups = list(dict.fromkeys(q.objective for q in self.questions))
+        if not self.draw or not groups:
+            return {g: sum(1 for q in self.questions if q.objective == g) for g in groups}
+        base, extra = divmod(self.draw, len(groups))
+        return {g: base + (1 if i < extra else 0) for i, g in enumerate(groups)}
 
 
 class Lesson(_Built):
@@ -129,6 +156,7 @@ class Course(_Built):
     quizzes: MappingProxyType
     pre_test_id: str
     post_test_id: str
+    objectives: tuple[Objective, ...] = ()
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
     summary_html: Markup = Field(default=Markup(''), repr=False)
@@ -143,8 +171,17 @@ class Course(_Built):
 
     @property
     def question_count(self) -> int:
-        """Distinct questions: a post-test repeating the pre-test's items is not counted again."""
-        return sum(len(q.questions) for q in self.quizzes.values() if not q.items_from)
+        """Distinct questions: a bank's questions count once, however many quizzes draw from it."""
+        pools = {(q.bank or f'quiz:{q.id}'): len(q.questions) for q in self.quizzes.values()}
+        return sum(pools.values())
+
+    def objective(self, objective_id: str | None) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    @property
+    def parallel_forms(self) -> bool:
+        """The pre-test and post-test draw from one bank: each trainee's post-test asks items they have not seen."""
+        return self.pre_test.bank is not None and self.pre_test.bank == self.post_test.bank
 
     @property
     def lesson_ids(self) -> tuple[str, ...]:
