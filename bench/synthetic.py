@@ -1,9 +1,14 @@
-"""A deterministic synthetic workshops database: 10,000 sessions, 200,000 persons, 1,000,000 attendance rows.
+"""A deterministic synthetic workshops database: 10,000 sessions, 200,000 persons, 1,000,000 attendance rows -- or,
+with ``--size 10m``, 100,000 sessions, 2,000,000 persons, 10,000,000 attendance rows.
 
-Usage: python -m bench.synthetic [DATABASE_URL] [--force]
-(default: SQLite at bench/out/scale.sqlite). Rows go in with the driver's fastest path: executemany in one
-transaction on SQLite, COPY on PostgreSQL. Tables are created from the models (the same schema and indexes as
-the migrations, which tests/test_migrations.py keeps equal). Running it again on a complete database does nothing.
+Usage: python -m bench.synthetic [DATABASE_URL] [--size 1m|10m] [--force]
+(default: SQLite at bench/out/scale.sqlite, bench/out/scale10m.sqlite for 10m; ``--pg`` uses the local PostgreSQL
+database training_bench_scale / training_bench_scale10m). Rows go in with the driver's fastest path: executemany in
+one transaction on SQLite, COPY on PostgreSQL; then the reporting data is filled from them (the same SQL as the
+migration and ``flask report rebuild``). Tables are created from the models (the same schema and indexes as the
+migrations, which tests/test_migrations.py keeps equal). Running it again on a complete database does nothing.
+The 10m databases take a while to build (about 15 minutes each on 2 busy cores): build them once, in the background,
+and the benchmark reuses them.
 """
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ SEED = 1_000_000
 SESSIONS = 10_000
 PERSONS = 200_000
 PER_SESSION = 100  # 10,000 x 100 = 1,000,000 attendance rows
+#: size -> (sessions, persons, SQLite file, PostgreSQL database)
+SIZES = {'1m': (10_000, 200_000, 'scale.sqlite', 'training_bench_scale'),
+         '10m': (100_000, 2_000_000, 'scale10m.sqlite', 'training_bench_scale10m')}
 FIRST_DAY = date(2009, 1, 1)
 SPAN_DAYS = 18 * 365  # 2009 .. 2026
 STAFF_EMAIL = 'bench-staff@example.org'
@@ -47,9 +55,9 @@ def _app(database_url: str):
                        'RATELIMIT_STORAGE_URI': 'memory://'})
 
 
-def sessions_rows(rng: random.Random, now: datetime):
-    for i in range(SESSIONS):
-        start = FIRST_DAY + timedelta(days=int(i * SPAN_DAYS / SESSIONS) + rng.randrange(0, 3))
+def sessions_rows(rng: random.Random, now: datetime, sessions: int = SESSIONS, persons: int = PERSONS):
+    for i in range(sessions):
+        start = FIRST_DAY + timedelta(days=int(i * SPAN_DAYS / sessions) + rng.randrange(0, 3))
         days = rng.choice((1, 2, 3, 3, 4, 5))
         roll = rng.random()
         status = 'held' if roll < 0.92 else ('cancelled' if roll < 0.97 else 'planned')
@@ -59,9 +67,9 @@ def sessions_rows(rng: random.Random, now: datetime):
                rng.choice(('en', 'fr')), None, None, status, None, now, None)
 
 
-def persons_rows(rng: random.Random, now: datetime):
+def persons_rows(rng: random.Random, now: datetime, sessions: int = SESSIONS, persons: int = PERSONS):
     from training.workshops.matching import normalise_name
-    for i in range(PERSONS):
+    for i in range(persons):
         name = f'{rng.choice(FIRST)} {rng.choice(LAST)} {i + 1}'
         roll = rng.random()
         sex = 'female' if roll < 0.42 else ('male' if roll < 0.97 else rng.choice(('other', 'undisclosed')))
@@ -70,13 +78,13 @@ def persons_rows(rng: random.Random, now: datetime):
                rng.choice(COUNTRIES), email, None, rng.random() < 0.6, now)
 
 
-def attendance_rows(rng: random.Random, now: datetime):
+def attendance_rows(rng: random.Random, now: datetime, sessions: int = SESSIONS, persons: int = PERSONS):
     n = 0
-    for s in range(SESSIONS):
-        base = (s * 7919) % PERSONS
+    for s in range(sessions):
+        base = (s * 7919) % persons
         for k in range(PER_SESSION):
             n += 1
-            person = (base + k * 104_729) % PERSONS + 1  # distinct within a session (104729 is prime)
+            person = (base + k * 104_729) % persons + 1  # distinct within a session (104729 is prime)
             roll = rng.random()
             role = 'participant' if roll < 0.95 else ('facilitator' if roll < 0.98 else 'observer')
             pre = post = None
@@ -96,16 +104,18 @@ TABLES = (('training_sessions', SESSION_COLS, sessions_rows), ('persons', PERSON
           ('attendances', ATTENDANCE_COLS, attendance_rows))
 
 
-def _is_complete(db) -> bool:
+def _is_complete(db, sessions: int, persons: int) -> bool:
+    """The three counts match and the reporting data is filled (a database built before it existed is rebuilt)."""
     import sqlalchemy as sa
     try:
         with db.engine.connect() as conn:
-            n = conn.execute(sa.text('SELECT count(*) FROM attendances')).scalar()
-            s = conn.execute(sa.text('SELECT count(*) FROM training_sessions')).scalar()
-            p = conn.execute(sa.text('SELECT count(*) FROM persons')).scalar()
+            n = conn.execute(sa.text('SELECT max(id) FROM attendances')).scalar()
+            s = conn.execute(sa.text('SELECT max(id) FROM training_sessions')).scalar()
+            p = conn.execute(sa.text('SELECT max(id) FROM persons')).scalar()
+            report = conn.execute(sa.text('SELECT count(*) FROM (SELECT 1 FROM report_cells LIMIT 1) x')).scalar()
     except Exception:  # noqa: BLE001 - no tables yet
         return False
-    return (n, s, p) == (SESSIONS * PER_SESSION, SESSIONS, PERSONS)
+    return (n, s, p, report) == (sessions * PER_SESSION, sessions, persons, 1)
 
 
 def _sqlite_value(v):
@@ -118,7 +128,7 @@ def _sqlite_value(v):
     return v
 
 
-def _fill_sqlite(db, now) -> None:
+def _fill_sqlite(db, now, sessions: int, persons: int) -> None:
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -127,7 +137,7 @@ def _fill_sqlite(db, now) -> None:
             rng = random.Random(f'{SEED}-{table}')  # noqa: S311 - synthetic data
             sql = f'INSERT INTO {table} ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
             batch = []
-            for row in rows(rng, now):
+            for row in rows(rng, now, sessions, persons):
                 batch.append(tuple(_sqlite_value(v) for v in row))
                 if len(batch) == 50_000:
                     cur.executemany(sql, batch)
@@ -141,7 +151,7 @@ def _fill_sqlite(db, now) -> None:
         raw.close()
 
 
-def _fill_postgres(db, now) -> None:
+def _fill_postgres(db, now, sessions: int, persons: int) -> None:
     raw = db.engine.raw_connection()
     try:
         conn = raw.driver_connection
@@ -149,7 +159,7 @@ def _fill_postgres(db, now) -> None:
             for table, cols, rows in TABLES:
                 rng = random.Random(f'{SEED}-{table}')  # noqa: S311 - synthetic data
                 with cur.copy(f'COPY {table} ({", ".join(cols)}) FROM STDIN') as copy:
-                    for row in rows(rng, now):
+                    for row in rows(rng, now, sessions, persons):
                         copy.write_row(row)
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
@@ -161,18 +171,42 @@ def _fill_postgres(db, now) -> None:
         raw.close()
 
 
-def build(database_url: str | None = None, *, force: bool = False, quiet: bool = False) -> dict:
+def default_url(size: str = '1m', *, postgres: bool = False) -> str | None:
+    """The synthetic database of a size: SQLite under bench/out, or the local PostgreSQL (None if unreachable)."""
+    _s, _p, filename, pg_name = SIZES[size]
+    if postgres:
+        from bench.common import postgres_url
+        return postgres_url(pg_name)
+    return f'sqlite:///{OUT / filename}'
+
+
+def _fill_reporting_data(db) -> None:
+    """The reporting data from the rows just written (the migration's SQL), then fresh planner statistics."""
+    import sqlalchemy as sa
+
+    from training.reports import rebuild
+    with db.engine.begin() as conn:
+        if conn.dialect.name == 'sqlite':
+            conn.exec_driver_sql('PRAGMA cache_size=-400000')
+        rebuild.fill(conn)
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level='AUTOCOMMIT')
+        conn.execute(sa.text('VACUUM ANALYZE' if conn.dialect.name == 'postgresql' else 'ANALYZE'))
+
+
+def build(database_url: str | None = None, *, force: bool = False, quiet: bool = False, size: str = '1m') -> dict:
     """Create (or reuse) the synthetic database; returns {'url', 'seconds', 'reused'}."""
     from training.auth import services as auth_services
     from training.auth.models import Role
     from training.config import normalise_database_url
     from training.extensions import db
 
+    sessions, persons, _file, _pg = SIZES[size]
     OUT.mkdir(parents=True, exist_ok=True)
-    url = normalise_database_url(database_url or f'sqlite:///{OUT / "scale.sqlite"}')
+    url = normalise_database_url(database_url or default_url(size))
     app = _app(url)
     with app.app_context():
-        if not force and _is_complete(db):
+        if not force and _is_complete(db, sessions, persons):
             db.create_all()  # tables added by later models (other domains) appear, empty; existing rows stay
             db.engine.dispose()
             return {'url': url, 'seconds': 0.0, 'reused': True}
@@ -181,16 +215,17 @@ def build(database_url: str | None = None, *, force: bool = False, quiet: bool =
         db.create_all()
         now = datetime.now(UTC)
         if db.engine.dialect.name == 'postgresql':
-            _fill_postgres(db, now)
+            _fill_postgres(db, now, sessions, persons)
         else:
-            _fill_sqlite(db, now)
+            _fill_sqlite(db, now, sessions, persons)
+        _fill_reporting_data(db)
         auth_services.create_user(email=STAFF_EMAIL, name='Bench Staff', password=STAFF_PASSWORD,
                                   roles=[Role.staff])
         db.session.commit()
         seconds = time.perf_counter() - started
         db.engine.dispose()
     if not quiet:
-        print(f'built {url}: {SESSIONS:,} sessions, {PERSONS:,} persons, {SESSIONS * PER_SESSION:,} attendances '
+        print(f'built {url}: {sessions:,} sessions, {persons:,} persons, {sessions * PER_SESSION:,} attendances '
               f'in {seconds:.1f} s')
     return {'url': url, 'seconds': seconds, 'reused': False}
 
@@ -200,7 +235,7 @@ def run() -> list[tuple[str, str, str, bool]]:
     from bench.common import postgres_url
     from bench.report_scale import PG_NAME
     rows = []
-    for name, url in (('SQLite', None), ('PostgreSQL', postgres_url(PG_NAME))):
+    for name, url in (('SQLite', default_url()), ('PostgreSQL', postgres_url(PG_NAME))):
         if name == 'PostgreSQL' and url is None:
             continue
         result = build(url, quiet=True)
@@ -211,7 +246,10 @@ def run() -> list[tuple[str, str, str, bool]]:
 
 
 if __name__ == '__main__':
-    args = [a for a in sys.argv[1:] if not a.startswith('--')]
-    result = build(args[0] if args else None, force='--force' in sys.argv)
+    argv = sys.argv[1:]
+    chosen = argv[argv.index('--size') + 1] if '--size' in argv else '1m'
+    args = [a for a in argv if not a.startswith('--') and a not in SIZES]
+    target = args[0] if args else default_url(chosen, postgres='--pg' in argv)
+    result = build(target, force='--force' in argv, size=chosen)
     if result['reused']:
         print(f'{result["url"]}: already complete')

@@ -2,7 +2,10 @@
 
 - every module of ``training/`` imports;
 - no import cycle between modules (imports at module level; an import inside a function is allowed only to break a
-  genuine cycle, and then says so in a comment with the word "cycle");
+  genuine cycle, and then says so in a comment with the word "cycle"; the one other is the package's own lazy
+  ``training.create_app``, in ``training/__init__.py``'s ``__getattr__``, which says "first use");
+- the engines and the shared text rules load no Flask, no database layer and no templates (checked in a fresh
+  interpreter: this one has the whole app loaded);
 - a core module (``training/*.py``, outside the domain packages) never imports a view module;
 - no view module imports another view module, and none runs queries (``sa.select`` / ``select(``);
 - no file in ``training/`` over 400 lines (migrations excluded), no function over 60 lines.
@@ -11,6 +14,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -173,9 +179,34 @@ def test_function_level_imports_say_which_cycle_they_break():
         for node in ast.walk(module):
             if isinstance(node, ast.Import | ast.ImportFrom) and id(node) in inner:
                 around = ' '.join(lines[max(0, node.lineno - 3):node.end_lineno])
-                if 'cycle' not in around:
+                lazy_package_attribute = name == 'training' and 'first use' in around
+                if 'cycle' not in around and not lazy_package_attribute:
                     wrong.append(f'{path.relative_to(ROOT)}:{node.lineno}')
     assert wrong == []
+
+
+#: Pure modules: rules with no web, no database and no app (DESIGN: "engines pure")
+PURE = ('training.workshops.matching', 'training.courses.scoring', 'training.scenarios.engine',
+        'training.reports.definitions', 'training.text', 'training.errors', 'training.quiz_kinds',
+        *sorted(n for n in modules() if n.startswith('training.workshops.sheets')))
+#: Top-level packages a pure module must not load
+WEB_AND_DATABASE = ('flask', 'flask_babel', 'flask_login', 'flask_wtf', 'flask_sqlalchemy', 'flask_migrate',
+                    'flask_limiter', 'flask_compress', 'werkzeug', 'jinja2', 'wtforms', 'sqlalchemy', 'alembic')
+
+
+def test_the_engines_load_without_flask_or_the_database():
+    code = ('import importlib, json, sys\n'
+            f'for name in {list(PURE)!r}: importlib.import_module(name)\n'
+            'print(json.dumps(sorted({m.partition(".")[0] for m in sys.modules})))')
+    out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out))
+    assert 'training' in loaded and sorted(loaded & set(WEB_AND_DATABASE)) == []
+
+
+def test_the_purity_check_sees_flask():
+    code = 'import sys, training.factory; print(sorted(m for m in sys.modules if m == "flask"))'
+    out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['flask']"
 
 
 def test_files_stay_small():

@@ -102,13 +102,13 @@ def test_signed_in_user_and_roles_load_in_one_statement(app, db, create_user):
 
     from training.auth.models import Role
     from training.extensions import login_manager
-    user_id = create_user(roles=(Role.trainer, Role.staff)).id
+    session_id = create_user(roles=(Role.trainer, Role.staff)).get_id()  # the value kept in the session cookie
     db.session.expunge_all()
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     sa.event.listen(db.engine, 'before_cursor_execute', listener)
     try:
-        loaded = login_manager._user_callback(str(user_id))
+        loaded = login_manager._user_callback(session_id)
         assert loaded.has_role(Role.staff) and loaded.has_role(Role.trainer)
     finally:
         sa.event.remove(db.engine, 'before_cursor_execute', listener)

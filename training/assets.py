@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory, url_for
+from werkzeug.security import safe_join
 
 from training.auth.permissions import public
 
@@ -19,9 +20,14 @@ _hashes: dict[str, str] = {}
 def file_hash(filename: str) -> str:
     cached = _hashes.get(filename)
     if cached is None or current_app.debug:
-        path = Path(current_app.static_folder) / filename
-        cached = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else '0'
-        _hashes[filename] = cached
+        joined = safe_join(current_app.static_folder, filename)  # None: outside the static folder
+        path = Path(joined) if joined else None
+        try:
+            cached = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path and path.is_file() else '0'
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte: no such file
+            return '0'
+        if cached != '0':  # only real files are remembered: a stream of made-up names must not grow the cache
+            _hashes[filename] = cached
     return cached
 
 

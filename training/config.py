@@ -39,6 +39,8 @@ def defaults() -> dict:
         'RATELIMIT_HEADERS_ENABLED': True,
         'LOGIN_LIMIT_PER_ADDRESS': '20 per 10 minutes',
         'LOGIN_LIMIT_PER_ACCOUNT': '5 per 10 minutes',
+        # Sign-ups from one address (a workshop room shares one): enough for a room, not for a script
+        'REGISTER_LIMIT': '20 per minute; 120 per hour',
         'PASSWORD_RESET_HOURS': 48,
         'MAIL_SERVER': None,
         'MAIL_PORT': 25,

@@ -14,7 +14,7 @@ import unicodedata
 import idna
 
 from training.errors import TrainingError
-from training.i18n import _
+from training.plain_i18n import _
 
 #: Characters that show nothing (zero-width spaces and joiners, word joiner, BOM, soft hyphen)
 _INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff\u00ad'), None)

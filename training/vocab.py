@@ -10,6 +10,7 @@ from babel import Locale
 from flask_babel import get_locale
 
 from training.i18n import _l
+from training.quiz_kinds import QuizKind  # noqa: F401 - Flask-free for the scoring engine; listed here with the others
 
 
 class TitledEnum(enum.Enum):
@@ -27,23 +28,6 @@ class TitledEnum(enum.Enum):
 
     def __str__(self) -> str:
         return str(self.title)
-
-
-class QuizKind(enum.StrEnum):
-    """The three kinds of quiz, as written in quiz files (``kind: pre-test``) and stored with each attempt.
-
-    A ``str`` enum: ``QuizKind.pre_test == 'pre-test'``, so content files, templates and code compare alike.
-    """
-
-    def __new__(cls, value, title):
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.title = title
-        return obj
-
-    practice = ('practice', _l('Practice quiz'))
-    pre_test = ('pre-test', _l('Pre-test'))
-    post_test = ('post-test', _l('Post-test'))
 
 
 class OrganisationType(TitledEnum):

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash
+from flask import abort, flash, request
 from werkzeug.routing import IntegerConverter
 
 from training.errors import TrainingError
@@ -69,6 +69,23 @@ def perform(action: Callable[[], T], *, form=None, conflict: str | None = None) 
         report_error(form, exc)
         return Outcome(False, error=exc)
     return Outcome(True, value)
+
+
+#: Far beyond any real list; a larger page number would overflow the database's OFFSET
+MAX_PAGE = 100_000
+
+
+def paginate(select, *, per_page: int):
+    """The page of ``select`` that ``?page=`` asks for. Anything but a positive number is page 1; a page beyond the
+    last one (or beyond :data:`MAX_PAGE`) is 404, never a database error or a silently empty page."""
+    text = (request.args.get('page') or '').strip()
+    number = (int(text) or 1 if len(text) <= 9 else MAX_PAGE + 1) if text.isdigit() else 1
+    if number > MAX_PAGE:
+        abort(404)
+    page = db.paginate(select, page=number, per_page=per_page, error_out=False, count=True)
+    if number > max(page.pages, 1):
+        abort(404)
+    return page
 
 
 #: The largest id a database INTEGER column holds (PostgreSQL's and SQLite's common range)

@@ -60,11 +60,13 @@ def test_page_is_for_administrators_filtered_paginated_and_escaped(app, db, clie
     assert '1 event' in page
     page = client.get(f'/manage/audit?actor={trainer.id}&page=2').get_data(as_text=True)
     assert '55 events' in page and 'Page 2 of 2' in page
-    assert client.get('/manage/audit?page=99').status_code == 200
+    # the site's one paging rule (training.web.paginate): beyond the last page is not found, page 0 is the first
+    assert client.get('/manage/audit?page=99').status_code == 404
+    assert client.get(f'/manage/audit?page={2**63}').status_code == 404
+    assert client.get('/manage/audit?page=0').status_code == 200
 
 
-@pytest.mark.parametrize('query', ['action=nope', 'actor=abc', 'actor=-1', f'actor={2**63}', f'page={2**63}',
-                                   'page=0', 'actor=%00'])
+@pytest.mark.parametrize('query', ['action=nope', 'actor=abc', 'actor=-1', f'actor={2**63}', 'actor=%00'])
 def test_bad_filters_are_400(app, client, auth, query):
     auth.login_as(Role.admin)
     assert client.get(f'/manage/audit?{query}').status_code == 400

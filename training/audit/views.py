@@ -6,14 +6,11 @@ from flask import Blueprint, abort, render_template, request
 from training.audit import queries
 from training.audit.services import ACTIONS
 from training.auth.permissions import ADMINS, roles_required
-from training.extensions import db
+from training.web import MAX_ID, paginate
 
 bp = Blueprint('audit', __name__)
 
 PER_PAGE = 50
-#: Far beyond any real log; larger page numbers would overflow the database's OFFSET.
-MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1
 
 
 def _int_arg(name: str, *, maximum: int) -> int | None:
@@ -33,8 +30,6 @@ def events():
     if action is not None and action not in ACTIONS:
         abort(400)
     actor_id = _int_arg('actor', maximum=MAX_ID)
-    page_number = _int_arg('page', maximum=MAX_PAGE) or 1
-    page = db.paginate(queries.events_select(action=action, actor_id=actor_id), page=page_number,
-                       per_page=PER_PAGE, error_out=False, count=True)
+    page = paginate(queries.events_select(action=action, actor_id=actor_id), per_page=PER_PAGE)
     return render_template('audit/events.html', page=page, actions=ACTIONS, action=action, actor_id=actor_id,
                            actors=queries.actors())

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from training.auth import queries, services, sessions
 from training.auth.forms import (
@@ -25,13 +26,14 @@ from training.auth.forms import (
 )
 from training.auth.models import Role, User
 from training.auth.permissions import ADMINS, login_required, public, roles_required
-from training.errors import TrainingError, render_error
+from training.error_pages import render_error
+from training.errors import TrainingError
 from training.extensions import db, limiter
 from training.forms import ConfirmForm
 from training.i18n import _
 from training.text import email_key
 from training.vocab import OrganisationType
-from training.web import safe_next
+from training.web import paginate, report_error, safe_next
 
 bp = Blueprint('auth', __name__)
 
@@ -73,9 +75,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get('next'), url_for('main.index')))
     form = LoginForm()
+    if request.method == 'GET' and session.get('sign_in_email'):
+        form.email.data = session.pop('sign_in_email')
     if form.validate_on_submit():
-        user = services.get_user_by_email(form.email.data)
-        if user is None or not services.check_password(user, form.password.data):
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
             form.password.errors.append(_('The email address or password is incorrect.'))
         elif not user.is_active:
             form.email.errors.append(_('This account has been deactivated. Contact the programme team.'))
@@ -104,6 +108,7 @@ def logout():
 
 
 @bp.route('/register', methods=['GET', 'POST'])
+@limiter.limit(lambda: current_app.config['REGISTER_LIMIT'], methods=['POST'])
 @public
 def register():
     if current_user.is_authenticated:
@@ -112,23 +117,33 @@ def register():
     if request.method == 'GET':
         form.preferred_language.data = session.get('lang') or request.accept_languages.best_match(
             current_app.config['LANGUAGES']) or 'en'
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data, name=form.name.data, password=form.password.data,
-                country=form.country.data or None, organisation=form.organisation.data or None,
-                organisation_type=(OrganisationType[form.organisation_type.data]
-                                   if form.organisation_type.data else None),
-                preferred_language=form.preferred_language.data)
-        except TrainingError as exc:
-            getattr(form, exc.field or 'email').errors.append(exc.message)
-        else:
-            db.session.commit()
-            sessions.sign_in(user)
-            session['lang'] = user.preferred_language
-            flash(_('Your account has been created. Welcome!'), 'success')
-            return redirect(url_for('main.index'))
+    if form.validate_on_submit() and _register(form):
+        # The same answer whether the address was free or not (no account enumeration): sign in to go on.
+        session['sign_in_email'] = form.email.data
+        flash(_('Your account is ready: sign in with your email address and password. If this address already had '
+                'an account, sign in with that account\'s password, or ask the programme team for a reset link.'),
+              'success')
+        return redirect(url_for('auth.login'))
     return render_template('auth/register.html', form=form)
+
+
+def _register(form: RegistrationForm) -> bool:
+    """Create the account the form describes (nothing when its address has one already). False: a rule was broken,
+    its message is on the form."""
+    try:
+        services.register(
+            email=form.email.data, name=form.name.data, password=form.password.data,
+            country=form.country.data or None, organisation=form.organisation.data or None,
+            organisation_type=OrganisationType[form.organisation_type.data] if form.organisation_type.data else None,
+            preferred_language=form.preferred_language.data)
+        db.session.commit()
+    except TrainingError as exc:
+        db.session.rollback()
+        report_error(form, exc)
+        return False
+    except IntegrityError:  # the same address signed up at the same moment: the answer for any taken address
+        db.session.rollback()
+    return True
 
 
 @bp.route('/account', methods=['GET', 'POST'])
@@ -190,7 +205,7 @@ def reset_password(token):
 def list_users():
     q = request.args.get('q', '').strip()
     role = request.args.get('role', '')
-    page = db.paginate(queries.users_query(q, role), per_page=50, error_out=False)
+    page = paginate(queries.users_query(q, role), per_page=50)
     return render_template('admin/users.html', page=page, q=q, role=role, roles=list(Role))
 
 
@@ -204,7 +219,7 @@ def edit_user(user_id):
         form.is_active.data = user.is_active
     if form.validate_on_submit():
         try:
-            services.set_roles(user, {Role[r] for r in form.roles.data}, by=current_user)
+            services.set_roles(user, {Role[r] for r in form.roles.data or ()}, by=current_user)
             services.set_active(user, form.is_active.data, by=current_user)
         except TrainingError as exc:
             db.session.rollback()

@@ -12,9 +12,9 @@ from training.courses import queries, services
 from training.courses.blueprint import bp
 from training.courses.certificates import render_pdf
 from training.courses.forms import RevokeForm
-from training.extensions import db, limiter
+from training.extensions import limiter
 from training.i18n import _, _l
-from training.web import perform
+from training.web import paginate, perform
 
 UNKNOWN_CODE = _l('No certificate has this code. Check the code for typing mistakes and try again.')
 
@@ -83,7 +83,7 @@ def certificate_pdf(code):
 def manage_certificates():
     q = request.args.get('q', '').strip()[:200]
     state = request.args.get('state', '')
-    page = db.paginate(queries.certificates_query(q, state), per_page=50, error_out=False)
+    page = paginate(queries.certificates_query(q, state), per_page=50)
     return render_template('courses/manage_certificates.html', page=page, q=q, state=state,
                            courses=registry().courses)
 

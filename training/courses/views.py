@@ -145,29 +145,41 @@ def quiz(slug, quiz_id):
     if response:
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
-    form = quiz_form(quiz, _draw(enrolment, quiz).presented) if is_open else None
+    posted = request.method == 'POST'
+    draw = None if not is_open else services.current_draw(enrolment, course, quiz, keep=False) if posted else _draw(
+        enrolment, course, quiz)
+    form = quiz_form(quiz, draw.presented) if draw is not None else None
     if form is not None and form.validate_on_submit():
-        submitted = perform(lambda: services.submit_quiz(enrolment, course, quiz, form.answers()))
+        submitted = perform(lambda: _submit(enrolment, course, quiz, form.answers(), draw))
         if not submitted.ok:
             return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=quiz.id))
-        attempt, certificate = submitted.value
+        attempt_id, certificate = submitted.value
         flash_certificate(certificate)
-        return redirect(url_for('courses.attempt', slug=course.slug, attempt_id=attempt.id))
-    if request.method == 'POST' and form is None:
+        return redirect(url_for('courses.attempt', slug=course.slug, attempt_id=attempt_id))
+    if posted and form is None:
         flash(reason, 'error')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=quiz.id))
+    if posted:  # the form goes back with its errors: keep the draw it shows
+        services.keep_draw(draw)
+        commit_or_lose_race()
     return render_template(
         'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason,
         history=services.attempt_history(enrolment, quiz.id), skipped=enrolment.pre_test_skipped_at is not None,
         next_url=after(course, 'quiz', quiz.id)), 200 if request.method == 'GET' else 422
 
 
-def _draw(enrolment, quiz):
+def _submit(enrolment, course, quiz, answers, draw):
+    """Submit, and the new attempt's id (read before the commit, which would expire it)."""
+    attempt, certificate = services.submit_quiz(enrolment, course, quiz, answers, draw=draw)
+    return attempt.id, certificate
+
+
+def _draw(enrolment, course, quiz):
     """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
     requests draw at once, the one committed first wins."""
-    draw = services.current_draw(enrolment, quiz)
+    draw = services.current_draw(enrolment, course, quiz)
     if not commit_or_lose_race():
-        draw = services.current_draw(enrolment, quiz)
+        draw = services.current_draw(enrolment, course, quiz)
         db.session.commit()
     return draw
 

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from training import limits
+
 
 def _l(text: str) -> str:
     """Marks a msgid for extraction; translated by the caller."""
@@ -132,6 +134,9 @@ def parse_filter(args: dict, *, countries: set[str] | None = None) -> tuple[Repo
             values[name] = parse_date(args.get(key))
         except ValueError:
             errors[key] = _l('Enter a date as YYYY-MM-DD.')
+            values[name] = None
+        if values[name] is not None and not limits.in_bounds(values[name]):
+            errors[key] = _l('Enter a date from 1990 on, at most five years ahead.')
             values[name] = None
     if values['start'] and values['end'] and values['end'] < values['start']:
         errors['to'] = _l('The end of the period is before its start.')

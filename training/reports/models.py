@@ -33,12 +33,13 @@ DIMS = ('', 'sex', 'org')
 
 report_rows = sa.Table(
     'report_rows', db.metadata,
+    #: The session's start date as a day number (date.toordinal()): rows are kept in day order (the primary key;
+    #: on SQLite a table without rowid, so a period's rows are read as one contiguous range)
+    sa.Column('day', sa.Integer, primary_key=True, autoincrement=False),
     #: One row per participant at a held session: the attendance's id
     sa.Column('attendance_id', sa.Integer, primary_key=True, autoincrement=False),
     sa.Column('person_id', sa.Integer, nullable=False, index=True),
     sa.Column('session_id', sa.Integer, nullable=False, index=True),
-    #: The session's start date as a day number (date.toordinal()) and its year
-    sa.Column('day', sa.Integer, nullable=False, index=True),
     sa.Column('year', sa.Integer, nullable=False),
     sa.Column('country', sa.String(2), nullable=False),
     #: '' for a session that follows no course
@@ -53,6 +54,11 @@ report_rows = sa.Table(
     *[sa.Column(f'p{k}', sa.Integer) for k in KINDS],
     *[sa.Column(f'y{k}', sa.Integer) for k in KINDS],
     *[sa.Column(f'n{k}', sa.Integer) for k in KINDS],
+    #: The knowledge gain of a period reads the participations with both scores from this index alone
+    sa.Index('ix_report_rows_scored', 'day', 'course', 'person_id', 'pre', 'post', 'country', 'mode',
+             sqlite_where=sa.text('pre IS NOT NULL AND post IS NOT NULL'),
+             postgresql_where=sa.text('pre IS NOT NULL AND post IS NOT NULL')),
+    sqlite_with_rowid=False,
 )
 
 report_cells = sa.Table(

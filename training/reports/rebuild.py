@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from training.reports.models import COUNTRY, COURSE, DIMS, KINDS, MODE
 
-ROW_COLUMNS = ('attendance_id', 'person_id', 'session_id', 'day', 'year', 'country', 'course', 'mode', 'sex', 'org',
+ROW_COLUMNS = ('day', 'attendance_id', 'person_id', 'session_id', 'year', 'country', 'course', 'mode', 'sex', 'org',
                'pre', 'post', *[f'p{k}' for k in KINDS], *[f'y{k}' for k in KINDS], *[f'n{k}' for k in KINDS])
 CELL_COLUMNS = ('kind', 'dim', 'country', 'course', 'mode', 'value', 'year', 'prev_year', 'n')
 GAIN_COLUMNS = ('kind', 'country', 'course', 'mode', 'persons', 'sum_pre', 'sum_post')
 TABLE_COLUMNS = {'report_rows': ROW_COLUMNS, 'report_cells': CELL_COLUMNS, 'report_gain': GAIN_COLUMNS}
-KEYS = {'report_rows': ('attendance_id',), 'report_cells': CELL_COLUMNS[:-1], 'report_gain': GAIN_COLUMNS[:4]}
+KEYS = {'report_rows': ('day', 'attendance_id'), 'report_cells': CELL_COLUMNS[:-1], 'report_gain': GAIN_COLUMNS[:4]}
 
 
 def _day_and_year(dialect: str) -> tuple[str, str]:
@@ -35,13 +35,13 @@ def rows_select(dialect: str) -> str:
     links = ', '.join([f'LAG(day) OVER w{k} AS p{k}' for k in KINDS] + [f'LAG(year) OVER w{k} AS y{k}' for k in KINDS]
                       + [f'LEAD(day) OVER w{k} AS n{k}' for k in KINDS])
     windows = ', '.join(f'w{k} AS ({_partition(k)})' for k in KINDS)
-    return (f'SELECT attendance_id, person_id, session_id, day, year, country, course, mode, sex, org, pre, post, '
+    return (f'SELECT day, attendance_id, person_id, session_id, year, country, course, mode, sex, org, pre, post, '
             f'{links} FROM ('
             f'SELECT a.id AS attendance_id, a.person_id, a.session_id, {day} AS day, {year} AS year, s.country, '
             f"COALESCE(s.course_slug, '') AS course, s.mode, p.sex, COALESCE(p.organisation_type, '') AS org, "
             f'a.pre_test_score AS pre, a.post_test_score AS post '
             f'FROM attendances a JOIN training_sessions s ON s.id = a.session_id JOIN persons p ON p.id = a.person_id '
-            f"WHERE a.role = 'participant' AND s.status = 'held') src WINDOW {windows}")
+            f"WHERE a.role = 'participant' AND s.status = 'held') src WINDOW {windows} ORDER BY day, attendance_id")
 
 
 def _scope_columns(kind: int) -> list[str]:
@@ -136,7 +136,8 @@ def rebuild(conn: sa.Connection, *, check_only: bool = False) -> dict[str, int]:
         for table, columns in TABLE_COLUMNS.items():
             conn.execute(sa.text(f'DELETE FROM {table}'))
             cols = ', '.join(columns)
-            conn.execute(sa.text(f'INSERT INTO {table} ({cols}) SELECT {cols} FROM {prefix}{table}'))
+            order = ' ORDER BY day, attendance_id' if table == 'report_rows' else ''
+            conn.execute(sa.text(f'INSERT INTO {table} ({cols}) SELECT {cols} FROM {prefix}{table}{order}'))
     for table in TABLE_COLUMNS:
         conn.execute(sa.text(f'DROP TABLE {prefix}{table}'))
     return found

@@ -21,7 +21,7 @@ from training.scenarios import attempts, engine, live, queries
 from training.scenarios.blueprint import bp, framework_of, scenario_or_404
 from training.scenarios.forms import AdvanceForm, JoinForm, StartRunForm, answer_from_form, choices, stage_form_class
 from training.scenarios.models import LiveRun, LiveTeam, RunStatus
-from training.web import MAX_ID, perform
+from training.web import MAX_ID, paginate, perform
 from training.workshops.models import TrainingSession
 
 #: The teams this browser has joined (a team member needs no account).
@@ -138,8 +138,7 @@ def manage_live():
             form.session_id.data = session_filter.id
         if registry().scenario(request.args.get('scenario', '')) is not None:
             form.scenario.data = request.args['scenario']
-    page = db.paginate(queries.live_runs(session_filter, current_user), page=request.args.get('page', 1, type=int),
-                       per_page=25, error_out=False)
+    page = paginate(queries.live_runs(session_filter, current_user), per_page=25)
     return render_template('scenarios/manage_live.html', form=form, page=page, scenarios=registry().scenarios,
                            session_filter=session_filter)
 

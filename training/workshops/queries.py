@@ -275,11 +275,6 @@ def pending_import(session: TrainingSession, token: str, user: User) -> PendingI
                                                             PendingImport.created_by_id == user.id))
 
 
-def sessions_page(filters, page: int, per_page: int):
-    """One page of the sessions list for the given filters (``forms.SessionFilters``)."""
-    return db.paginate(filters.query(), page=page, per_page=per_page, error_out=False)
-
-
 def persons_with_visible_email(person_ids: Iterable[int], user: User) -> set[int] | None:
     """Of ``person_ids``, those whose email ``user`` may see: persons on the roster of a session ``user`` trains.
     None: every email (administrators)."""

@@ -10,7 +10,7 @@ from training.auth.permissions import TRAINERS, require_session_trainer, roles_r
 from training.db import utcnow
 from training.forms import ConfirmForm
 from training.i18n import _
-from training.web import perform, safe_next
+from training.web import paginate, perform, safe_next
 from training.workshops import loaders, merging, past_sessions, queries, services
 from training.workshops.blueprint import bp
 from training.workshops.forms import EditPersonForm, MergeForm, PastSessionForm, SessionFilters, SessionForm
@@ -27,7 +27,7 @@ PER_PAGE = 50
 @roles_required(*READERS)
 def list_sessions():
     filters = SessionFilters.from_args(request.args)
-    page = queries.sessions_page(filters, request.args.get('page', 1, type=int), PER_PAGE)
+    page = paginate(filters.query(), per_page=PER_PAGE)
     counts = queries.participants_for([s.id for s in page.items])
     here = request.full_path.rstrip('?')
     past_forms = {s.id: PastSessionForm.for_session(s.id, next=here) for s in page.items

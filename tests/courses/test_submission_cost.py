@@ -1,0 +1,63 @@
+"""What a quiz submission costs the database: the path 200 trainees take at once in a workshop (issue 18)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.helpers.courses import COURSE, correct_answers, form_data, wrong_answers
+from training.auth.models import Role
+from training.courses.models import QuizAttempt, QuizDraw
+
+
+def _statements(db, send):
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, 'before_cursor_execute', listener)
+    try:
+        response = send()
+    finally:
+        sa.event.remove(db.engine, 'before_cursor_execute', listener)
+    return response, [s for s in seen if s.split()[0] not in ('BEGIN', 'COMMIT', 'SAVEPOINT', 'RELEASE')]
+
+
+def test_a_quiz_submission_is_one_short_transaction(client, auth, course, db):
+    """The form shown, then submitted: the user, the enrolment, its lesson progress and the form on screen are
+    read, the attempt written, the form deleted and the enrolment's last activity set -- seven statements (were
+    fifteen: the draw was committed a second time and re-read, the attempt re-read after the commit)."""
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    quiz = course.quiz('genocide-check')
+    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    client.get(url)
+    response, statements = _statements(db, lambda: client.post(url, data=form_data(wrong_answers(quiz))))
+    assert response.status_code == 302 and '/attempts/' in response.headers['Location']
+    assert len(statements) <= 7, statements
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 0
+
+
+def test_a_submission_without_a_form_on_record_writes_no_draw(client, auth, course, db):
+    """The same answers sent again (a double click after the first was recorded): scored against a fresh form that
+    is never written, so no draw is left behind and each submission is one attempt."""
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    quiz = course.quiz('genocide-check')
+    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    data = form_data(correct_answers(quiz))
+    for _ in range(3):
+        assert client.post(url, data=data).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 0
+    html = client.get(url).get_data(as_text=True)
+    assert '3 attempts' in html
+
+
+def test_a_refused_form_keeps_the_order_it_shows(client, auth, course, db):
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    quiz = course.quiz('genocide-check')
+    answers = correct_answers(quiz)
+    answers.pop(quiz.questions[1].id)
+    assert client.post(f'/courses/{COURSE}/quizzes/{quiz.id}', data=form_data(answers)).status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 1

@@ -1,0 +1,119 @@
+"""The application factory: configuration, extensions, content, blueprints, error pages, CLI.
+
+``from training import create_app`` reaches it too (training/__init__.py).
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.pool import StaticPool
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import training.models  # noqa: F401 - every model registered before migrations compare
+from training import cli, content, error_pages, security, templating
+from training import config as config_module
+from training.auth import sessions as auth_sessions
+from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
+from training.i18n import _l, select_locale
+from training.web import BoundedIntConverter
+
+#: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
+BLUEPRINTS = (
+    'training.main.views',
+    'training.assets',
+    'training.auth.views',
+    'training.courses.views',
+    'training.courses.certificate_views',
+    'training.workshops.views',
+    'training.workshops.roster_views',
+    'training.workshops.import_views',
+    'training.workshops.checkin_views',
+    'training.scenarios.views',
+    'training.scenarios.live_views',
+    'training.reports.views',
+    'training.audit.views',
+    'training.privacy.views',
+    'training.sync.views',
+    'training.venue.views',
+    'training.paper.views',
+    'training.offline.views',
+    'training.offline.site_views',
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.ROOT / 'templates'),
+        static_folder=str(config_module.ROOT / 'static'),
+        instance_path=str(config_module.INSTANCE),
+        instance_relative_config=True,
+    )
+    app.url_map.converters['int'] = BoundedIntConverter  # before any route: ids beyond the database's range 404
+    config_module.load(app, config)
+    if int(app.config['PROXY_FIX']):
+        n = int(app.config['PROXY_FIX'])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+
+    content.init_app(app)
+
+    blueprints = {}
+    for path in BLUEPRINTS:  # every module first: a blueprint takes no more routes once registered
+        bp = import_module(path).bp
+        blueprints.setdefault(bp.name, bp)
+    for bp in blueprints.values():
+        app.register_blueprint(bp)
+
+    error_pages.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
+        app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
+            k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
+        if ':memory:' in app.config['SQLALCHEMY_DATABASE_URI'] or app.config['SQLALCHEMY_DATABASE_URI'] in (
+                'sqlite://', 'sqlite:///'):
+            app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
+                **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
+                'connect_args': {'check_same_thread': False}}
+        else:
+            config_module.INSTANCE.mkdir(exist_ok=True)
+    database.init_app(app)
+    _sqlite_pragmas(app)
+    migrate.init_app(app, database, directory=str(config_module.ROOT / 'training' / 'migrations'))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    compress.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = 'auth.login'
+    login_manager.login_message = _l('Please sign in to open this page.')
+    login_manager.login_message_category = 'info'
+
+    login_manager.user_loader(auth_sessions.load_user)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    with app.app_context():
+        engine = database.engine
+        if engine.dialect.name != 'sqlite':
+            return
+
+        @sa.event.listens_for(engine, 'connect')
+        def _on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute('PRAGMA foreign_keys=ON')
+            if ':memory:' not in str(engine.url) and str(engine.url) != 'sqlite://':
+                cur.execute('PRAGMA journal_mode=WAL')
+                cur.execute('PRAGMA synchronous=NORMAL')
+            cur.close()
