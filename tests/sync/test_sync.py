@@ -35,6 +35,7 @@ def _export(venue, tmp_path, name='home.sync'):
 
 def _import(runner, path, *extra):
     result = runner.invoke(args=['sync', 'import', str(path), '--format', 'json', *extra])
+    assert result.output.strip(), (result.exception, result.exc_info)
     return result, json.loads(result.output.strip().splitlines()[-1])
 
 

@@ -133,8 +133,9 @@ def import_sync(blob: bytes, *, secret: str, source: SyncSource, by: User | None
     db.session.flush()
     ctx = Context(target, signed, outcome, sync_import)
     try:
-        merge_roster.apply(ctx)
-        merge_activity.apply(ctx)
+        with db.session.no_autoflush:  # each step flushes what the next one looks up (a query per record otherwise)
+            merge_roster.apply(ctx)
+            merge_activity.apply(ctx)
         db.session.flush()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Malformed(_('The file is damaged: a record lacks a value or holds one of the wrong kind.')) from exc
