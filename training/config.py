@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / 'instance'
 
 #: Locales the site is translated into; the first is the fallback.
-LANGUAGES = ('en', 'fr')
+LANGUAGES = ('en', 'fr', 'es', 'ar')
 
 
 def defaults() -> dict:

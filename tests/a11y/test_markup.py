@@ -121,6 +121,8 @@ def test_course_and_session_titles_in_select_options_carry_their_language(client
     language = untranslated[0][0] if untranslated else 'fr'
     client.post('/language', data={'lang': language})
     report = _html(client.get('/reports/programme', query_string={'from': '2009-01-01', 'to': '2011-12-31'}))
-    for course in registry().courses.values():
+    listed = [c for c in registry().courses.values() if f'<option value="{c.slug}"' in report]  # held sessions'
+    assert listed
+    for course in listed:
         marked = re.search(rf'<option value="{course.slug}" lang="en"', report) is not None
         assert marked == (language not in registry().languages_of('course', course.slug)), course.slug

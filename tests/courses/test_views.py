@@ -8,7 +8,6 @@ import pytest
 from tests.helpers.courses import COURSE, correct_answers, form_data, wrong_answers
 from tests.helpers.pdf import pdf_text
 from training.auth.models import Role
-from training.content import registry
 from training.courses import services
 from training.courses.models import Certificate, Enrolment, QuizAttempt, QuizKind
 from training.forms import CONTROL_CHARACTERS
@@ -26,12 +25,12 @@ def test_catalogue_lists_and_filters(client):
     assert 'Understanding genocide and atrocity crimes' in html
     # a course is listed once, in the interface language where it is translated
     assert R2P_EN in html and 'La prévention et la responsabilité de protéger' not in html
-    # the courses one can read in a language, whichever are translated when this runs
-    for language in client.application.config['LANGUAGES']:
-        html = _text(client.get(f'/courses/?language={language}'))
-        for course in registry().courses.values():
-            readable = language in registry().languages_of('course', course.slug)
-            assert (course.title in html) == readable, (language, course.slug)
+    registry = client.application.extensions['content']
+    for lang in ('fr', 'es', 'ar'):  # the courses one can read in that language (no filter if none can)
+        html = _text(client.get(f'/courses/?language={lang}'))
+        readable = [c for c in registry.courses.values() if lang in registry.languages_of('course', c.slug)]
+        for course in registry.courses.values():
+            assert (course.title in html) == (course in readable or not readable), (lang, course)
     html = _text(client.get('/courses/', headers={'Accept-Language': 'fr'}))
     assert 'La prévention et la responsabilité de protéger' in html and R2P_EN not in html
     html = _text(client.get('/courses/?level=advanced'))
