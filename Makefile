@@ -11,7 +11,7 @@ AXE_VERSION := 4.14.1
 AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 AXE_JS := tests/e2e/vendor/axe-$(AXE_VERSION).min.js
 
-.PHONY: run serve venue test e2e lint bench install install-test translations check-content clean help axe axe-if-npm
+.PHONY: run serve venue test e2e lint bench install install-test translations system-fonts check-content clean help axe axe-if-npm
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -34,8 +34,23 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed translations
-install-test: $(VENV)/.installed-test translations
+install: $(VENV)/.installed translations system-fonts
+install-test: $(VENV)/.installed-test translations system-fonts
+
+# Debian packages the Python packages cannot bring: Noto Naskh Arabic for Arabic certificates (fonts-noto-core) and
+# poppler-utils (pdftotext, pdftoppm) for the certificate tests. Installed with apt-get where missing and possible;
+# otherwise a message says what to install (the site runs without them: Arabic certificates then use DejaVu Sans).
+ARABIC_FONT := /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf
+system-fonts:
+	@missing=""; [ -f $(ARABIC_FONT) ] || missing="fonts-noto-core"; \
+	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "== installing Debian $$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	      { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } || \
+	        echo "could not install $$missing: Arabic certificates need fonts-noto-core (sudo apt-get install $$missing)"; \
+	    else echo "missing Debian packages: $$missing (Arabic certificates need fonts-noto-core). Run: sudo apt-get install $$missing"; fi; \
+	  fi
 
 # Compile the Flask-Babel catalogues (.po -> .mo); the .mo files are build output, not committed.
 translations: $(BIN)/python

@@ -27,7 +27,8 @@ from bench.common import OUT, ROOT, Table, drop_postgres, postgres_url, postgres
 RESULTS = ROOT / 'bench' / 'RESULTS.md'
 #: One database per run, so that two runs on one host (two checkouts) do not share it; dropped at the end.
 PG_DB = f'training_bench_{os.getpid()}'
-OPTIONAL_MODULES = ('bench.import_scale', 'bench.report_scale', 'bench.synthetic')  # quick one first
+#: The quick ones first
+OPTIONAL_MODULES = ('bench.import_scale', 'bench.venue_sync', 'bench.report_scale', 'bench.synthetic')
 CONTENT_LOAD_BUDGET_S = 1.0
 TOTAL_BUDGET_S = 600.0  # `make bench` must finish in 10 minutes
 SLOW_LOAD_BUDGET_S = 3.0

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from training.auth.models import Role
@@ -57,24 +59,52 @@ def test_dates_formatted_per_locale(app):
             assert format_date(date(2010, 3, 4), 'long') == 'March 4, 2010'
 
 
-def test_french_catalogue_is_complete():
-    with open(ROOT / 'training/translations/fr/LC_MESSAGES/messages.po', 'rb') as fh:
-        catalog = read_po(fh)
+CATALOGUES = ('fr', 'es', 'ar')
+PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}')
+
+
+def _catalog(lang: str):
+    with open(ROOT / f'training/translations/{lang}/LC_MESSAGES/messages.po', 'rb') as fh:
+        return read_po(fh)
+
+
+@pytest.mark.parametrize('lang', CATALOGUES)
+def test_catalogue_is_complete(lang):
+    catalog = _catalog(lang)
     missing = [m.id for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     fuzzy = [m.id for m in catalog if m.id and 'fuzzy' in m.flags]
     assert not missing, f'untranslated: {missing[:10]}'
     assert not fuzzy, f'fuzzy: {fuzzy[:10]}'
 
 
-def test_catalogue_covers_every_string_in_the_code():
-    """Every string marked for translation in the code and templates has a French entry."""
+@pytest.mark.parametrize('lang', CATALOGUES)
+def test_translations_keep_every_placeholder(lang):
+    """A translation that drops or misspells %(name)s would raise at render time or lose a figure."""
+    wrong = []
+    for m in _catalog(lang):
+        if not m.id:
+            continue
+        if isinstance(m.id, tuple):
+            allowed = set(PLACEHOLDER.findall(m.id[0])) | set(PLACEHOLDER.findall(m.id[1]))
+            needed = allowed - {'%(num)d', '%(n)s', '%(n)d', '%(num)s', '%(hours)s'}  # the counted number
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            if any(not set(PLACEHOLDER.findall(f)) <= allowed or not needed <= set(PLACEHOLDER.findall(f))
+                   for f in forms):
+                wrong.append(m.id[0])
+        elif sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string)):
+            wrong.append(m.id)
+    assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize('lang', CATALOGUES)
+def test_catalogue_covers_every_string_in_the_code(lang):
+    """Every string marked for translation in the code and templates has an entry in every catalogue."""
     from babel.messages.extract import extract_from_dir
-    with open(ROOT / 'training/translations/fr/LC_MESSAGES/messages.po', 'rb') as fh:
-        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
-    # Strings translated in training/translations/pending/*.fr.json are merged into the .po by `make messages`
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(lang) if m.id}
+    # Strings translated in training/translations/pending/*.<lang>.json are merged into the .po by `make messages`
     # (the coordinator runs it, so parallel work does not conflict on the .po).
-    for pending in (ROOT / 'training/translations/pending').glob('*.fr.json'):
-        known |= {msgid for msgid, french in json.loads(pending.read_text()).items() if french}
+    for pending in (ROOT / 'training/translations/pending').glob(f'*.{lang}.json'):
+        known |= {msgid for msgid, text in json.loads(pending.read_text()).items() if text}
     method_map = [('training/**.py', 'python'), ('templates/**.html', 'jinja2')]
     keywords = {'_': None, '_l': None, 'gettext': None, 'lazy_gettext': None, 'ngettext': (1, 2)}
     missing = set()
@@ -83,4 +113,27 @@ def test_catalogue_covers_every_string_in_the_code():
         msgid = msg if isinstance(msg, str) else msg[0]
         if msgid not in known:
             missing.add(msgid)
-    assert not missing, f'not in the French catalogue (run make messages): {sorted(missing)[:10]}'
+    assert not missing, f'not in the {lang} catalogue (add pending/<area>.{lang}.json, run make messages): ' \
+                        f'{sorted(missing)[:10]}'
+
+
+@pytest.mark.parametrize('lang, words', [
+    ('es', ('Iniciar sesión', 'Dirección de correo electrónico')),
+    ('ar', ('تسجيل الدخول', 'عنوان البريد الإلكتروني')),
+])
+def test_spanish_and_arabic_interfaces(client, lang, words):
+    html = client.get('/login', headers={'Accept-Language': lang}).get_data(as_text=True)
+    assert f'<html lang="{lang}"' in html and all(w in html for w in words)
+    assert ('dir="rtl"' in html) == (lang == 'ar')
+
+
+def test_dates_and_numbers_formatted_for_spanish_and_arabic(app):
+    from datetime import date
+
+    from flask_babel import force_locale, format_date, format_decimal
+    with app.test_request_context():
+        with force_locale('es'):
+            assert format_date(date(2010, 3, 4), 'long') == '4 de marzo de 2010'
+            assert format_decimal(738.5) == '738,5'
+        with force_locale('ar'):
+            assert 'مارس' in format_date(date(2010, 3, 4), 'long')

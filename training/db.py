@@ -44,6 +44,20 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
+def lock_row(session: so.Session, model, row_id: int) -> None:
+    """Hold ``model`` row ``row_id`` until the transaction ends, so that a rule counted under it ("at most 40 teams")
+    holds when two requests arrive at once: the second waits for the first to commit, then counts what it wrote.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks: a write that changes nothing takes the database's
+    write lock instead (pysqlite begins the transaction at that write, so what is read after it is current).
+    """
+    if session.get_bind().dialect.name == 'postgresql':
+        session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+    else:
+        session.execute(sa.update(model).where(model.id == row_id).values(id=model.id)
+                        .execution_options(synchronize_session=False))
+
+
 def new_uid() -> str:
     """A globally unique id (UUID 4, canonical text form): the same record at a venue, at the centre, anywhere."""
     return str(uuid.uuid4())

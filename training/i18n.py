@@ -6,15 +6,28 @@ labels and enum titles.
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import (
+    get_locale,
+    ngettext,  # noqa: F401 - re-exported
+)
 from flask_babel import gettext as _  # noqa: F401 - re-exported
 from flask_babel import lazy_gettext as _l  # noqa: F401 - re-exported
-from flask_babel import ngettext  # noqa: F401 - re-exported
 from flask_login import current_user
 
 #: Each language in its own name (the language switcher, lists of languages)
 LANGUAGE_NAMES = {'en': 'English', 'fr': 'Français', 'es': 'Español', 'ar': 'العربية'}
+#: Languages written right to left: the page gets dir="rtl", charts are mirrored
+RTL_LOCALES = frozenset({'ar', 'fa', 'he', 'ur'})
 #: Each language named in the interface language (in a sentence: "shown in its original language, English")
 LANGUAGE_LABELS = {'en': _l('English'), 'fr': _l('French'), 'es': _l('Spanish'), 'ar': _l('Arabic')}
+
+
+def is_rtl() -> bool:
+    """Whether the current interface language is written right to left (False outside a request)."""
+    if not has_request_context():
+        return False
+    locale = get_locale()
+    return bool(locale) and locale.language in RTL_LOCALES
 
 
 def select_locale() -> str:

@@ -11,11 +11,10 @@ from markupsafe import Markup, escape
 
 from training.assets import asset_url
 from training.auth.models import Role
-from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, _, _l
+from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
 from training.vocab import country_name
 
 #: Languages written right to left: <html dir="rtl"> (the stylesheet uses logical properties throughout).
-RTL_LOCALES = frozenset({'ar', 'fa', 'he', 'ur'})
 
 #: Main navigation: (endpoint, label, roles or None for everyone). A later domain adds its own entry here.
 NAVIGATION: list[tuple[str, object, tuple | None]] = [
@@ -75,7 +74,10 @@ def _visible(items, app):
 def init_app(app):
     @app.context_processor
     def inject():
+        rtl = is_rtl()
         return {
+            'arrow_back': '→' if rtl else '←', 'arrow_forward': '←' if rtl else '→',
+            'crumb_separator': '›',  # a mirrored character: bidi shows it as ‹ in a right-to-left page
             'asset_url': asset_url,
             'csrf_token_value': generate_csrf,
             'current_locale': str(get_locale() or 'en'),

@@ -67,3 +67,21 @@ def test_sign_in_follows_only_local_next(client, create_user):
     user = create_user()
     response = client.post('/login?next=https://evil.example/', data={'email': user.email, 'password': PASSWORD})
     assert response.headers['Location'] == '/'
+
+
+def test_a_wrong_sign_in_checks_one_password_whether_the_address_has_an_account_or_not(client, create_user,
+                                                                                       monkeypatch):
+    """Issue 11 item 8: a wrong password took 155 ms for a known address and 11 ms for an unknown one (no hash
+    checked), so timing told which addresses have accounts. Both now check one hash of the site's method."""
+    from werkzeug import security
+
+    from training.auth import services
+    create_user(email='known@example.org')
+    checked = []
+    monkeypatch.setattr(services, 'check_password_hash',
+                        lambda pwhash, password: checked.append(pwhash.split('$')[0]) or security.check_password_hash(
+                            pwhash, password))
+    for email in ('known@example.org', 'unknown@example.org'):
+        response = client.post('/login', data={'email': email, 'password': 'wrong password'})
+        assert 'The email address or password is incorrect.' in response.get_data(as_text=True)
+    assert len(checked) == 2 and checked[0] == checked[1]  # one check each, with the same method and cost

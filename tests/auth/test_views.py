@@ -19,22 +19,42 @@ def _register(client, **overrides):
     return client.post('/register', data=data)
 
 
-def test_register_creates_trainee_and_signs_in(client, db):
+def test_register_creates_trainee_then_signs_in(client, db):
     response = _register(client)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers['Location'] == '/login'
     user = db.session.scalar(sa.select(User).where(User.email == 'awa@example.org'))
     assert user.roles == {Role.trainee}
     assert user.organisation_type is OrganisationType.civil_society
     assert user.country == 'SN' and user.preferred_language == 'fr'
+    login = client.get('/login').get_data(as_text=True)
+    assert 'value="awa@example.org"' in login  # the address is filled in
+    assert client.post('/login', data={'email': 'awa@example.org', 'password': 'long enough pw'}).status_code == 302
     page = client.get('/account').get_data(as_text=True)
     assert 'awa@example.org' in page
 
 
-def test_register_rejects_duplicate_email_any_case(client, create_user):
-    create_user(email='awa@example.org')
-    response = _register(client, email='AWA@Example.org')
-    assert response.status_code == 200
-    assert 'already exists' in response.get_data(as_text=True)
+def test_register_does_not_say_an_address_has_an_account(client, create_user, db):
+    """Issue 11 item 8: sign-up answered 'already exists', so anyone could test addresses. Now a taken address
+    (in any case) gets exactly the answer a new one gets, and its account is left as it was."""
+    owner = create_user(email='awa@example.org', name='The Owner')
+    new = _register(client, email='someone.new@example.org')
+    taken = _register(client, email='AWA@Example.org', name='Intruder')
+    assert (taken.status_code, taken.headers['Location']) == (new.status_code, new.headers['Location'])
+    with client.session_transaction() as session:
+        flashes = session.get('_flashes')
+    assert flashes and flashes[-1][1].startswith('Your account is ready')
+    assert 'already exists' not in client.get('/login').get_data(as_text=True)
+    db.session.refresh(owner)
+    assert owner.name == 'The Owner'
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+
+
+def test_sign_up_is_throttled(make_app):
+    app = make_app(REGISTER_LIMIT='3 per minute')
+    client = app.test_client()
+    for n in range(3):
+        assert _register(client, email=f'probe{n}@example.org').status_code == 302
+    assert _register(client, email='probe9@example.org').status_code == 429
 
 
 @pytest.mark.parametrize(('field', 'value', 'message'), [

@@ -69,3 +69,47 @@ def test_the_qr_code_points_at_the_verification_page(client, auth, db, create_us
     # and segno encodes it as given
     import segno
     assert segno.make(drawn[0], error='m').designator  # a valid symbol version, e.g. "3-M"
+
+
+ARABIC_NAME = 'فاطمة الزهراء بن علي'
+#: Bidi embedding and isolate marks pdftotext adds around right-to-left runs
+BIDI_MARKS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
+def _poppler(tool: str) -> str:
+    import os
+    import shutil
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get('CI') == 'true':
+            pytest.fail(f'{tool} is missing: apt-get install poppler-utils')
+        pytest.skip(f'{tool} is missing (apt-get install poppler-utils)')
+    return path
+
+
+def test_an_arabic_certificate_is_shaped_and_reads_in_order(app, tmp_path):
+    """Issue 16: the PDF embeds the Arabic font, pdftotext gives the name's characters in order, and it renders."""
+    import io
+    import subprocess
+    from pathlib import Path
+
+    from flask_babel import force_locale
+    from pypdf import PdfReader
+    if not (Path(certificates.ARABIC_FONT[0]).is_file() and certificates.SHAPING):
+        pytest.fail('Arabic certificates need fonts-noto-core and uharfbuzz: run `make install-test`')
+    with app.test_request_context(), force_locale('ar'):
+        data = certificates.render_pdf(_certificate(ARABIC_NAME), 'فهم الإبادة الجماعية والجرائم الفظيعة',
+                                       'https://example.org/certificates/Abcd-Efgh-Jkmn')
+    path = tmp_path / 'certificate.pdf'
+    path.write_bytes(data)
+    fonts = {str(f.get_object()['/BaseFont']) for page in PdfReader(io.BytesIO(data)).pages
+             for f in page['/Resources']['/Font'].values()}
+    assert any('NotoNaskhArabic' in f for f in fonts), fonts
+    text = subprocess.run([_poppler('pdftotext'), '-enc', 'UTF-8', str(path), '-'], capture_output=True, check=True,
+                          text=True).stdout.translate(BIDI_MARKS)
+    assert ARABIC_NAME in text, text
+    assert 'شهادة إتمام' in text and 'Abcd-Efgh-Jkmn' in text  # the heading in Arabic, the code as it is
+    subprocess.run([_poppler('pdftoppm'), '-png', '-r', '40', '-singlefile', str(path), str(tmp_path / 'page')],
+                   check=True)
+    png = (tmp_path / 'page.png').read_bytes()
+    assert png.startswith(b'\x89PNG') and len(png) > 5_000

@@ -1,13 +1,13 @@
 """The course loader: every shipped file loads; broken files are reported as ``path:line: message``."""
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from training.content.base import ContentErrors
 from training.content.cli import content as content_cli
@@ -62,14 +62,16 @@ def test_every_shipped_course_loads(registry):
         assert len(course.modules) >= 3 and len(course.lessons) >= 8 and course.question_count >= 25
         assert course.references
         assert course.pre_test.kind == 'pre-test' and course.post_test.kind == 'post-test'
-        # the post-test repeats the pre-test's items, so gain is measured on the same questions
-        assert [q.id for q in course.post_test.questions] == [q.id for q in course.pre_test.questions]
+        # parallel forms: both tests draw from one bank, on the same objectives, never repeating an item
+        assert course.parallel_forms and course.objectives
+        assert course.pre_test.shares == course.post_test.shares
+        assert {o.id for o in course.objectives} == set(course.pre_test.shares)
 
 
 def test_objects_are_frozen_and_html_cached(registry):
     course = registry.course(COURSE)
     lesson = course.lessons[0]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(ValidationError, match='frozen'):
         lesson.title = 'changed'  # type: ignore[misc]
     with pytest.raises(TypeError):
         course.quizzes['x'] = None  # type: ignore[index]
@@ -83,7 +85,9 @@ def test_lesson_navigation_and_counts(registry):
     first, second = course.lessons[0], course.lessons[1]
     assert course.neighbours(first.id) == (None, second)
     assert course.neighbours(course.lessons[-1].id)[1] is None
-    assert course.question_count == sum(len(q.questions) for q in course.quizzes.values() if not q.items_from)
+    # a bank's questions count once, however many quizzes draw from it
+    pools = {q.bank or q.id: len(q.questions) for q in course.quizzes.values()}
+    assert course.question_count == sum(pools.values()) < sum(len(q.questions) for q in course.quizzes.values())
     assert course.minutes == sum(lesson.minutes for lesson in course.lessons)
 
 
@@ -115,7 +119,7 @@ def test_content_check_reports_a_broken_quiz_and_lesson(tree):
     assert result.exit_code == 1
     out = result.output
     rel = f'courses/{COURSE}/quizzes/genocide-check.yaml'
-    assert f'{rel}:{prompt_line - 2}: missing required key \'prompt\'' in out  # the question's own line
+    assert f'{rel}:{prompt_line - 3}: missing required key \'prompt\'' in out  # the question's own line
     assert f'{rel}:{prompt_line}: unknown key \'text_\'' in out
     assert f'{rel}:{q2_options_line}: question \'q2\': no option is marked "correct: true"' in out
     assert (f'courses/{COURSE}/lessons/genocide-convention.md:{factor_line}: '
@@ -147,8 +151,10 @@ def test_app_refuses_to_start_on_invalid_content(tree):
     ('quizzes/genocide-check.yaml', 'pass_mark: 70', 'pass_mark: 170', 'pass_mark'),
     ('quizzes/genocide-check.yaml', '  - id: q2', '  - id: q1', "duplicate question id 'q1'"),
     ('quizzes/genocide-check.yaml', '      - id: b\n', '      - id: a\n', "duplicate option id 'a'"),
-    ('quizzes/post-test.yaml', 'items_from: pre-test', 'items_from: genocide-check',
-     "items_from must name the pre-test 'pre-test'"),
+    ('quizzes/post-test.yaml', 'bank: tests', 'bank: nowhere', 'no bank file banks/nowhere.yaml'),
+    ('quizzes/post-test.yaml', 'bank: tests', 'items_from: pre-test', 'items_from is not supported'),
+    ('quizzes/post-test.yaml', 'draw: 10', 'draw: 30', 'draw 30 is more than the 20 questions available'),
+    ('banks/tests.yaml', 'objective: history', 'objective: nowhere', "unknown objective 'nowhere'"),
     ('lessons/genocide-convention.md', 'references: [genocide-convention',
      'references: [nowhere', "unknown reference 'nowhere'"),
     ('lessons/genocide-convention.md', '"foa-2014:9"', '"foa-2099:9"', "unknown framework 'foa-2099'"),

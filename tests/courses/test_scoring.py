@@ -6,6 +6,7 @@ from types import MappingProxyType
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from training.content.courses import Completion, Course, Lesson, Module, ModuleItem, Option, Question, Quiz
 from training.courses.scoring import completion_status, knowledge_gain, progress_percent, score_quiz
@@ -60,12 +61,12 @@ def test_pass_mark_boundaries(pass_mark, passed):
 
 def _course(lessons='all', pass_quizzes=('m1-check',), pass_post_test=True):
     lesson_objs = tuple(Lesson(id=f'l{i}', title=f'L{i}', minutes=10, module_id='m1', factors=(), references=(),
-                               html='') for i in range(1, 5))
+                               html=Markup('')) for i in range(1, 5))
     return Course(
         slug='c', title='C', summary='', language='en', level='introductory', estimated_hours=2, version=1,
         completion=Completion(lessons=lessons, pass_quizzes=pass_quizzes, pass_post_test=pass_post_test),
         modules=(Module(id='m1', title='M1', summary='',
-                        items=tuple(ModuleItem('lesson', x.id) for x in lesson_objs)),),
+                        items=tuple(ModuleItem(kind='lesson', id=x.id) for x in lesson_objs)),),
         references=(), lessons=lesson_objs, quizzes=MappingProxyType({}), pre_test_id='pre', post_test_id='post')
 
 

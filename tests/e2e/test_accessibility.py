@@ -1,6 +1,7 @@
 """The accessibility guard: axe-core (a pinned copy, `make axe`) over every page state of the audit
 (../shared/reviews/accessibility-audit.md): each role; empty, filled and error states; every interface language
-(``LANGUAGES`` in the app's config, so a new language is covered by adding it there); desktop and phone widths.
+(``LANGUAGES`` in the app's config, so a new language is covered by adding it there); desktop and phone widths
+(English and French; the later languages at the phone width). The Arabic pages are also checked right to left.
 Fails on any violation of a WCAG 2.1 A/AA rule, and on the three best-practice rules the audit listed; and on any
 horizontal scroll of the page at 320 and 640 CSS px (WCAG 1.4.10 Reflow: 400 % and 200 % zoom of 1280 px).
 
@@ -277,14 +278,22 @@ def _enter(page, state: State) -> int:
     return response.status
 
 
-def _check(page, where: str, problems: list) -> None:
+#: Languages added after English and French are checked at the phone width and the narrowest reflow width only
+#: (where longer words and the other direction break layouts), which keeps the walk's time bounded.
+FULL_LANGUAGES = ('en', 'fr')
+
+
+def _check(page, where: str, problems: list, lang: str = 'en') -> None:
     """axe at each width, then the reflow widths, on the page as it is."""
+    full = lang in FULL_LANGUAGES
     for width_name, (w, h) in WIDTHS.items():
+        if not full and width_name != 'phone':
+            continue
         page.set_viewport_size({'width': w, 'height': h})
         for v in page.evaluate(AXE_RUN, [WCAG_TAGS, EXTRA_RULES]):
             problems.append(f'{where} [{width_name}] {v["id"]} ({v["impact"]}): {", ".join(v["nodes"][:3])}')
         RESULTS['axe_runs'] += 1
-    for w in REFLOW_WIDTHS:
+    for w in REFLOW_WIDTHS if full else REFLOW_WIDTHS[:1]:
         page.set_viewport_size({'width': w, 'height': 800})
         overflow = page.evaluate(OVERFLOW)
         RESULTS['reflow_checks'] += 1
@@ -346,7 +355,7 @@ def test_every_page_state_passes_axe_and_reflows(role, lang, browser, site):
             html_lang = page.evaluate('() => document.documentElement.lang')
             if html_lang != lang:
                 problems.append(f'{where}: <html lang="{html_lang}">')
-            _check(page, where, problems)
+            _check(page, where, problems, lang)
             RESULTS['states'] += 1
         _set_language(page, app.config['LANGUAGES'][0])  # leave the account as it was
     finally:
@@ -358,3 +367,80 @@ def test_every_page_state_passes_axe_and_reflows(role, lang, browser, site):
     assert not errors, f'JavaScript errors: {errors}'
     assert not problems, f'{len(problems)} accessibility problems:\n' + '\n'.join(problems)
 
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Right to left: the Arabic interface (issue 16, "Done when")
+
+RTL_WIDTHS = (390, 1366)
+#: (account, page name, path): the pages the issue names, each seen by an account that may open it
+RTL_PAGES = (
+    ('trainee', 'catalogue', lambda ids: '/courses/'),
+    ('trainee', 'lesson', lambda ids: f'/courses/{ids["course"]}/lessons/{ids["lesson"]}'),
+    ('trainee', 'quiz', lambda ids: f'/courses/{ids["course"]}/quizzes/{ids["practice"]}'),
+    ('trainee', 'scenario stage', lambda ids: f'/attempts/{ids["attempt_open"]}'),
+    ('trainer', 'live presenter', lambda ids: f'/manage/live/{ids["run_open"]}/present'),
+    ('staff', 'programme report', lambda ids: '/reports/programme?from=2009-01-01&to=2013-12-31'),
+)
+#: Elements outside the viewport's width, ignoring what scrolls inside its own region or is hidden on purpose
+OUTSIDE = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.table-scroll, .visually-hidden, .skip-link, pre, svg title')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const name = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
+      ? '.' + el.className : '');
+    if (r.left < -1 || r.right > width + 1) out.push(`${name} ${Math.round(r.left)}..${Math.round(r.right)}`);
+  }
+  return out.slice(0, 5);
+}"""
+#: The main navigation's first link, its second, and the navigation's own box
+NAV = """() => {
+  const nav = document.querySelector('nav.site-nav'), links = nav.querySelectorAll('ul:first-child > li > a');
+  const box = nav.getBoundingClientRect(), first = links[0].getBoundingClientRect();
+  const second = links[1] ? links[1].getBoundingClientRect() : null;
+  return {dir: document.documentElement.dir, navRight: box.right, navLeft: box.left, firstRight: first.right,
+          firstLeft: first.left, secondRight: second ? second.right : null, secondTop: second ? second.top : null,
+          firstTop: first.top, padding: parseFloat(getComputedStyle(nav).paddingInlineStart)};
+}"""
+
+
+def test_arabic_pages_are_right_to_left(browser, site, tmp_path):
+    """Screenshots of the named pages in Arabic at 390 and 1366 px; each is dir="rtl", its main navigation starts at
+    the right edge, and nothing sticks out sideways."""
+    app, server, ids = site
+    shots = Path(os.environ.get('RTL_SCREENSHOTS') or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for account in dict.fromkeys(role for role, _name, _path in RTL_PAGES):
+        context = browser.new_context(base_url=server.url, locale='ar', bypass_csp=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            _sign_in(page, *ACCOUNTS[account])
+            _set_language(page, 'ar')
+            for _role, name, path in (p for p in RTL_PAGES if p[0] == account):
+                page.goto(path(ids))
+                for width in RTL_WIDTHS:
+                    page.set_viewport_size({'width': width, 'height': 900})
+                    where = f'{name} [{width} px]'
+                    nav = page.evaluate(NAV)
+                    if nav['dir'] != 'rtl':
+                        problems.append(f'{where}: <html dir="{nav["dir"]}">')
+                    if nav['firstRight'] < nav['navRight'] - nav['padding'] - 2:
+                        problems.append(f'{where}: the navigation starts at x={nav["firstRight"]:.0f}, not at the '
+                                        f'right edge ({nav["navRight"] - nav["padding"]:.0f})')
+                    if nav['secondRight'] is not None and nav['secondTop'] == nav['firstTop'] \
+                            and nav['secondRight'] >= nav['firstLeft']:
+                        problems.append(f'{where}: the second link is not to the left of the first')
+                    overflow = page.evaluate(OVERFLOW)
+                    if overflow > 0:
+                        problems.append(f'{where}: the page scrolls sideways by {overflow} px')
+                    problems += [f'{where}: sticks out: {o}' for o in page.evaluate(OUTSIDE)]
+                    page.screenshot(path=str(shots / f'ar-{name.replace(" ", "-")}-{width}.png'), full_page=True)
+            _set_language(page, app.config['LANGUAGES'][0])
+        finally:
+            context.close()
+    assert len(list(shots.glob('ar-*.png'))) == len(RTL_PAGES) * len(RTL_WIDTHS)
+    assert not problems, '\n'.join(problems)

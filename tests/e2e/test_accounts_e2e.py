@@ -1,4 +1,5 @@
-"""In Chromium: register, sign out, sign in, switch to French, sign out."""
+"""In Chromium: register, sign in (sign-up never signs in: it answers the same for a taken address), switch to
+French, sign out."""
 from __future__ import annotations
 
 import re
@@ -16,13 +17,9 @@ def test_register_sign_in_switch_language_sign_out(page):
     page.get_by_label('Organisation', exact=True).fill('Commission nationale des droits de l\'homme')
     page.get_by_label('Organisation type').select_option('nhri')
     page.get_by_role('button', name='Create account').click()
-    expect(page.get_by_text('Your account has been created')).to_be_visible()
+    expect(page.get_by_text('Your account is ready')).to_be_visible()
+    expect(page.get_by_label('Email address')).to_have_value('marie@example.org')
 
-    page.get_by_role('button', name='Sign out').click()
-    expect(page.get_by_role('navigation').get_by_role('link', name='Sign in')).to_be_visible()
-
-    page.goto('/login')
-    page.get_by_label('Email address').fill('marie@example.org')
     page.get_by_label('Password').fill('a long enough password')
     page.get_by_role('button', name='Sign in').click()
     expect(page.get_by_text('Welcome, Marie Kabila.')).to_be_visible()

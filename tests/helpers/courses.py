@@ -15,6 +15,12 @@ def wrong_answers(quiz) -> dict[str, list[str]]:
     return {q.id: [next(o.id for o in q.options if not o.correct)] for q in quiz.questions}
 
 
+def drawn(enrolment, course, quiz) -> list:
+    """The questions of the form the trainee has on screen (a quiz that draws asks only some of its questions)."""
+    draw = services.current_draw(enrolment, course, quiz)
+    return [quiz.question(question_id) for question_id, _options in draw.presented]
+
+
 def form_data(answers: dict[str, list[str]]) -> dict:
     """Quiz answers as the form posts them (one field per question, named q-<question id>)."""
     return {f'q-{qid}': options for qid, options in answers.items()}

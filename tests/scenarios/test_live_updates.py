@@ -31,7 +31,8 @@ def run(trainer_client, create_session, db):
 def _part(html: str, part_id: str) -> str:
     match = re.search(rf'<(\w+)[^>]*id="{part_id}"[^>]*data-live-part[^>]*>(.*?)</\1>\s*(?=<|$)', html, re.S)
     assert match, part_id
-    return match.group(2).strip()
+    # a CSRF token carries the second it was signed in: the page and the fragment may be a second apart
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', match.group(2).strip())
 
 
 def _state(html: str) -> str:

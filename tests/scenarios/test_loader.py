@@ -100,10 +100,10 @@ def test_unreachable_stage(copy):
 
 
 def test_decision_leading_nowhere(copy):
-    line = edit(copy, 'transition-in-marenia.yaml', 'next: s2', 'next: s9')
+    line = edit(copy, 'transition-in-marenia.yaml', 'next: s2', 'next: s9')  # the first option written: 'c'
     code, output = check(copy)
     assert code == 1
-    assert f"scenarios/transition-in-marenia.yaml:{line}: option 'a' of stage 's1' leads nowhere" in output
+    assert f"scenarios/transition-in-marenia.yaml:{line}: option 'c' of stage 's1' leads nowhere" in output
 
 
 def test_dead_end_and_cycle(copy):

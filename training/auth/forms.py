@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from training.auth.models import Role, User
+from training.auth.models import Role
 from training.auth.services import MIN_PASSWORD_LENGTH
-from training.extensions import db
 from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
 from training.i18n import LANGUAGE_NAMES, _l
 from training.text import EmailError, normalise_email
@@ -53,11 +51,10 @@ class RegistrationForm(ProfileForm):
 
     def validate_email(self, field):
         try:
-            email = normalise_email(field.data)
+            normalise_email(field.data)
         except EmailError as exc:
             raise ValidationError(exc.message) from exc
-        if db.session.scalar(sa.select(User.id).where(User.email == email)):
-            raise ValidationError(_l('An account with this email address already exists.'))
+        # Whether the address has an account is not said here (training.auth.services.register)
 
 
 class ChangePasswordForm(Form):

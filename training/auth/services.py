@@ -34,6 +34,23 @@ def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
+#: A hash of no one's password per hashing method: checked when an address has no account, so that a wrong guess
+#: takes as long for an unknown address as for a known one (no account enumeration by timing)
+_DECOYS: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account ``email`` names if ``password`` is its password; one password check either way."""
+    user = get_user_by_email(email)
+    if user is None:
+        method = current_app.config.get('PASSWORD_METHOD', PASSWORD_METHOD)
+        if method not in _DECOYS:
+            _DECOYS[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+        check_password_hash(_DECOYS[method], password)
+        return None
+    return user if check_password(user, password) else None
+
+
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise TrainingError(_('Use at least %(n)d characters.', n=MIN_PASSWORD_LENGTH), field='password')
@@ -48,17 +65,34 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def create_user(*, email: str, name: str, password: str, roles=(Role.trainee,), **profile) -> User:
+    if get_user_by_email(email):
+        raise TrainingError(_('An account with this email address already exists.'), field='email')
+    return _add_user(email=email, name=name, password=password, roles=roles, **profile)
+
+
+def _add_user(*, email: str, name: str, password: str, roles=(Role.trainee,), **profile) -> User:
+    """A new account; its address is unique in the database (a second one fails at flush or commit)."""
     email = normalise_email(email) or ''
     if not email:
         raise TrainingError(_('Give an email address.'), field='email')
-    if get_user_by_email(email):
-        raise TrainingError(_('An account with this email address already exists.'), field='email')
     validate_password(password)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), **profile)
     user.role_links = [UserRole(role=r) for r in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def register(*, email: str, password: str, **profile) -> User | None:
+    """Sign-up: a new trainee account, or None when the address already has one. Both take the same time (a
+    password is hashed either way) and the page says the same thing, so sign-up tells nobody which addresses have
+    accounts. A sign-up that loses a race for the same address fails at commit, on the unique email: the caller
+    answers it the same way."""
+    if get_user_by_email(email) is not None:
+        validate_password(password)
+        hash_password(password)  # the time a new account takes
+        return None
+    return _add_user(email=email, password=password, **profile)
 
 
 def set_password(user: User, password: str) -> None:

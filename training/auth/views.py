@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +15,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from training.auth import queries, services, sessions
 from training.auth.forms import (
@@ -32,18 +37,31 @@ from training.forms import ConfirmForm
 from training.i18n import _
 from training.text import email_key
 from training.vocab import OrganisationType
-from training.web import paginate, safe_next
+from training.web import paginate, report_error, safe_next
 
 bp = Blueprint('auth', __name__)
 
 
-
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    """What counts against a sign-in limit: a refused sign-in (the form shown again). Not a success, and not a
+    server error (a database outage must not lock anyone out once it is over)."""
+    return response.status_code == 200
+
+
+def _account() -> str:
+    """The account a sign-in names, as a keyed hash (no address is stored in the limits table)."""
+    key = email_key(request.form.get('email', '')[:254])
+    return hmac.new(current_app.secret_key.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _account_here_key() -> str:
+    """One account from one client address: an attacker elsewhere cannot lock its owner out."""
+    return f'login-account:{_account()}:{get_remote_address()}'
 
 
 def _account_key() -> str:
-    return 'login-account:' + email_key(request.form.get('email', ''))
+    """One account from every address: a looser ceiling on guesses spread over many addresses."""
+    return f'login-account-all:{_account()}'
 
 
 def throttled_login(exc):
@@ -67,16 +85,20 @@ def too_many_requests(exc):
 @bp.route('/login', methods=['GET', 'POST'])
 @limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ADDRESS'], methods=['POST'],
                deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'], key_func=_account_key,
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'],
+               key_func=_account_here_key, deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT_ALL'], methods=['POST'], key_func=_account_key,
                deduct_when=_login_failed)
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get('next'), url_for('main.index')))
     form = LoginForm()
+    if request.method == 'GET' and session.get('sign_in_email'):
+        form.email.data = session.pop('sign_in_email')
     if form.validate_on_submit():
-        user = services.get_user_by_email(form.email.data)
-        if user is None or not services.check_password(user, form.password.data):
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
             form.password.errors.append(_('The email address or password is incorrect.'))
         elif not user.is_active:
             form.email.errors.append(_('This account has been deactivated. Contact the programme team.'))
@@ -105,6 +127,7 @@ def logout():
 
 
 @bp.route('/register', methods=['GET', 'POST'])
+@limiter.limit(lambda: current_app.config['REGISTER_LIMIT'], methods=['POST'])
 @public
 def register():
     if current_user.is_authenticated:
@@ -113,23 +136,33 @@ def register():
     if request.method == 'GET':
         form.preferred_language.data = session.get('lang') or request.accept_languages.best_match(
             current_app.config['LANGUAGES']) or 'en'
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data, name=form.name.data, password=form.password.data,
-                country=form.country.data or None, organisation=form.organisation.data or None,
-                organisation_type=(OrganisationType[form.organisation_type.data]
-                                   if form.organisation_type.data else None),
-                preferred_language=form.preferred_language.data)
-        except TrainingError as exc:
-            getattr(form, exc.field or 'email').errors.append(exc.message)
-        else:
-            db.session.commit()
-            sessions.sign_in(user)
-            session['lang'] = user.preferred_language
-            flash(_('Your account has been created. Welcome!'), 'success')
-            return redirect(url_for('main.index'))
+    if form.validate_on_submit() and _register(form):
+        # The same answer whether the address was free or not (no account enumeration): sign in to go on.
+        session['sign_in_email'] = form.email.data
+        flash(_('Your account is ready: sign in with your email address and password. If this address already had '
+                'an account, sign in with that account\'s password, or ask the programme team for a reset link.'),
+              'success')
+        return redirect(url_for('auth.login'))
     return render_template('auth/register.html', form=form)
+
+
+def _register(form: RegistrationForm) -> bool:
+    """Create the account the form describes (nothing when its address has one already). False: a rule was broken,
+    its message is on the form."""
+    try:
+        services.register(
+            email=form.email.data, name=form.name.data, password=form.password.data,
+            country=form.country.data or None, organisation=form.organisation.data or None,
+            organisation_type=OrganisationType[form.organisation_type.data] if form.organisation_type.data else None,
+            preferred_language=form.preferred_language.data)
+        db.session.commit()
+    except TrainingError as exc:
+        db.session.rollback()
+        report_error(form, exc)
+        return False
+    except IntegrityError:  # the same address signed up at the same moment: the answer for any taken address
+        db.session.rollback()
+    return True
 
 
 @bp.route('/account', methods=['GET', 'POST'])

@@ -15,6 +15,7 @@ from training.content.base import ContentErrors
 from training.content.freshness import stale_warnings
 from training.content.registry import Registry, load_content
 from training.content.translation_stamp import stamp_paths, translation_report
+from training.courses import guessing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +27,13 @@ def content():
 
 @content.command('check')
 @click.argument('directory', required=False, type=click.Path(file_okay=False, path_type=Path))
-def check(directory: Path | None):
+@click.option('--assessment', is_flag=True,
+              help='Also print, for every quiz that counts toward completion and in every language it is read in, '
+                   f'how often blind guessing passes ({guessing.ATTEMPTS} simulated attempts per quiz); fail if a '
+                   f'strategy reaches {guessing.LIMIT:.0%}.')
+@click.option('--attempts', type=click.IntRange(100, 1_000_000), default=guessing.ATTEMPTS, show_default=True,
+              help='Simulated attempts per quiz for --assessment.')
+def check(directory: Path | None, assessment: bool, attempts: int):
     """Validate every file under DIRECTORY (default: the project root); print problems as path:line: message.
 
     Translations are checked like the originals; stale ones are warned about, and what is missing is reported
@@ -37,6 +44,19 @@ def check(directory: Path | None):
     for line in translation_report(registry):
         click.echo(line)
     click.echo(f'{registry.summary()}: OK')
+    if assessment:
+        _assessment(registry, attempts)
+
+
+def _assessment(registry: Registry, attempts: int) -> None:
+    rows = guessing.guess_table(registry, attempts=attempts)
+    for line in guessing.format_table(rows, attempts):
+        click.echo(line)
+    failing = [r for r in rows if r.worst >= guessing.LIMIT]
+    if failing:
+        click.echo(f'{len(failing)} quiz(zes) can be passed by guessing in {guessing.LIMIT:.0%} of attempts or more '
+                   '(marked !): add questions, or make distractors as plausible and as long as the keys.', err=True)
+        sys.exit(1)
 
 
 def _load(directory: Path | None) -> Registry:

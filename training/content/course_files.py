@@ -37,6 +37,11 @@ class ModuleFile(Model):
     items: tuple[ItemFile, ...] = Field(min_length=1)
 
 
+class ObjectiveFile(Model):
+    id: Slug
+    text: str
+
+
 class CourseFile(Model):
     slug: Slug
     title: str
@@ -50,6 +55,7 @@ class CourseFile(Model):
     completion: CompletionFile
     modules: tuple[ModuleFile, ...] = Field(min_length=1)
     references: tuple[ReferenceFile, ...] = ()
+    objectives: tuple[ObjectiveFile, ...] = ()
     checked: CheckedMonth | None = None
     checked_against: tuple[str, ...] = ()
 
@@ -73,6 +79,8 @@ class OptionFile(Model):
 class QuestionFile(Model):
     id: Slug
     type: Literal['single', 'multiple', 'true_false']
+    #: the learning objective of course.yaml this question assesses
+    objective: Slug | None = None
     prompt: str
     options: tuple[OptionFile, ...] = Field(min_length=2)
     explanation: str = ''
@@ -83,4 +91,14 @@ class QuizHead(Model):
     kind: QuizKind
     pass_mark: int = Field(ge=0, le=100)
     questions: Any = None
+    #: questions from banks/<bank>.yaml instead of the quiz's own
+    bank: Slug | None = None
+    #: how many questions one attempt draws (spread over the objectives); None: every question
+    draw: int | None = Field(default=None, ge=1, le=200)
+    #: no longer supported (a post-test repeating its pre-test): the loader says what to write instead
     items_from: Slug | None = None
+
+
+class BankFile(Model):
+    title: str
+    questions: Any = None

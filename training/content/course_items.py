@@ -11,9 +11,8 @@ from typing import Any
 
 from training.content import markdown
 from training.content.base import LineDict, LineList, Problems, line_at, load_front_matter, load_yaml_file, validate
-from training.content.course_files import LessonMeta, QuestionFile, QuizHead
+from training.content.course_files import BankFile, LessonMeta, QuestionFile, QuizHead
 from training.content.courses import ID_RE, Lesson, Option, Question, Quiz
-from training.vocab import QuizKind
 
 
 def check_ids(values, data, loc_prefix: tuple, path: Path, problems: Problems, what: str) -> None:
@@ -51,7 +50,7 @@ def _load_questions(raw, path: Path, problems: Problems) -> tuple[Question, ...]
         seen.add(q.id)
         check_ids([o.id for o in q.options], item, ('options',), path, problems, 'option')
         questions.append(Question(
-            id=q.id, type=q.type, prompt=q.prompt, explanation=q.explanation,
+            id=q.id, type=q.type, prompt=q.prompt, explanation=q.explanation, objective=q.objective,
             options=tuple(Option(id=o.id, text=o.text, correct=o.correct, feedback=o.feedback, pin=o.pin)
                           for o in q.options)))
     return tuple(questions) if ok else None
@@ -75,7 +74,22 @@ def _check_options(item: LineDict, path: Path, problems: Problems) -> None:
         problems.add(path, line, f'{label}: a true_false question needs exactly two options, not {len(options)}')
 
 
+def _questions_of(data, path: Path, problems: Problems, *, required: bool) -> tuple | None:
+    """The ``questions`` list of a quiz or bank file: None when missing (reported if ``required``) or broken."""
+    raw = data.get('questions') if isinstance(data, LineDict) else None
+    if raw is None:
+        if required:
+            problems.add(path, getattr(data, 'line', 1), "missing required key 'questions' (or bank: <bank id>)")
+        return None
+    if not isinstance(raw, LineList) or not raw:
+        problems.add(path, line_at(data, ('questions',)), 'questions must be a non-empty list')
+        return None
+    return _load_questions(raw, path, problems)
+
+
 def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
+    """A quiz file: its own ``questions``, or ``bank: <id>`` (the questions of banks/<id>.yaml, filled in by the
+    course loader); ``draw: N`` asks N of them per attempt."""
     data = load_yaml_file(path, problems)
     if data is None:
         return None, None
@@ -85,28 +99,38 @@ def load_quiz(path: Path, problems: Problems) -> tuple[Quiz | None, Any]:
 def quiz_from_data(path: Path, data: Any, problems: Problems, quiz_id: str | None = None) -> Quiz | None:
     """A quiz from its parsed file (an original, or a translation merged onto its original)."""
     head = validate(QuizHead, data, path, problems)
-    raw_questions = data.get('questions') if isinstance(data, LineDict) else None
-    questions = None
-    if raw_questions is not None:
-        if not isinstance(raw_questions, LineList) or not raw_questions:
-            problems.add(path, line_at(data, ('questions',)), 'questions must be a non-empty list')
-        else:
-            questions = _load_questions(raw_questions, path, problems)
+    has_bank = isinstance(data, LineDict) and (data.get('bank') is not None or data.get('items_from') is not None)
+    if has_bank and isinstance(data, LineDict) and 'questions' in data:
+        problems.add(path, line_at(data, ('bank',)), 'give either questions or a bank, not both')
+        return None
+    questions = None if has_bank else _questions_of(data, path, problems, required=True)
     if head is None:
         return None
-    if head.items_from and raw_questions is not None:
-        problems.add(path, line_at(data, ('items_from',)), 'give either questions or items_from, not both')
+    if head.items_from:
+        problems.add(path, line_at(data, ('items_from',)),
+                     'items_from is not supported: a post-test must not repeat its pre-test\'s items. Write the '
+                     'questions into a bank (banks/<id>.yaml) and give both tests "bank: <id>" and "draw: N": '
+                     'they become parallel forms, and each trainee\'s post-test asks items they have not seen')
         return None
-    if not head.items_from and raw_questions is None:
-        problems.add(path, data.line, 'missing required key \'questions\' (or items_from: <pre-test id>)')
-        return None
-    if head.items_from and head.kind != QuizKind.post_test:
-        problems.add(path, line_at(data, ('items_from',)), 'only a post-test may take its items_from another quiz')
-        return None
-    if questions is None and not head.items_from:
+    if questions is None and not has_bank:
         return None
     return Quiz(id=quiz_id or path.stem, title=head.title, kind=head.kind, pass_mark=head.pass_mark,
-                questions=questions or (), items_from=head.items_from)
+                questions=questions or (), bank=head.bank, draw=head.draw)
+
+
+def load_bank(path: Path, problems: Problems) -> tuple[tuple[Question, ...] | None, Any]:
+    """A question bank: ``title`` and ``questions``, which quizzes naming it draw from."""
+    data = load_yaml_file(path, problems)
+    if data is None:
+        return None, None
+    return bank_from_data(path, data, problems), data
+
+
+def bank_from_data(path: Path, data: Any, problems: Problems) -> tuple[Question, ...] | None:
+    """A bank's questions from its parsed file (an original, or a translation merged onto its original)."""
+    head = validate(BankFile, data, path, problems)
+    questions = _questions_of(data, path, problems, required=True)
+    return questions if head is not None else None
 
 
 def _demote_h1(body: str) -> str:

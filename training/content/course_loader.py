@@ -12,9 +12,27 @@ from typing import Any
 
 from training.content import markdown
 from training.content.base import Problems, line_at, load_yaml_file, validate
+from training.content.course_banks import (
+    BankSource,
+    check_assessment,
+    check_draws,
+    check_objectives,
+    load_bank_files,
+    resolve_banks,
+)
 from training.content.course_files import CourseFile
 from training.content.course_items import check_ids, load_lesson, load_quiz
-from training.content.courses import ID_RE, Completion, Course, Lesson, Module, ModuleItem, Quiz, Reference
+from training.content.courses import (
+    ID_RE,
+    Completion,
+    Course,
+    Lesson,
+    Module,
+    ModuleItem,
+    Objective,
+    Quiz,
+    Reference,
+)
 from training.vocab import QuizKind
 
 
@@ -31,6 +49,7 @@ class _CourseFolder:
     quiz_files: dict[str, Path]
     quizzes: dict[str, Quiz]
     quiz_data: dict[str, Any]
+    banks: dict[str, BankSource] = field(default_factory=dict)
     used_lessons: dict[str, int] = field(default_factory=dict)
     used_quizzes: dict[str, int] = field(default_factory=dict)
     lessons: list[Lesson] = field(default_factory=list)
@@ -93,7 +112,7 @@ def _place_lesson(c: _CourseFolder, loc: tuple, lesson_id: str, module_id: str) 
     lesson = load_lesson(lesson_path, module_id, {r.id for r in c.info.references}, c.frameworks, c.problems)
     if lesson is not None:
         c.lessons.append(lesson)
-    return ModuleItem('lesson', lesson_id)
+    return ModuleItem(kind='lesson', id=lesson_id)
 
 
 def _place_quiz(c: _CourseFolder, loc: tuple, quiz_id: str) -> ModuleItem | None:
@@ -114,7 +133,7 @@ def _place_quiz(c: _CourseFolder, loc: tuple, quiz_id: str) -> ModuleItem | None
     if quiz is not None and quiz.kind != QuizKind.practice:
         c.problems.add(c.path, line, f'quiz {quiz_id!r} in a module must be of kind practice, '
                                      f'not {quiz.kind.value}')
-    return ModuleItem('quiz', quiz_id)
+    return ModuleItem(kind='quiz', id=quiz_id)
 
 
 def _load_modules(c: _CourseFolder) -> list[Module]:
@@ -155,27 +174,10 @@ def _check_tests(c: _CourseFolder) -> None:
             c.add((key,), f'quiz {quiz_id!r} must be of kind {kind.value}, not {c.quizzes[quiz_id].kind.value}')
 
 
-def _resolve_items_from(c: _CourseFolder) -> None:
-    """A post-test with ``items_from`` takes the pre-test's questions (and may name nothing else)."""
-    info, post = c.info, c.quizzes.get(c.info.post_test)
-    if post is None or not post.items_from:
-        return
-    path = c.folder / 'quizzes' / f'{info.post_test}.yaml'
-    line = line_at(c.quiz_data.get(info.post_test), ('items_from',))
-    source = c.quizzes.get(post.items_from)
-    if post.items_from not in c.quiz_files:
-        c.problems.add(path, line, f'items_from names no quiz: no file quizzes/{post.items_from}.yaml')
-    elif post.items_from != info.pre_test:
-        c.problems.add(path, line, f'items_from must name the pre-test {info.pre_test!r}')
-    elif source is not None:
-        c.quizzes[info.post_test] = Quiz(id=post.id, title=post.title, kind=post.kind, pass_mark=post.pass_mark,
-                                         questions=source.questions, items_from=post.items_from)
-
-
 def _check_tests_have_questions(c: _CourseFolder) -> None:
     for quiz_id in (c.info.pre_test, c.info.post_test):
         quiz = c.quizzes.get(quiz_id)
-        if quiz is not None and not quiz.questions and not quiz.items_from:
+        if quiz is not None and not quiz.questions and not quiz.bank:
             c.problems.add(c.folder / 'quizzes' / f'{quiz_id}.yaml', 1, 'the test has no questions')
 
 
@@ -205,6 +207,7 @@ def _build_course(c: _CourseFolder, modules: list[Module]) -> Course:
                          for r in info.references),
         lessons=tuple(c.lessons), quizzes=MappingProxyType(c.quizzes),
         pre_test_id=info.pre_test, post_test_id=info.post_test,
+        objectives=tuple(Objective(id=o.id, text=o.text) for o in info.objectives),
         checked=info.checked, checked_against=info.checked_against,
         summary_html=markdown.render(info.summary),
     )
@@ -219,16 +222,19 @@ def _load_course(folder: Path, problems: Problems, frameworks: dict) -> tuple[Co
     count_before = len(problems.items)
     data = load_yaml_file(path, problems)
     quiz_files, quizzes, quiz_data = _load_quiz_files(folder, problems)
+    banks = load_bank_files(folder, problems)
     info = validate(CourseFile, data, path, problems) if data is not None else None
     if info is None:
         _check_lessons_alone(folder, frameworks, problems)
         return None, data
-    c = _CourseFolder(folder, info, data, problems, frameworks, quiz_files, quizzes, quiz_data)
+    c = _CourseFolder(folder, info, data, problems, frameworks, quiz_files, quizzes, quiz_data, banks)
     _check_identity(c)
     modules = _load_modules(c)
-    for step in (_check_unplaced_files, _check_tests, _resolve_items_from, _check_tests_have_questions,
-                 _check_completion):
+    for step in (_check_unplaced_files, _check_tests, resolve_banks, _check_tests_have_questions,
+                 _check_completion, check_objectives, check_draws):
         step(c)
+    if len(problems.items) == count_before:  # the assessment checks need a sound course
+        check_assessment(c)
     if len(problems.items) > count_before:
         return None, data
     return _build_course(c, modules), data

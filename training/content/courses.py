@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from markupsafe import Markup
+from pydantic import ConfigDict, Field
 
+from training.content.base import Model
 from training.vocab import QuizKind
 
 ID_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
@@ -18,10 +19,16 @@ QUESTION_TYPES = ('single', 'multiple', 'true_false')
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The immutable objects the application uses
+# The immutable objects the application uses (pydantic models, as scenarios and frameworks are)
 
-@dataclass(frozen=True)
-class Reference:
+
+class _Built(Model):
+    """Built by the loader from files already validated (course_files): frozen; rendered HTML and the quiz map
+    are kept as they are (``Markup``, ``MappingProxyType``)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+class Reference(_Built):
     id: str
     title: str
     publisher: str
@@ -29,8 +36,14 @@ class Reference:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class Option:
+class Objective(_Built):
+    """A learning objective of the course; questions say which one they assess."""
+
+    id: str
+    text: str
+
+
+class Option(_Built):
     id: str
     text: str
     correct: bool
@@ -39,13 +52,13 @@ class Option:
     pin: bool = False
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(_Built):
     id: str
     type: str
     prompt: str
     options: tuple[Option, ...]
     explanation: str = ''
+    objective: str | None = None
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -55,43 +68,58 @@ class Question:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-@dataclass(frozen=True)
-class Quiz:
+class Quiz(_Built):
     id: str
     title: str
     kind: QuizKind
     pass_mark: int
+    #: every question an attempt may ask: the quiz's own, or its bank's
     questions: tuple[Question, ...]
-    items_from: str | None = None
+    #: the bank (banks/<id>.yaml) the questions come from; quizzes naming one bank are its parallel forms
+    bank: str | None = None
+    #: questions per attempt, drawn from ``questions`` and spread over the objectives; None: all of them
+    draw: int | None = None
     #: The language of this quiz's text when it differs from its course's (an untranslated quiz in a translation)
     language: str | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    @property
+    def size(self) -> int:
+        """How many questions one attempt asks."""
+        return min(self.draw, len(self.questions)) if self.draw else len(self.questions)
 
-@dataclass(frozen=True)
-class Lesson:
+    @property
+    def shares(self) -> dict[str | None, int]:
+        """How many questions an attempt draws per objective (None: questions without one), in the order the
+        objectives first appear: ``draw`` spread as evenly as possible, the first objectives taking the rest."""
+        groups = list(dict.fromkeys(q.objective for q in self.questions))
+        if not self.draw or not groups:
+            return {g: sum(1 for q in self.questions if q.objective == g) for g in groups}
+        base, extra = divmod(self.draw, len(groups))
+        return {g: base + (1 if i < extra else 0) for i, g in enumerate(groups)}
+
+
+class Lesson(_Built):
     id: str
     title: str
     minutes: int
     module_id: str
     factors: tuple[str, ...]
     references: tuple[str, ...]
-    html: Markup = field(repr=False, compare=False)
+    html: Markup = Field(repr=False)
     #: The language of this lesson's text when it differs from its course's (an untranslated lesson in a
     #: translation); None: the course's language
     language: str | None = None
 
 
-@dataclass(frozen=True)
-class ModuleItem:
+class ModuleItem(_Built):
     kind: str  # 'lesson' | 'quiz'
     id: str
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(_Built):
     id: str
     title: str
     summary: str
@@ -102,15 +130,18 @@ class Module:
         return tuple(i.id for i in self.items if i.kind == 'lesson')
 
 
-@dataclass(frozen=True)
-class Completion:
+class Completion(_Built):
     lessons: str | int
     pass_quizzes: tuple[str, ...]
     pass_post_test: bool
 
 
-@dataclass(frozen=True, eq=False)
-class Course:
+class Course(_Built):
+    """One course in one language. Compared and hashed by identity (it holds a read-only mapping)."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     slug: str
     title: str
     summary: str
@@ -125,9 +156,10 @@ class Course:
     quizzes: MappingProxyType
     pre_test_id: str
     post_test_id: str
+    objectives: tuple[Objective, ...] = ()
     checked: str | None = None
     checked_against: tuple[str, ...] = ()
-    summary_html: Markup = field(default=Markup(''), repr=False, compare=False)
+    summary_html: Markup = Field(default=Markup(''), repr=False)
 
     @property
     def pre_test(self) -> Quiz:
@@ -139,8 +171,17 @@ class Course:
 
     @property
     def question_count(self) -> int:
-        """Distinct questions: a post-test repeating the pre-test's items is not counted again."""
-        return sum(len(q.questions) for q in self.quizzes.values() if not q.items_from)
+        """Distinct questions: a bank's questions count once, however many quizzes draw from it."""
+        pools = {(q.bank or f'quiz:{q.id}'): len(q.questions) for q in self.quizzes.values()}
+        return sum(pools.values())
+
+    def objective(self, objective_id: str | None) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    @property
+    def parallel_forms(self) -> bool:
+        """The pre-test and post-test draw from one bank: each trainee's post-test asks items they have not seen."""
+        return self.pre_test.bank is not None and self.pre_test.bank == self.post_test.bank
 
     @property
     def lesson_ids(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from markupsafe import Markup
 from pydantic import Field, field_validator
 
-from training.content import markdown
+from training.content import assessment, markdown
 from training.content.base import Model, Problems, Slug, StrId, line_at, validated_files
 from training.content.frameworks import Framework
 from training.content.translations import CONTENT_LANGUAGES
@@ -353,6 +353,7 @@ def check_scenario(sc: Scenario, data: Any, path: Path, problems: Problems, fram
         c.add(*_graph_issue(c, issue))
     if len(problems.items) == before:
         _check_expert_path(c)
+        assessment.check_scenario_decisions(sc, data, path, problems)
     return len(problems.items) == before
 
 

@@ -6,22 +6,22 @@ Where the files live (``<lang>`` is one of CONTENT_LANGUAGES, never the original
 - framework ``scenarios/frameworks/<id>.yaml``  -> ``scenarios/frameworks/translations/<lang>/<id>.yaml``
 - scenario  ``scenarios/<slug>.yaml``           -> ``scenarios/translations/<lang>/<slug>.yaml``
 - course    ``courses/<slug>/<file>``           -> ``courses/<slug>/translations/<lang>/<file>`` for course.yaml,
-  each ``lessons/<id>.md`` and each ``quizzes/<id>.yaml``. A course translation is served as soon as its
-  course.yaml is translated; a lesson or quiz not translated yet is shown in the original, marked as such.
+  each ``lessons/<id>.md``, ``quizzes/<id>.yaml`` and ``banks/<id>.yaml``. A course translation is served as
+  soon as its course.yaml is translated; a lesson or quiz not translated yet is shown in the original, marked.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from training.content import markdown
+from training.content.assessment import check_questions
 from training.content.base import Problems, load_front_matter, load_yaml_file, validate
 from training.content.course_files import CourseFile
-from training.content.course_items import lesson_from, quiz_from_data
-from training.content.courses import ID_RE, Course, Lesson, Quiz, Reference
+from training.content.course_items import bank_from_data, lesson_from, quiz_from_data
+from training.content.courses import ID_RE, Course, Lesson, Objective, Quiz, Reference
 from training.content.frameworks import Framework
 from training.content.scenarios import Scenario, check_scenario
 from training.content.translations import CONTENT_LANGUAGES, FOLDER, FORMER_SLUG_KEY, overlay, source_hash
@@ -168,9 +168,14 @@ def _translate_scenarios(base: Path, scenarios: dict[str, Scenario], t: _Transla
 # --------------------------------------------------------------------------------------------------------------
 # Courses: course.yaml, each lesson and each quiz
 
+def _bank_ids(course: Course) -> list[str]:
+    return list(dict.fromkeys(q.bank for q in course.quizzes.values() if q.bank))
+
+
 def _course_files(course: Course) -> list[str]:
     return (['course.yaml'] + [f'lessons/{lesson.id}.md' for lesson in course.lessons]
-            + [f'quizzes/{quiz_id}.yaml' for quiz_id in course.quizzes])
+            + [f'quizzes/{quiz_id}.yaml' for quiz_id in course.quizzes]
+            + [f'banks/{bank_id}.yaml' for bank_id in _bank_ids(course)])
 
 
 def _translate_lesson(course: Course, lesson: Lesson, folder: Path, tdir: Path, language: str,
@@ -179,7 +184,7 @@ def _translate_lesson(course: Course, lesson: Lesson, folder: Path, tdir: Path, 
     source, target = folder / 'lessons' / f'{lesson.id}.md', tdir / 'lessons' / f'{lesson.id}.md'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(lesson, language=course.language)
+        return lesson.model_copy(update={'language': course.language})
     parsed, original = load_front_matter(target, t.problems), load_front_matter(source, Problems(t.root))
     if parsed is None or original is None:
         return None
@@ -189,32 +194,58 @@ def _translate_lesson(course: Course, lesson: Lesson, folder: Path, tdir: Path, 
                        t.frameworks, t.problems, lesson_id=lesson.id)
 
 
+def _translate_bank(course: Course, bank_id: str, folder: Path, tdir: Path, language: str,
+                    files: _Files) -> tuple | None:
+    """A bank's questions in ``language`` (checked like the original's, assessment rules included), or None when
+    the translation is broken; the original's questions when it is not written yet."""
+    t = files.t
+    source, target = folder / 'banks' / f'{bank_id}.yaml', tdir / 'banks' / f'{bank_id}.yaml'
+    original = next(q.questions for q in course.quizzes.values() if q.bank == bank_id)
+    if not target.is_file():
+        files.missing.append(t.rel(target))
+        return original
+    merged, recorded, _data = _merged_yaml(source, target, language, t)
+    files.note(source, target, recorded)
+    questions = bank_from_data(target, merged, t.problems) if merged is not None else None
+    if questions is not None:
+        check_questions(bank_id, questions, merged, target, t.problems)
+    return questions
+
+
 def _translate_quiz(course: Course, quiz: Quiz, folder: Path, tdir: Path, language: str,
-                    files: _Files) -> Quiz | None:
+                    files: _Files, banks: dict) -> Quiz | None:
+    """A quiz in ``language``; a quiz drawing from a bank takes the bank's translated questions (its text is shown
+    in the original, marked, while the bank is not translated yet)."""
     t = files.t
     source, target = folder / 'quizzes' / f'{quiz.id}.yaml', tdir / 'quizzes' / f'{quiz.id}.yaml'
     if not target.is_file():
         files.missing.append(t.rel(target))
-        return dataclasses.replace(quiz, language=course.language)
+        return quiz.model_copy(update={'language': course.language})
     merged, recorded, _data = _merged_yaml(source, target, language, t)
     files.note(source, target, recorded)
-    return quiz_from_data(target, merged, t.problems, quiz_id=quiz.id) if merged is not None else None
+    translated = quiz_from_data(target, merged, t.problems, quiz_id=quiz.id) if merged is not None else None
+    if translated is None:
+        return None
+    if not quiz.bank:
+        check_questions(quiz.id, translated.questions, merged, target, t.problems)
+        return translated
+    questions = banks.get(quiz.bank)
+    if questions is None:
+        return None
+    return translated.model_copy(update={'questions': questions,
+                                         'language': course.language if questions is quiz.questions else None})
 
 
 def _translated_course(course: Course, info: CourseFile, lessons: list, quizzes: dict) -> Course:
-    pre = quizzes[course.pre_test_id]
-    post = quizzes[course.post_test_id]
-    if post.items_from:  # the post-test repeats the (translated) pre-test's items
-        quizzes[course.post_test_id] = dataclasses.replace(post, questions=pre.questions,
-                                                           language=pre.language or post.language)
-    modules = tuple(dataclasses.replace(m, title=mf.title, summary=mf.summary)
+    modules = tuple(m.model_copy(update={'title': mf.title, 'summary': mf.summary})
                     for m, mf in zip(course.modules, info.modules, strict=True))
-    return dataclasses.replace(
-        course, title=info.title, summary=info.summary, language=info.language, modules=modules,
+    return course.model_copy(update=dict(
+        title=info.title, summary=info.summary, language=info.language, modules=modules,
         references=tuple(Reference(id=r.id, title=r.title, publisher=r.publisher, year=r.year, url=r.url)
                          for r in info.references),
+        objectives=tuple(Objective(id=o.id, text=o.text) for o in info.objectives),
         lessons=tuple(lessons), quizzes=MappingProxyType(quizzes), checked=info.checked,
-        checked_against=info.checked_against, summary_html=markdown.render(info.summary))
+        checked_against=info.checked_against, summary_html=markdown.render(info.summary)))
 
 
 def _former_slug(course: Course, data: Any, target: Path, t: _Translations) -> None:
@@ -245,7 +276,8 @@ def _translate_course(course: Course, folder: Path, language: str, t: _Translati
         info = validate(CourseFile, merged, target, t.problems) if merged is not None else None
         _former_slug(course, data, target, t)
     lessons = [_translate_lesson(course, lesson, folder, tdir, language, files) for lesson in course.lessons]
-    quizzes = {quiz_id: _translate_quiz(course, quiz, folder, tdir, language, files)
+    banks = {bank_id: _translate_bank(course, bank_id, folder, tdir, language, files) for bank_id in _bank_ids(course)}
+    quizzes = {quiz_id: _translate_quiz(course, quiz, folder, tdir, language, files, banks)
                for quiz_id, quiz in course.quizzes.items()}
     if info is not None and None not in lessons and None not in quizzes.values():
         t.localized['course', course.slug, language] = _translated_course(course, info, lessons, quizzes)

@@ -2,13 +2,18 @@
 verification page (which reads the database, so an edited PDF cannot pass)."""
 from __future__ import annotations
 
+import logging
+import re
+from importlib.util import find_spec
 from pathlib import Path
 
 import segno
 from flask_babel import format_date, format_decimal
 from fpdf import FPDF
 
-from training.i18n import _, ngettext
+from training.i18n import _, is_rtl, ngettext
+
+log = logging.getLogger(__name__)
 
 #: Unicode TrueType fonts looked for, in order (Debian's fonts-dejavu-core); names in any script then print.
 FONT_CANDIDATES = (
@@ -17,13 +22,24 @@ FONT_CANDIDATES = (
      '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'),
 )
 
+#: Noto Naskh Arabic (Debian's fonts-noto-core, installed by `make install` and .ci/run): Arabic script, shaped
+#: with HarfBuzz (uharfbuzz) so letters join and run right to left. (regular, bold)
+ARABIC_FONT = ('/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf',
+               '/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf')
 #: Fallback fonts used for characters the main font lacks (CJK, Indic, Ethiopic ...), where installed.
 FALLBACK_FONTS = (
     '/usr/share/fonts/truetype/noto/NotoSansCJKsc-Regular.ttf',
     '/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf',
     '/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf',
-    '/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf',
 )
+#: Text shaping (joined Arabic letters, right-to-left runs) needs HarfBuzz's Python binding
+SHAPING = find_spec('uharfbuzz') is not None
+_ARABIC_SCRIPT = re.compile('[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]')
+
+
+def family_for(pdf: FPDF, family: str, value: str) -> str:
+    """The Arabic font for a line with Arabic script in it (where installed), else ``family``."""
+    return 'arabic' if 'arabic' in pdf.fonts and _ARABIC_SCRIPT.search(value) else family
 #: Control characters never belong on a certificate
 _CONTROL = dict.fromkeys(list(range(0, 32)) + [127])
 
@@ -38,15 +54,31 @@ def _fonts(pdf: FPDF) -> tuple[str, bool]:
         if Path(regular).is_file() and Path(bold).is_file():
             pdf.add_font('Body', '', regular)
             pdf.add_font('Body', 'B', bold)
-            fallbacks = []
+            fallbacks = _arabic(pdf)
             for i, path in enumerate(FALLBACK_FONTS):
                 if Path(path).is_file():
                     pdf.add_font(f'Fallback{i}', '', path)
                     fallbacks.append(f'Fallback{i}')
-            if fallbacks:
-                pdf.set_fallback_fonts(fallbacks)
+            # 'Body' last: the Latin letters of a line set in the Arabic font (which has none)
+            pdf.set_fallback_fonts([*fallbacks, 'Body'], exact_match=False)
             return 'Body', True
     return 'helvetica', False
+
+
+def _arabic(pdf: FPDF) -> list[str]:
+    """The Arabic fallback font, with text shaping on; [] (and a warning) when the font or HarfBuzz is missing."""
+    regular, bold = ARABIC_FONT
+    if not (Path(regular).is_file() and Path(bold).is_file()):
+        log.warning('Arabic certificates need %s (Debian package fonts-noto-core: `make install` installs it)',
+                    regular)
+        return []
+    if not SHAPING:
+        log.warning('Arabic certificates need text shaping: pip install uharfbuzz (`make install` does)')
+        return []
+    pdf.add_font('Arabic', '', regular)
+    pdf.add_font('Arabic', 'B', bold)
+    pdf.set_text_shaping(True)
+    return ['Arabic']
 
 
 #: For other printed documents (training.paper): the same fonts, the same control-character rule
@@ -98,7 +130,7 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
     pdf.rect(13, 13, w - 26, h - 26)
 
     def line(value: str, size: float, *, bold=False, color=INK, gap=4.0):
-        pdf.set_font(family, 'B' if bold else '', size)
+        pdf.set_font(family_for(pdf, family, value), 'B' if bold else '', size)
         pdf.set_text_color(*color)
         pdf.set_x(25)
         pdf.multi_cell(w - 50, size * 0.5, text(value), align='C', new_x='LMARGIN', new_y='NEXT')
@@ -117,21 +149,29 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
                   int(certificate.hours) if certificate.hours % 1 == 0 else 2, hours=hours,
                   date=format_date(certificate.issued_at, 'long')), 13, gap=2)
 
-    # Footer: code and verification on the left, QR code on the right
+    _footer(pdf, family, text, certificate.code, verify_url)
+    return bytes(pdf.output())
+
+
+def _footer(pdf: FPDF, family: str, text, code: str, verify_url: str) -> None:
+    """Code and verification text at the start of the line (the left, or the right in a right-to-left language),
+    the QR code at its end."""
+    w, h = pdf.w, pdf.h
     qr_size = 36
-    pdf.set_xy(25, h - 25 - qr_size)
-    pdf.set_font(family, '', 10)
+    rtl = is_rtl()
+    width = w - 50 - qr_size - 10
+    x = 25 + qr_size + 10 if rtl else 25
+    align = 'R' if rtl else 'L'
+    pdf.set_xy(x, h - 25 - qr_size)
+    label = _('Certificate code')
+    pdf.set_font(family_for(pdf, family, label), '', 10)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 6, text(_('Certificate code')), new_x='LMARGIN', new_y='NEXT')
-    pdf.set_x(25)
+    pdf.cell(width, 6, text(label), align=align, new_x='LEFT', new_y='NEXT')
     pdf.set_font(family, 'B', 16)
     pdf.set_text_color(*INK)
-    pdf.cell(0, 9, certificate.code, new_x='LMARGIN', new_y='NEXT')
-    pdf.set_x(25)
-    pdf.set_font(family, '', 9)
+    pdf.cell(width, 9, code, align=align, new_x='LEFT', new_y='NEXT')
+    check = _('Check that this certificate is genuine and has not been revoked at %(url)s', url=verify_url)
+    pdf.set_font(family_for(pdf, family, check), '', 9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(w - 50 - qr_size - 10, 4.5, text(
-        _('Check that this certificate is genuine and has not been revoked at %(url)s', url=verify_url)),
-        new_x='LMARGIN', new_y='NEXT')
-    _draw_qr(pdf, verify_url, w - 25 - qr_size, h - 25 - qr_size, qr_size)
-    return bytes(pdf.output())
+    pdf.multi_cell(width, 4.5, text(check), align=align, new_x='LEFT', new_y='NEXT')
+    _draw_qr(pdf, verify_url, 25 if rtl else w - 25 - qr_size, h - 25 - qr_size, qr_size)

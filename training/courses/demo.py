@@ -25,10 +25,11 @@ DEMO_CERTIFICATE_CODE = 'DM7Q-KC4X-RW9T'
 START = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 
-def _answers(quiz, *, right: int) -> dict[str, list[str]]:
-    """The first ``right`` questions answered correctly, the others wrongly (deterministic)."""
+def _answers(enrolment, course, quiz, *, right: int) -> dict[str, list[str]]:
+    """The first ``right`` questions of the form drawn for the trainee answered correctly, the others wrongly."""
     out = {}
-    for i, q in enumerate(quiz.questions):
+    shown = services.current_draw(enrolment, course, quiz).presented
+    for i, q in enumerate(quiz.question(question_id) for question_id, _options in shown):
         if i < right:
             out[q.id] = sorted(q.correct_ids)
         else:
@@ -42,7 +43,7 @@ def _part_way(user, course) -> str:
         return f'courses: {user.email} already enrolled in {course.slug}'
     t = START
     enrolment = services.enrol(user, course, now=t)
-    services.submit_quiz(enrolment, course, course.pre_test, _answers(course.pre_test, right=4),
+    services.submit_quiz(enrolment, course, course.pre_test, _answers(enrolment, course, course.pre_test, right=4),
                          now=t + timedelta(minutes=10))
     first_module = course.modules[0]
     for i, lesson_id in enumerate(first_module.lesson_ids):
@@ -50,9 +51,9 @@ def _part_way(user, course) -> str:
     for item in first_module.items:
         if item.kind == 'quiz':
             quiz = course.quiz(item.id)
-            services.submit_quiz(enrolment, course, quiz, _answers(quiz, right=len(quiz.questions) - 3),
+            services.submit_quiz(enrolment, course, quiz, _answers(enrolment, course, quiz, right=quiz.size - 3),
                                  now=t + timedelta(days=2))
-            services.submit_quiz(enrolment, course, quiz, _answers(quiz, right=len(quiz.questions)),
+            services.submit_quiz(enrolment, course, quiz, _answers(enrolment, course, quiz, right=quiz.size),
                                  now=t + timedelta(days=2, minutes=15))
     second = course.modules[1].lesson_ids[0]
     services.visit_lesson(enrolment, second, now=t + timedelta(days=3))
@@ -66,7 +67,7 @@ def _completed(user, course) -> str:
         return f'courses: {user.email} already enrolled in {course.slug}'
     t = START - timedelta(days=30)
     enrolment = services.enrol(user, course, now=t)
-    services.submit_quiz(enrolment, course, course.pre_test, _answers(course.pre_test, right=5),
+    services.submit_quiz(enrolment, course, course.pre_test, _answers(enrolment, course, course.pre_test, right=5),
                          now=t + timedelta(minutes=12))
     step = 0
     certificate = None
@@ -78,10 +79,11 @@ def _completed(user, course) -> str:
                 services.mark_lesson_done(enrolment, course, item.id, now=when)
             else:
                 quiz = course.quiz(item.id)
-                services.submit_quiz(enrolment, course, quiz, _answers(quiz, right=len(quiz.questions)), now=when)
+                answers = _answers(enrolment, course, quiz, right=quiz.size)
+                services.submit_quiz(enrolment, course, quiz, answers, now=when)
     post = course.post_test
     _attempt, certificate = services.submit_quiz(
-        enrolment, course, post, _answers(post, right=len(post.questions) - 1), now=t + timedelta(days=12))
+        enrolment, course, post, _answers(enrolment, course, post, right=post.size - 1), now=t + timedelta(days=12))
     if certificate is None:  # the completion rule changed in the content: complete what is missing
         return f'courses: {user.email} could not complete {course.slug} (check its completion rule)'
     certificate.code = DEMO_CERTIFICATE_CODE

@@ -127,8 +127,9 @@ def knowledge_gain(pre_score: float | None, post_score: float | None) -> float |
 
 def feedback_shown(kind: QuizKind | None, passed: bool) -> Literal['full', 'chosen', 'none']:
     """How much of the key a trainee sees after an attempt: a practice quiz shows the full key; the pre-test only
-    the score (its questions come back in the post-test); the post-test the key once passed, otherwise only which
-    answers were right and the feedback on the options chosen. A retired quiz (``None``) shows nothing."""
+    the score (its questions belong to the bank other trainees' post-tests draw from); the post-test the key once
+    passed, otherwise only which answers were right and the feedback on the options chosen. A retired quiz
+    (``None``) shows nothing."""
     if kind == QuizKind.practice or (kind == QuizKind.post_test and passed):
         return 'full'
     if kind == QuizKind.post_test:

@@ -5,6 +5,7 @@ command commits once). Business rules raise ``CourseError`` with a user-safe, tr
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -171,7 +172,25 @@ def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, s
     return True, None
 
 
-def current_draw(enrolment: Enrolment, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
+def _shown_before(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[Counter, set[str]]:
+    """For a quiz that draws from a bank: how often this trainee was shown each question (in any quiz drawing from
+    the same bank), and, for the post-test, the questions of their pre-test (never asked again)."""
+    if not quiz.draw:
+        return Counter(), set()
+    sharing = [q.id for q in course.quizzes.values() if q.id == quiz.id or (quiz.bank and q.bank == quiz.bank)]
+    rows = db.session.execute(sa.select(QuizAttempt.kind, QuizAttempt.presented).where(
+        QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id.in_(sharing))).all()
+    seen: Counter = Counter()
+    pre: set[str] = set()
+    for kind, presented in rows:
+        asked = draws.question_ids(presented) or []
+        seen.update(asked)
+        if kind == QuizKind.pre_test and quiz.kind == QuizKind.post_test:
+            pre.update(asked)
+    return seen, pre
+
+
+def current_draw(enrolment: Enrolment, course: Course, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
     """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
     fresh draw (its questions, options shuffled), kept until the attempt is submitted. With ``keep=False`` a fresh
     draw is not written (a submission scores against it and would delete it at once; :func:`keep_draw` writes it
@@ -180,6 +199,7 @@ def current_draw(enrolment: Enrolment, quiz: Quiz, *, keep: bool = True) -> Quiz
                                                       QuizDraw.quiz_id == quiz.id))
     if row is not None and draws.is_current(quiz, row.presented):
         return row
+    seen, pre = _shown_before(enrolment, course, quiz)
     taken = db.session.scalar(sa.select(sa.func.count(QuizAttempt.id)).where(
         QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz.id))
     rng = make_rng(current_app.config.get('SHUFFLE_SEED'), enrolment.id, quiz.id, taken)
@@ -187,7 +207,7 @@ def current_draw(enrolment: Enrolment, quiz: Quiz, *, keep: bool = True) -> Quiz
         row = QuizDraw(enrolment_id=enrolment.id, quiz_id=quiz.id)
         if keep:
             db.session.add(row)
-    row.presented = draws.draw(quiz, rng)
+    row.presented = draws.draw(quiz, rng, seen, pre)
     row.created_at = utcnow()
     if keep:
         db.session.flush()
@@ -209,8 +229,14 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     if not allowed:
         raise CourseError(reason)
     now = now or utcnow()
-    draw = draw or current_draw(enrolment, quiz, keep=False)
+    draw = draw or current_draw(enrolment, course, quiz, keep=False)
     shown = draw.presented
+    # One form on screen, one attempt: the form is claimed by deleting it (a statement, not an ORM delete), which
+    # also gives the next attempt a fresh form. Of two submissions at once (a double click), the second waits for
+    # the first and finds nothing left to claim.
+    if draw.id is not None and db.session.execute(
+            sa.delete(QuizDraw).where(QuizDraw.id == draw.id)).rowcount != 1:
+        raise CourseError(_('This form has already been submitted.'))
     result = scoring.score_quiz(quiz, answers, draws.question_ids(shown))
     attempt = QuizAttempt(
         enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
@@ -218,9 +244,6 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
         correct_count=result.correct_count, question_count=result.question_count, score=result.score,
         pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
     db.session.add(attempt)
-    if draw.id is not None:
-        # the next attempt gets a fresh form (a statement, not an ORM delete: a double click deletes nothing twice)
-        db.session.execute(sa.delete(QuizDraw).where(QuizDraw.id == draw.id))
     enrolment.last_activity_at = now
     enrolment.language = course.language
     db.session.flush()

@@ -158,8 +158,8 @@ def quiz(slug, quiz_id):
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
     posted = request.method == 'POST'
-    draw = None if not is_open else services.current_draw(enrolment, quiz, keep=False) if posted else _draw(
-        enrolment, quiz)
+    draw = None if not is_open else services.current_draw(enrolment, course, quiz, keep=False) if posted else _draw(
+        enrolment, course, quiz)
     form = quiz_form(quiz, draw.presented) if draw is not None else None
     if form is not None and form.validate_on_submit():
         submitted = perform(lambda: _submit(enrolment, course, quiz, form.answers(), draw))
@@ -186,12 +186,12 @@ def _submit(enrolment, course, quiz, answers, draw):
     return attempt.id, certificate
 
 
-def _draw(enrolment, quiz):
+def _draw(enrolment, course, quiz):
     """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
     requests draw at once, the one committed first wins."""
-    draw = services.current_draw(enrolment, quiz)
+    draw = services.current_draw(enrolment, course, quiz)
     if not commit_or_lose_race():
-        draw = services.current_draw(enrolment, quiz)
+        draw = services.current_draw(enrolment, course, quiz)
         db.session.commit()
     return draw
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from training import exports
 from training.audit.services import log
 from training.auth.permissions import STAFF, roles_required
-from training.i18n import _, _l
+from training.i18n import _, _l, is_rtl
 from training.reports import charts, presenting, queries
 from training.reports.definitions import (
     FIGURE_TABLES,
@@ -66,7 +66,8 @@ def _section(table, headers, rows) -> dict:
         label_col, value_col = table.chart
         li, vi = headers.index(label_col), headers.index(value_col)
         items = [(str(presenting.display_value(label_col, r[li])), r[vi], presenting.number(r[vi])) for r in rows]
-        chart = charts.bar_chart(f'chart-{table.key}', _('%(table)s: persons trained', table=title), items)
+        chart = charts.bar_chart(f'chart-{table.key}', _('%(table)s: persons trained', table=title), items,
+                                 rtl=is_rtl())
     return {'key': table.key, 'title': title, 'headers': titles, 'rows': shown, 'chart': chart,
             'numeric': [column_kind(h) == 'number' for h in headers]}
 

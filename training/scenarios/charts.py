@@ -20,10 +20,15 @@ def _label(stage_id: str, factor_id: str, title: str) -> str:
     return prefix + _short(title, max(8, 40 - len(prefix)))
 
 
-def factor_chart(items, framework) -> dict:
+def factor_chart(items, framework, *, rtl: bool = False) -> dict:
     """A dot plot: one row per assessed factor, the 4 levels as columns; the key is a hollow square, the answer
-    a filled circle (shapes and a text score keep it readable without colour)."""
-    columns = [{'x': LABEL_WIDTH + COLUMN_WIDTH * i + COLUMN_WIDTH // 2, 'label': level_title(lvl)}
+    a filled circle (shapes and a text score keep it readable without colour). ``rtl``: mirrored for a
+    right-to-left language (labels on the right, levels rising leftwards, scores on the left)."""
+    width = LABEL_WIDTH + COLUMN_WIDTH * len(engine.LEVELS) + SCORE_WIDTH
+
+    def x(value: int) -> int:
+        return width - value if rtl else value
+    columns = [{'x': x(LABEL_WIDTH + COLUMN_WIDTH * i + COLUMN_WIDTH // 2), 'label': level_title(lvl)}
                for i, lvl in enumerate(engine.LEVELS)]
     rows = []
     for n, (stage, fr) in enumerate(items):
@@ -39,7 +44,7 @@ def factor_chart(items, framework) -> dict:
             'score': f'{fr.points:.1f}/{fr.max_points:g}',
             'verdict': fr.verdict,
         })
-    width = LABEL_WIDTH + COLUMN_WIDTH * len(engine.LEVELS) + SCORE_WIDTH
+    grid = sorted((x(LABEL_WIDTH), x(LABEL_WIDTH + COLUMN_WIDTH * len(engine.LEVELS))))
     return {'columns': columns, 'rows': rows, 'width': width, 'height': TOP + ROW_HEIGHT * len(rows) + 8,
-            'grid_left': LABEL_WIDTH, 'grid_right': LABEL_WIDTH + COLUMN_WIDTH * len(engine.LEVELS),
-            'score_x': width - 4, 'column_width': COLUMN_WIDTH}
+            'grid_left': grid[0], 'grid_right': grid[1], 'label_x': x(4), 'score_x': x(width - 4),
+            'column_width': COLUMN_WIDTH, 'rtl': rtl}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from training import codes
-from training.db import utcnow
+from training.db import lock_row, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
@@ -86,10 +86,12 @@ def create_team(run: LiveRun, name: str, *, user=None) -> LiveTeam:
         raise TrainingError(_('This live run has finished.'), field='code')
     name = clean_team_name(name)
     key = name.casefold()[:MAX_TEAM_NAME]
-    if any(t.name_key == key for t in run.teams):
+    lock_row(db.session, LiveRun, run.id)  # teams joining at once are counted one after the other
+    taken = db.session.scalars(sa.select(LiveTeam.name_key).where(LiveTeam.run_id == run.id)).all()
+    if key in taken:
         raise TrainingError(_('A team with this name has already joined. To join it, ask its members for their '
                               'team code; otherwise choose another name.'), field='team_name')
-    if len(run.teams) >= MAX_TEAMS:
+    if len(taken) >= MAX_TEAMS:
         raise TrainingError(_('This live run is full.'), field='code')
     team = LiveTeam(name=name, name_key=key, code=codes.LIVE_TEAM.unique_in(LiveTeam.code))
     run.teams.append(team)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from training.auth.permissions import TRAINERS, login_required, public, roles_required
 from training.content import registry
 from training.extensions import db
-from training.i18n import _
+from training.i18n import _, is_rtl
 from training.scenarios import attempts, charts, engine, queries
 from training.scenarios.blueprint import bp, framework_of, scenario_or_404
 from training.scenarios.forms import answer_from_form, stage_form_class
@@ -143,7 +143,8 @@ def debrief(attempt_id):
     sc = scenario_or_404(attempt.scenario_slug)
     fw = framework_of(sc)
     rows = attempts.debrief_rows(attempt, sc)
-    chart = charts.factor_chart([(stage, fr) for stage, _sub, result in rows for fr in result.factors], fw)
+    chart = charts.factor_chart([(stage, fr) for stage, _sub, result in rows for fr in result.factors], fw,
+                               rtl=is_rtl())
     return render_template('scenarios/debrief.html', sc=sc, fw=fw, attempt=attempt, rows=rows, chart=chart,
                            ending=sc.ending(attempt.ending_id))
 

@@ -57,6 +57,8 @@ class Context:
         self.teams: dict[str, object] = {}
         self.runs: dict[str, object] = {}
         self._users: dict[str, User | None] = {}
+        #: emails of venue accounts that are not the centre's account of the same email (nothing attached to them)
+        self.untrusted: set[str] = set()
         self._known = _recorded_conflicts(session)
 
     def user(self, email: str | None) -> User | None:
@@ -133,8 +135,9 @@ def import_sync(blob: bytes, *, secret: str, source: SyncSource, by: User | None
     db.session.flush()
     ctx = Context(target, signed, outcome, sync_import)
     try:
-        merge_roster.apply(ctx)
-        merge_activity.apply(ctx)
+        with db.session.no_autoflush:  # each step flushes what the next one looks up (a query per record otherwise)
+            merge_roster.apply(ctx)
+            merge_activity.apply(ctx)
         db.session.flush()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Malformed(_('The file is damaged: a record lacks a value or holds one of the wrong kind.')) from exc

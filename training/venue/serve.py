@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--package', type=Path, default=os.environ.get('VENUE_PACKAGE') or None)
     parser.add_argument('--lan', action='store_true', help='serve the local network, not only this laptop')
     parser.add_argument('--port', type=int, default=int(os.environ.get('VENUE_PORT', '8000')))
+    parser.add_argument('--instance', type=Path, default=Path(os.environ.get('VENUE_INSTANCE') or INSTANCE),
+                        help='where the secret key and the database are kept (default: instance/)')
     args = parser.parse_args(argv)
-    env = environment()
+    env = environment(instance=args.instance)
     code = prepare(args.package, env)
     host = bind_host(lan=args.lan)
     print(f'Session {code}')

@@ -100,7 +100,8 @@ def check_in_self(token: str):
     if not form.validate_on_submit():
         abort(400)
     attendance = loaders.attendance_or_404(window.session_id, form.attendance_id.data)
-    perform(lambda: checkin.check_in(window, attendance))
+    # a double tap checks in once: the second finds the day marked (or loses on the unique mark) and says so
+    perform(lambda: checkin.check_in(window, attendance), conflict=_('You are checked in for this day.'))
     return render_template('workshops/check_in_done.html', session=window.session, window=window,
                            name=attendance.person.full_name)
 
