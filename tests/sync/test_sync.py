@@ -140,3 +140,18 @@ def test_a_file_from_another_sessions_venue_is_refused(app, runner, make_app, tm
     assert result.exit_code == 1
     assert refused['refused'] == 'This file is from session KE-01, not from KE-02. Nothing was written.'
     assert _counts() == before
+
+
+def test_a_venue_account_with_the_email_of_another_central_account_gets_nothing_attached(
+        app, runner, make_app, tmp_path, create_user, create_session, create_person):
+    workshop(create_user, create_session, create_person)
+    owner = create_user(email='trainee@example.org', name='The Real Owner')  # the venue's trainee used this address
+    venue, made = _venue_with_workshop(app, runner, make_app, tmp_path)
+    path = _export(venue, tmp_path)
+    result, outcome = _import(runner, path)
+    assert result.exit_code == 0
+    assert [(c['kind'], c['venue']) for c in outcome['conflicts']] == [('account', 'trainee@example.org')]
+    assert db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.uid == made['attempt'])) is None
+    assert db.session.get(User, owner.id).name == 'The Real Owner'
+    _result, again = _import(runner, path)
+    assert again['conflicts'] == [] and again['created'] == again['updated'] == 0

@@ -32,6 +32,9 @@ def _record(conflict: SyncConflict):
 
 
 def _take_venue(conflict: SyncConflict) -> None:
+    if conflict.record_kind == 'account':
+        raise TrainingError(_('An account with this email address already exists here: what was done under the '
+                              'venue\'s account of the same address stays at the venue.'))
     model, obj = _record(conflict)
     if conflict.record_kind == 'attendance' and conflict.field == 'day':
         set_present(obj, decode(AttendanceDay, 'day', conflict.venue_value), True)  # refuses a day out of the dates

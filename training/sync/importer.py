@@ -57,6 +57,8 @@ class Context:
         self.teams: dict[str, object] = {}
         self.runs: dict[str, object] = {}
         self._users: dict[str, User | None] = {}
+        #: emails of venue accounts that are not the centre's account of the same email (nothing attached to them)
+        self.untrusted: set[str] = set()
         self._known = _recorded_conflicts(session)
 
     def user(self, email: str | None) -> User | None:

@@ -7,6 +7,8 @@ that would clash with the centre's own public codes gets a fresh code.
 """
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 
 from training import codes
@@ -38,11 +40,22 @@ def _by(model, column, value):
     return db.session.scalar(sa.select(model).where(column == value))
 
 
+def account_uid(email: str) -> str:
+    """A conflict's record id for an account (named by email, which may be longer than a uid)."""
+    return hashlib.sha256(email.encode('utf-8')).hexdigest()[:36]
+
+
 def apply_users(ctx) -> None:
+    """Accounts made at the venue. One whose email is already an account here with another password is someone
+    else's (or the same person twice): it is left alone, and what was done under it at the venue is not attached to
+    it (a conflict says so), so that nobody's record at the centre gains answers they did not give."""
     for record in ctx.file.of_kind('user'):
         values = decode_all(User, record, (*USER_FIELDS, 'created_at'))
         user = ctx.user(values['email'])
         if user is not None:
+            if user.password_hash != values['password_hash']:
+                ctx.untrusted.add(user.email)
+                ctx.conflict('account', account_uid(user.email), 'email', None, user.email, label=user.email)
             ctx.outcome.count('unchanged')
             continue
         user = User(**values)
@@ -53,8 +66,12 @@ def apply_users(ctx) -> None:
     db.session.flush()
 
 
-def _user(ctx, record: dict) -> User:
-    user = ctx.user(record.get('user'))
+def _user(ctx, record: dict) -> User | None:
+    """The account a record belongs to; None when it is an account of the centre's that the venue's is not."""
+    email = record.get('user')
+    if email in ctx.untrusted:
+        return None
+    user = ctx.user(email)
     if user is None:
         raise dangling()
     return user
@@ -63,6 +80,9 @@ def _user(ctx, record: dict) -> User:
 def apply_enrolments(ctx) -> None:
     for record in ctx.file.of_kind('enrolment'):
         user = _user(ctx, record)
+        if user is None:
+            ctx.outcome.count('unchanged')
+            continue
         values = _values(Enrolment, record['data'])
         enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id,
                                                                  Enrolment.course_slug == values['course_slug']))
@@ -94,7 +114,9 @@ def _fill(obj, values: dict, names) -> bool:
     return changed
 
 
-def _enrolment(user: User, slug: str) -> Enrolment:
+def _enrolment(user: User | None, slug: str) -> Enrolment | None:
+    if user is None:
+        return None
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id,
                                                              Enrolment.course_slug == slug))
     if enrolment is None:
@@ -109,12 +131,15 @@ def apply_attempts(ctx) -> None:
             ctx.outcome.count('unchanged')
             continue
         enrolment = _enrolment(_user(ctx, record), record['course_slug'])
+        if enrolment is None:
+            ctx.outcome.count('unchanged')
+            continue
         db.session.add(QuizAttempt(enrolment_id=enrolment.id, **values))
         ctx.outcome.count('created')
     for record in ctx.file.of_kind('certificate'):
         values = _values(Certificate, record['data'])
         enrolment = _enrolment(_user(ctx, record), values['course_slug'])
-        if _by(Certificate, Certificate.code, values['code']) is not None or \
+        if enrolment is None or _by(Certificate, Certificate.code, values['code']) is not None or \
                 _by(Certificate, Certificate.enrolment_id, enrolment.id) is not None:
             ctx.outcome.count('unchanged')
             continue
@@ -190,7 +215,7 @@ def apply_teams(ctx) -> None:
             ctx.outcome.count('updated' if changed else 'unchanged')
         members = {m.user_id for m in team.members}
         for email, joined_at in record.get('members') or ():
-            user = ctx.user(email)
+            user = None if email in ctx.untrusted else ctx.user(email)
             if user is not None and user.id not in members:
                 team.members.append(LiveTeamMember(user_id=user.id,
                                                    joined_at=decode(LiveTeamMember, 'joined_at', joined_at)))

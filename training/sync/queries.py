@@ -26,6 +26,7 @@ def record_labels(items: list[SyncConflict]) -> dict[str, str]:
     labels = dict(db.session.execute(sa.select(Person.uid, Person.full_name).where(Person.uid.in_(uids))).all())
     labels.update(db.session.execute(sa.select(Attendance.uid, Person.full_name).join(Person)
                                      .where(Attendance.uid.in_(uids))).all())
+    labels.update({c.record_uid: str(c.venue_value) for c in items if c.record_kind == 'account'})
     return labels
 
 
