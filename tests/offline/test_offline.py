@@ -29,7 +29,8 @@ def _practice(course):
 
 
 def _form(enrolment, quiz, key='k' * 24) -> dict:
-    presented = course_services.current_draw(enrolment, quiz).presented
+    course = registry().course(enrolment.course_slug)
+    presented = course_services.current_draw(enrolment, course, quiz).presented
     db.session.commit()
     data = {'offline_key': key}
     for question, _options in draws.shown(quiz, presented):

@@ -70,10 +70,10 @@ def stored_attempt(key: str, user) -> QuizAttempt | None:
     return db.session.get(QuizAttempt, row.attempt_id)
 
 
-def asked_ids(enrolment, quiz) -> list[str]:
+def asked_ids(enrolment, course, quiz) -> list[str]:
     """The questions of the form the trainee has (the draw kept until it is submitted)."""
-    return [question.id for question, _options in draws.shown(quiz, course_services.current_draw(enrolment,
-                                                                                                quiz).presented)]
+    draw = course_services.current_draw(enrolment, course, quiz, keep=False)
+    return [question.id for question, _options in draws.shown(quiz, draw.presented)]
 
 
 def submit_offline(enrolment, course, quiz, form, *, key: str, user) -> tuple[QuizAttempt, bool]:
@@ -84,7 +84,7 @@ def submit_offline(enrolment, course, quiz, form, *, key: str, user) -> tuple[Qu
     found = stored_attempt(key, user)
     if found is not None:
         return found, False
-    answers = {qid: form.getlist(f'q-{qid}') for qid in asked_ids(enrolment, quiz)}
+    answers = {qid: form.getlist(f'q-{qid}') for qid in asked_ids(enrolment, course, quiz)}
     if not answers or not all(answers.values()):
         raise TrainingError(_('Some questions have no answer; open the quiz again and answer every question.'))
     attempt, _certificate = course_services.submit_quiz(enrolment, course, quiz, answers)
