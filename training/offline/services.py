@@ -72,7 +72,7 @@ def stored_attempt(key: str, user) -> QuizAttempt | None:
 
 def asked_ids(enrolment, course, quiz) -> list[str]:
     """The questions of the form the trainee has (the draw kept until it is submitted)."""
-    draw = course_services.current_draw(enrolment, course, quiz, keep=False)
+    draw = course_services.current_draw(enrolment, course, quiz)
     return [question.id for question, _options in draws.shown(quiz, draw.presented)]
 
 
