@@ -1,8 +1,8 @@
 """Production server settings (``make serve`` / ``gunicorn --config gunicorn.conf.py app:app``).
 
 Every value can be overridden from the environment, so one file serves a laptop at a venue and a host behind a
-proxy. The app keeps no local state (sessions are signed cookies, sign-in throttling goes to Redis when
-RATELIMIT_STORAGE_URI is set, data lives in PostgreSQL), so it scales out by adding hosts behind a proxy.
+proxy. The app keeps no local state (sessions are signed cookies, request limits are counted in the database,
+data lives in PostgreSQL), so it scales out by adding hosts behind a proxy.
 """
 import os
 

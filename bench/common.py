@@ -29,8 +29,10 @@ def free_port() -> int:
 def env_for(database_url: str, **extra) -> dict:
     env = dict(os.environ)
     env.update({'DATABASE_URL': database_url, 'SECRET_KEY': 'bench-only-secret', 'TRAINING_SESSION_COOKIE_SECURE':
-                'false', 'RATELIMIT_STORAGE_URI': 'memory://', 'TRAINING_LOGIN_LIMIT_PER_ADDRESS': '100000 per minute',
-                'TRAINING_LOGIN_LIMIT_PER_ACCOUNT': '100000 per minute'})
+                'false', 'TRAINING_RATELIMIT_STORAGE_URI': 'memory://',
+                'TRAINING_LOGIN_LIMIT_PER_ADDRESS': '100000 per minute',
+                'TRAINING_LOGIN_LIMIT_PER_ACCOUNT': '100000 per minute',
+                'TRAINING_LOGIN_LIMIT_PER_ACCOUNT_ALL': '100000 per minute'})
     env.update(extra)
     return env
 

@@ -37,7 +37,12 @@ def main(argv: list[str]) -> int:
         empty = not msg.string or (isinstance(msg.string, tuple) and not all(msg.string))
         if empty and key in sources:
             value = sources[key]
-            msg.string = tuple(value) if isinstance(msg.id, tuple) else (value if isinstance(value, str) else value[0])
+            if isinstance(msg.id, tuple):
+                forms = [value] if isinstance(value, str) else list(value)
+                # as many forms as the language has (es: 3, ar: 6): a shorter list repeats its last (plural) form
+                msg.string = tuple((forms + forms[-1:] * catalog.num_plurals)[:catalog.num_plurals])
+            else:
+                msg.string = value if isinstance(value, str) else value[0]
             filled += 1
         elif empty:
             missing += 1

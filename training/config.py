@@ -35,10 +35,17 @@ def defaults() -> dict:
         'REMEMBER_COOKIE_SAMESITE': 'Lax',
         'PERMANENT_SESSION_LIFETIME': 60 * 60 * 24 * 14,
         'WTF_CSRF_TIME_LIMIT': None,  # a form left open all day at a workshop still submits
-        'RATELIMIT_STORAGE_URI': 'memory://',
+        # Limits are counted in the site's database (training.throttle), so every worker and host counts together;
+        # if it cannot be reached, each process counts in memory until it can.
+        'RATELIMIT_STORAGE_URI': 'database://',
+        'RATELIMIT_IN_MEMORY_FALLBACK_ENABLED': True,
+        'RATELIMIT_SWALLOW_ERRORS': True,
         'RATELIMIT_HEADERS_ENABLED': True,
         'LOGIN_LIMIT_PER_ADDRESS': '20 per 10 minutes',
+        # Failed sign-ins: per client address; per account from one address (an attacker elsewhere cannot lock the
+        # owner out); per account from all addresses (a looser ceiling)
         'LOGIN_LIMIT_PER_ACCOUNT': '5 per 10 minutes',
+        'LOGIN_LIMIT_PER_ACCOUNT_ALL': '50 per hour',
         # Sign-ups from one address (a workshop room shares one): enough for a room, not for a script
         'REGISTER_LIMIT': '20 per minute; 120 per hour',
         'PASSWORD_RESET_HOURS': 48,

@@ -18,6 +18,7 @@ from training.auth import sessions as auth_sessions
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
+from training.throttle import storage as _throttle_storage  # noqa: F401 - registers the database:// storage
 from training.web import BoundedIntConverter
 
 #: Modules of views, one or more per domain, each with the ``bp`` it adds routes to (``training.<domain>.views:bp``).
@@ -86,6 +87,8 @@ def _init_extensions(app: Flask) -> None:
             app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
                 **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
                 'connect_args': {'check_same_thread': False}}
+            if app.config['RATELIMIT_STORAGE_URI'] == 'database://':  # one connection for all: limits in memory
+                app.config['RATELIMIT_STORAGE_URI'] = 'memory://'
         else:
             config_module.INSTANCE.mkdir(exist_ok=True)
     database.init_app(app)

@@ -8,4 +8,5 @@ from training.reports import hooks as report_hooks  # noqa: F401 - reporting dat
 from training.reports import models as reports_models  # noqa: F401
 from training.scenarios import models as scenarios_models  # noqa: F401
 from training.sync import models as sync_models  # noqa: F401
+from training.throttle import models as throttle_models  # noqa: F401
 from training.workshops import models as workshops_models  # noqa: F401

@@ -130,7 +130,7 @@ class Reuse:
     def reset(self) -> None:
         with self.app.app_context():
             empty_database()
-        limiter.reset()
+            limiter.reset()  # inside the app: its storage may be the app's database (training.throttle)
         if dict(self.app.config) != self._config:
             self.app.config.clear()
             self.app.config.update(self._config)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import (
     Blueprint,
     abort,
@@ -12,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -38,13 +42,26 @@ from training.web import paginate, report_error, safe_next
 bp = Blueprint('auth', __name__)
 
 
-
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    """What counts against a sign-in limit: a refused sign-in (the form shown again). Not a success, and not a
+    server error (a database outage must not lock anyone out once it is over)."""
+    return response.status_code == 200
+
+
+def _account() -> str:
+    """The account a sign-in names, as a keyed hash (no address is stored in the limits table)."""
+    key = email_key(request.form.get('email', '')[:254])
+    return hmac.new(current_app.secret_key.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _account_here_key() -> str:
+    """One account from one client address: an attacker elsewhere cannot lock its owner out."""
+    return f'login-account:{_account()}:{get_remote_address()}'
 
 
 def _account_key() -> str:
-    return 'login-account:' + email_key(request.form.get('email', ''))
+    """One account from every address: a looser ceiling on guesses spread over many addresses."""
+    return f'login-account-all:{_account()}'
 
 
 def throttled_login(exc):
@@ -68,7 +85,9 @@ def too_many_requests(exc):
 @bp.route('/login', methods=['GET', 'POST'])
 @limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ADDRESS'], methods=['POST'],
                deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'], key_func=_account_key,
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT'], methods=['POST'],
+               key_func=_account_here_key, deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config['LOGIN_LIMIT_PER_ACCOUNT_ALL'], methods=['POST'], key_func=_account_key,
                deduct_when=_login_failed)
 @public
 def login():

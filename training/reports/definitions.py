@@ -76,7 +76,8 @@ TABLES: dict[str, str] = {t.key: t.title for t in REPORT_TABLES}
 
 #: Columns that hold words, names, codes or dates; every other column holds a number (right-aligned, summed)
 TEXT_COLUMNS = frozenset({'year', 'country', 'course', 'sex', 'organisation_type', 'code', 'title', 'city', 'mode',
-                          'language', 'start_date', 'end_date', 'enrolled_by_language', 'objective'})
+                          'language', 'start_date', 'end_date', 'enrolled_by_language',
+                          'sessions_by_language', 'objective'})
 
 
 def column_kind(column: str) -> str:

@@ -20,7 +20,8 @@ COLUMN_TITLES = {
     'title': _l('Title'), 'city': _l('City'), 'start_date': _l('First day'), 'end_date': _l('Last day'),
     'mode': _l('Mode'), 'participants': _l('Participants'), 'women': _l('Women'), 'language': _l('Language'),
     'enrolled': _l('Enrolled'), 'completed': _l('Completed'), 'certificates': _l('Certificates'),
-    'enrolled_by_language': _l('Enrolled, by language studied'), 'objective': _l('Learning objective'),
+    'enrolled_by_language': _l('Enrolled, by language studied'),
+    'sessions_by_language': _l('Sessions, by language'), 'objective': _l('Learning objective'),
 }
 
 

@@ -82,9 +82,17 @@ def by_country(f: ReportFilter, source: str | None = None):
 
 
 def by_course(f: ReportFilter, source: str | None = None):
-    rows = list(_by(f, 'course', source))
+    """A course counts once whatever language its sessions were held in; the last column says which."""
+    languages: dict[str | None, list[tuple[str, int]]] = {}
+    for slug, language, n in db.session.execute(
+            sa.select(TrainingSession.course_slug, TrainingSession.language, sa.func.count(TrainingSession.id))
+            .where(*session_conditions(f)).group_by(TrainingSession.course_slug, TrainingSession.language)):
+        languages.setdefault(slug, []).append((language, int(n)))
+    rows = [(*row, '; '.join(f'{lang}: {n}' for lang, n in sorted(languages.get(row[0], []),
+                                                                    key=lambda x: (-x[1], x[0]))))
+            for row in _by(f, 'course', source)]
     rows.sort(key=lambda r: (-r[3], r[0] or ''))
-    return ['course', 'sessions', 'countries', 'persons_trained', 'participations'], rows
+    return ['course', 'sessions', 'countries', 'persons_trained', 'participations', 'sessions_by_language'], rows
 
 
 def by_sex(f: ReportFilter, dims: dict | None = None, source: str | None = None):

@@ -20,6 +20,7 @@ from training.workshops.sheets.vocab import (
     SIGNATURE_DAY_WORDS,
     WEEKDAYS,
     _l,
+    in_every_language,
     words,
 )
 
@@ -63,7 +64,7 @@ def column_letter(index: int) -> str:
 def _phrases() -> list[tuple[tuple[str, ...], str]]:
     found = {}
     for name, (label, aliases) in FIELDS.items():
-        for alias in (*aliases, label):
+        for alias in (*aliases, *in_every_language(label)):  # the site's own headings, in every language
             key = tuple(words(alias).split())
             if key:
                 found.setdefault(key, name)

@@ -1,13 +1,15 @@
-"""Words a sign-in sheet may use, in English, French, Spanish and Portuguese (some Arabic): header words per field,
+"""Words a sign-in sheet may use, in English, French, Spanish, Portuguese and Arabic: header words per field,
 values for sex, organisation type, role, yes/no, presence marks, month names. Written without accents and in lower
 case: every spelling is compared after ``words()`` has folded it the same way."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 from babel import Locale
+from babel.support import Translations
 
 from training.workshops.matching import normalise_name
 
@@ -162,9 +164,9 @@ ABSENT_MARKS = ('', '0', 'no', 'non', 'n', 'nao', 'a', 'abs', 'absent', 'absente
 DAY_WORDS = ('day', 'days', 'jour', 'jours', 'j', 'd', 'dia', 'dias', 'journee', 'jr', 'يوم', 'اليوم')
 DAY_DECOR = ('attendance', 'presence', 'presences', 'present', 'asistencia', 'presenca', 'signature', 'signatures',
              'sign', 'emargement', 'firma', 'assinatura', 'date', 'fecha', 'data', 'of', 'du', 'de', 'del', 'do',
-             'le', 'el', 'o', 'the', 'no', 'n', 'nº', 'التوقيع', 'الحضور')
+             'le', 'el', 'o', 'the', 'no', 'n', 'nº', 'التوقيع', 'توقيع', 'الحضور', 'حضور')
 #: A day column whose header says "signature": any writing in it means the person signed, so was present
-SIGNATURE_DAY_WORDS = ('signature', 'signatures', 'sign', 'emargement', 'firma', 'assinatura', 'التوقيع')
+SIGNATURE_DAY_WORDS = ('signature', 'signatures', 'sign', 'emargement', 'firma', 'assinatura', 'التوقيع', 'توقيع')
 ORDINALS = {'one': 1, 'two': 2, 'three': 3, 'four': 4, 'five': 5, 'six': 6, 'seven': 7, 'eight': 8, 'nine': 9,
             'ten': 10, 'first': 1, 'second': 2, 'third': 3, 'fourth': 4, 'fifth': 5, 'un': 1, 'deux': 2,
             'trois': 3, 'quatre': 4, 'cinq': 5, 'uno': 1, 'dos': 2, 'tres': 3, 'cuatro': 4, 'cinco': 5, 'um': 1,
@@ -200,25 +202,56 @@ NOTE_WORDS = ('facilitator', 'facilitators', 'facilitateur', 'facilitateurs', 't
               'source', 'fuente', 'fonte', 'page', 'pagina')
 
 
-def lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {words(w) or w: k for k, spellings in table.items() for w in spellings}
+#: The titles the site itself writes for these values (the enums' msgids: training.vocab.OrganisationType,
+#: training.workshops.models.Sex and AttendanceRole), so that an export or printed sheet in any interface language
+#: reads back; tests/workshops/test_sheets_languages.py checks they are the enums' titles.
+SEX_TITLES = {'female': 'Female', 'male': 'Male', 'other': 'Other', 'undisclosed': 'Not disclosed'}
+ROLE_TITLES = {'participant': 'Participant', 'facilitator': 'Facilitator', 'observer': 'Observer'}
+ORG_TYPE_TITLES = {
+    'government': 'Government', 'military': 'Military', 'police': 'Police', 'judiciary': 'Judiciary',
+    'parliament': 'Parliament', 'nhri': 'National human rights institution', 'civil_society': 'Civil society',
+    'academia': 'Academia', 'media': 'Media', 'religious_community': 'Religious or community leader',
+    'un': 'United Nations', 'regional_org': 'Regional organisation', 'other': 'Other'}
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / 'translations'
+
+
+@lru_cache(maxsize=1)
+def _catalogues() -> tuple[Translations, ...]:
+    """The site's compiled interface catalogues (training/translations/<lang>/LC_MESSAGES/messages.mo)."""
+    if not TRANSLATIONS_DIR.is_dir():
+        return ()
+    return tuple(Translations.load(str(TRANSLATIONS_DIR), [d.name]) for d in sorted(TRANSLATIONS_DIR.iterdir())
+                 if (d / 'LC_MESSAGES' / 'messages.mo').is_file())
+
+
+def in_every_language(msgid: str) -> tuple[str, ...]:
+    """``msgid`` and its translation in every interface language."""
+    return tuple(dict.fromkeys([msgid, *(t.gettext(msgid) for t in _catalogues())]))
+
+
+def lookup(table: dict[str, tuple[str, ...]], titles: dict[str, str] | None = None) -> dict[str, str]:
+    found = {words(w) or w: k for k, spellings in table.items() for w in spellings}
+    for name, title in (titles or {}).items():
+        for spelling in in_every_language(title):
+            found.setdefault(words(spelling) or spelling, name)
+    return found
 
 
 @lru_cache(maxsize=1)
 def sex_lookup() -> dict[str, str]:
-    table = lookup(SEX_WORDS)
+    table = lookup(SEX_WORDS, SEX_TITLES)
     table[''] = 'undisclosed'
     return table
 
 
 @lru_cache(maxsize=1)
 def role_lookup() -> dict[str, str]:
-    return lookup(ROLE_WORDS)
+    return lookup(ROLE_WORDS, ROLE_TITLES)
 
 
 @lru_cache(maxsize=1)
 def org_type_lookup() -> dict[str, str]:
-    table = lookup(ORG_TYPE_WORDS)
+    table = lookup(ORG_TYPE_WORDS, ORG_TYPE_TITLES)
     for name in ORG_TYPE_WORDS:
         table.setdefault(words(name.replace('_', ' ')), name)
     return table
