@@ -171,6 +171,35 @@ def _fill_postgres(db, now, sessions: int, persons: int) -> None:
         raw.close()
 
 
+#: The tables the synthetic data fills; every other table of the models is empty here (or holds the staff account)
+FILLED = ('training_sessions', 'persons', 'attendances', 'report_rows', 'report_cells', 'report_gain')
+
+
+def _refresh_schema(db) -> bool:
+    """Bring a reused database up to the models: an empty table whose columns changed (another domain's model
+    moved on) is dropped and made again, a new table made; the staff account is made again if it went. False when a
+    filled table changed: the database must be built again."""
+    import sqlalchemy as sa
+
+    from training.auth import services as auth_services
+    from training.auth.models import Role, User
+    inspector = sa.inspect(db.engine)
+    present = set(inspector.get_table_names())
+    stale = [t for t in db.metadata.sorted_tables if t.name in present
+             and {c['name'] for c in inspector.get_columns(t.name)} != {c.name for c in t.columns}]
+    if any(t.name in FILLED for t in stale):
+        return False
+    with db.engine.begin() as conn:
+        for table in reversed(stale):
+            conn.execute(sa.text(f'DROP TABLE {table.name}' + (' CASCADE' if conn.dialect.name == 'postgresql'
+                                                               else '')))
+    db.create_all()
+    if db.session.scalar(sa.select(User.id).where(User.email == STAFF_EMAIL)) is None:
+        auth_services.create_user(email=STAFF_EMAIL, name='Bench Staff', password=STAFF_PASSWORD, roles=[Role.staff])
+        db.session.commit()
+    return True
+
+
 def default_url(size: str = '1m', *, postgres: bool = False) -> str | None:
     """The synthetic database of a size: SQLite under bench/out, or the local PostgreSQL (None if unreachable)."""
     _s, _p, filename, pg_name = SIZES[size]
@@ -206,8 +235,7 @@ def build(database_url: str | None = None, *, force: bool = False, quiet: bool =
     url = normalise_database_url(database_url or default_url(size))
     app = _app(url)
     with app.app_context():
-        if not force and _is_complete(db, sessions, persons):
-            db.create_all()  # tables added by later models (other domains) appear, empty; existing rows stay
+        if not force and _is_complete(db, sessions, persons) and _refresh_schema(db):
             db.engine.dispose()
             return {'url': url, 'seconds': 0.0, 'reused': True}
         started = time.perf_counter()

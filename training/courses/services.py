@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from training.codes import CERTIFICATE
@@ -32,8 +33,10 @@ class CourseError(TrainingError):
 # Enrolment and lessons
 
 def get_enrolment(user, course_slug: str) -> Enrolment | None:
-    return db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id,
-                                                        Enrolment.course_slug == course_slug))
+    """The enrolment with its lesson progress, in one statement (every lesson and quiz page reads both)."""
+    return db.session.scalars(sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progress))
+                              .where(Enrolment.user_id == user.id, Enrolment.course_slug == course_slug)
+                              ).unique().first()
 
 
 def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_login import current_user
 
+from training import rendered
 from training.auth.permissions import login_required, public
 from training.content import registry
 from training.content.courses import LEVELS
@@ -107,13 +108,24 @@ def lesson(slug, lesson_id):
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
     if services.visit_lesson(enrolment, lesson.id):
         db.session.commit()
-    previous, following = course.neighbours(lesson.id)
     return render_template(
-        'courses/lesson.html', course=course, lesson=lesson, module=course.module(lesson.module_id),
-        previous=previous, following=following, is_done=lesson.id in enrolment.done_lesson_ids,
-        position=course.position(lesson.id), progress=scoring.progress_percent(course, enrolment.done_lesson_ids),
-        factors=registry().factors(lesson.factors), references=course.references_of(lesson),
-        framework_pages='scenarios.show_framework' in current_app.view_functions)
+        'courses/lesson.html', course=course, lesson=lesson, fragments=_lesson_fragments(course, lesson),
+        is_done=lesson.id in enrolment.done_lesson_ids, position=course.position(lesson.id),
+        progress=scoring.progress_percent(course, enrolment.done_lesson_ids))
+
+
+def _lesson_fragments(course, lesson) -> dict:
+    """The parts of a lesson page that are the same for everyone, rendered once per language (training.rendered)."""
+    def context() -> dict:
+        previous, following = course.neighbours(lesson.id)
+        return dict(course=course, lesson=lesson, module=course.module(lesson.module_id), previous=previous,
+                    following=following, factors=registry().factors(lesson.factors),
+                    references=course.references_of(lesson), lang=lesson.language or course.language,
+                    framework_pages='scenarios.show_framework' in current_app.view_functions)
+
+    key = (course.slug, course.version, lesson.id)
+    return {name: rendered.fragment(f'courses/_lesson_{name}.html', key, context)
+            for name in ('crumbs', 'body', 'pager')}
 
 
 @bp.route('/courses/<slug>/lessons/<lesson_id>/done', methods=['POST'])

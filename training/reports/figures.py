@@ -155,37 +155,26 @@ def _covers_everything(p: Period) -> bool:
 
 def knowledge_gain(f: ReportFilter) -> list[tuple]:
     """As :func:`training.reports.reference.knowledge_gain`. Over all time (a period holding every participation)
-    from the per-scope sums; otherwise per person over the period's participations with both scores (one pass over
-    the scored rows' index, the means taken here)."""
+    from the per-scope sums; otherwise per person over the period's participations with both scores, read from
+    their own index (two grouped passes: per course and person, and per person)."""
     p = Period.of(f)
     if _covers_everything(p):
         return _gain_all_time(f)
-    stmt = (sa.select(R.course, R.person_id, sa.func.sum(R.pre), sa.func.sum(R.post), sa.func.count())
-            .where(R.day.between(p.a, p.b), R.pre.is_not(None), R.post.is_not(None), *_scope(f, R))
-            .group_by(R.course, R.person_id))
-    return gain_means(db.session.execute(stmt))
+    return _gain_grouped((R.day.between(p.a, p.b), R.pre.is_not(None), R.post.is_not(None), *_scope(f, R)))
 
 
-def gain_means(cells) -> list[tuple]:
-    """Per-course and overall means over persons from (course, person, sum pre, sum post, n) cells."""
-    courses: dict = {}
-    people: dict = {}
-    for course, person, pre, post, n in cells:
-        c = courses.setdefault(course or None, [0, 0.0, 0.0])
-        c[0] += 1
-        c[1] += pre / n
-        c[2] += post / n
-        s = people.setdefault(person, [0.0, 0.0, 0])
-        s[0] += pre
-        s[1] += post
-        s[2] += n
-    rows = [(k, n, pre / n, post / n, (post - pre) / n)
-            for k, (n, pre, post) in sorted(courses.items(), key=lambda kv: kv[0] or '')]
+def _gain_grouped(where) -> list[tuple]:
+    def means(*keys):
+        cells = (sa.select(*keys, sa.func.sum(R.pre).label('pre'), sa.func.sum(R.post).label('post'),
+                           sa.func.count().label('n')).where(*where).group_by(*keys, R.person_id).subquery())
+        return (sa.select(*[cells.c[k.name] for k in keys], sa.func.count(), sa.func.avg(cells.c.pre / cells.c.n),
+                          sa.func.avg(cells.c.post / cells.c.n)).group_by(*[cells.c[k.name] for k in keys]))
+
+    rows = sorted(((course or None, n, pre, post, post - pre) for course, n, pre, post in
+                   db.session.execute(means(R.course))), key=lambda r: r[0] or '')
     if rows:
-        n = len(people)
-        pre = sum(v[0] / v[2] for v in people.values())
-        post = sum(v[1] / v[2] for v in people.values())
-        rows.append(('__all__', n, pre / n, post / n, (post - pre) / n))
+        n, pre, post = db.session.execute(means()).one()
+        rows.append(('__all__', n, pre, post, post - pre))
     return rows
 
 
