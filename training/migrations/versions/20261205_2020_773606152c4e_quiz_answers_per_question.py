@@ -1,7 +1,7 @@
 """quiz answers per question
 
 Revision ID: 773606152c4e
-Revises: 3e7f1b9c4d20
+Revises: 4f8a2c1d5e31
 Create Date: 2026-12-05 17:47:45.265739
 
 """
@@ -13,7 +13,7 @@ import training.db
 
 # revision identifiers, used by Alembic.
 revision = '773606152c4e'
-down_revision = '3e7f1b9c4d20'
+down_revision = '4f8a2c1d5e31'
 branch_labels = None
 depends_on = None
 
