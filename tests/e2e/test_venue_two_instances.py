@@ -96,6 +96,11 @@ def _check_ins(trainer: twin.Browser, phone: twin.Browser, session_id: int) -> N
         'full_name': 'Walk In', 'sex': 'female', 'email': 'walkin@example.org', 'country': 'KE',
         'organisation': 'Red Cross'}, form_page=f'/check-in/{token}?q=Walk')
     assert walk_in.status == 200 and 'Walk In' in walk_in.text
+    # the trainer confirms the walk-in (nobody on record) as a new person: on the roster, present on day 2
+    manage = f'/manage/sessions/{session_id}/check-in'
+    action, walk_in_id = re.search(r'action="(/manage/sessions/\d+/walk-ins/(\d+))"', trainer.get(manage).text).groups()
+    confirmed = trainer.post(action, {f'w{walk_in_id}-decision': 'new'}, form_page=manage)
+    assert 'Walk In is on the roster and marked present.' in confirmed.text
 
 
 def _paper_test(trainer: twin.Browser, session_id: int) -> None:

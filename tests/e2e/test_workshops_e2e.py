@@ -1,5 +1,5 @@
-"""In Chromium: a trainer creates a session, imports a sign-in sheet, a walk-in checks in by the typed code, and
-programme staff download the period's tables as XLSX."""
+"""In Chromium: a trainer creates a session, imports a sign-in sheet, a walk-in registers by the typed code (the
+trainer confirms them), and programme staff download the period's tables as XLSX."""
 from __future__ import annotations
 
 import io
@@ -79,9 +79,16 @@ def test_session_import_walk_in_and_xlsx(page, browser, live_server, live_app, t
     walk_in.get_by_label('Sex').select_option('male')
     walk_in.get_by_label('Organisation', exact=True).fill('Armée')
     walk_in.get_by_label('Country').select_option('CI')
-    walk_in.get_by_role('button', name='Register and check in').click()
-    expect(walk_in.get_by_text('You are checked in')).to_be_visible()
+    walk_in.get_by_role('button', name='Register').click()
+    expect(walk_in.get_by_text('You are registered')).to_be_visible()
     phone.close()
+
+    # ... and the trainer confirms the walk-in, who is nobody on record, as a new person
+    page.reload()
+    expect(page.get_by_role('heading', name='1 walk-in to confirm')).to_be_visible()
+    expect(page.get_by_label('a new person')).to_be_checked()
+    page.get_by_role('button', name='Confirm').click()
+    expect(page.get_by_text('Koffi Yao is on the roster and marked present.')).to_be_visible()
 
     page.get_by_role('link', name='Early warning workshop (E2E-KE-01)').click()
     expect(page.get_by_role('link', name='Koffi Yao', exact=True)).to_be_visible()

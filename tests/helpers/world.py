@@ -28,6 +28,7 @@ from training.scenarios import attempts, live
 from training.scenarios.engine import StageAnswer
 from training.workshops import checkin
 from training.workshops import services as workshop_services
+from training.workshops.models import Sex
 
 SCENARIO = 'transition-in-marenia'
 SPARE_SCENARIO = 'election-in-tarvania'
@@ -51,6 +52,7 @@ def _workshop_objects(tag: str, trainer, sessions: SessionFactory, persons: Pers
     person = persons(full_name=f'Walk Person {tag}')
     attendance = workshop_services.add_to_roster(session, person)
     window = checkin.open_check_in(session, DAY, minutes=60, by=trainer)
+    walk_in = checkin.record_walk_in(window, full_name=f'Walk In {tag}', sex=Sex.female, country='KE')
     sc = registry().scenario(SCENARIO)
     run = live.start_live_run(session, sc, by=trainer)
     team = live.create_team(run, f'Team {tag}')
@@ -59,7 +61,7 @@ def _workshop_objects(tag: str, trainer, sessions: SessionFactory, persons: Pers
     db.session.commit()
     return {
         'session_id': session.id, 'person_id': person.id, 'attendance_id': attendance.id, 'window_id': window.id,
-        'day': DAY.isoformat(), 'workshops:token': window.token,
+        'day': DAY.isoformat(), 'workshops:token': window.token, 'walk_in_id': walk_in.id,
         'run_id': run.id, 'team_id': team.id, 'team_code': team.code,
         'user_id': user.id, 'auth:token': token,
     }

@@ -13,6 +13,7 @@ from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
+from training.vocab import OrganisationType
 from training.workshops import queries
 from training.workshops.matching import Known, PersonIndex, normalise_name
 from training.workshops.models import (
@@ -21,7 +22,9 @@ from training.workshops.models import (
     CheckInWindow,
     Person,
     SessionStatus,
+    Sex,
     TrainingSession,
+    WalkIn,
 )
 from training.workshops.services import add_to_roster, person_values, set_present
 
@@ -85,22 +88,55 @@ def check_in(window: CheckInWindow, attendance: Attendance) -> bool:
     return set_present(attendance, window.day, True, method=CheckInMethod.self_check_in)
 
 
-def walk_in(window: CheckInWindow, **data) -> tuple[Attendance, bool]:
-    """Register someone not on the roster: matched to a person on record by the usual rules (email, or name and
-    country), else created; added to the roster as a participant and marked present. Returns (attendance,
-    matched_existing)."""
+def record_walk_in(window: CheckInWindow, **data) -> WalkIn:
+    """Someone not on the roster registers at check-in: what they typed is kept for the session's trainers to
+    confirm (:func:`confirm_walk_in`). Nothing on record is looked at, so the page tells nothing about who is on
+    record, and nobody joins the roster without a trainer."""
     values = person_values(data)
-    sought = Known(0, normalise_name(values['full_name']), values.get('country'), values.get('email'))
-    match = PersonIndex(queries.known_for([sought])).match(values['full_name'], values.get('country'),
-                                                          values.get('email'))
-    session = window.session
-    if match is not None:
-        person = db.session.get(Person, match.person_id)
-        attendance = queries.attendance_of(session, person) or add_to_roster(session, person)
-    else:
+    details = {'sex': values['sex'].name, 'organisation': values.get('organisation'),
+               'organisation_type': values['organisation_type'].name if values.get('organisation_type') else None,
+               'consent_to_contact': bool(values.get('consent_to_contact'))}
+    walk_in = WalkIn(session_id=window.session_id, day=window.day, full_name=values['full_name'],
+                     email=values.get('email'), country=values.get('country'), details=details)
+    db.session.add(walk_in)
+    db.session.flush()
+    return walk_in
+
+
+def walk_in_values(walk_in: WalkIn) -> dict:
+    """The walk-in as person fields (for :func:`training.workshops.services.create_person`)."""
+    details = walk_in.details or {}
+    organisation_type = details.get('organisation_type')
+    return {'full_name': walk_in.full_name, 'email': walk_in.email, 'country': walk_in.country,
+            'sex': Sex[details.get('sex') or 'undisclosed'], 'organisation': details.get('organisation'),
+            'organisation_type': OrganisationType[organisation_type] if organisation_type else None,
+            'consent_to_contact': bool(details.get('consent_to_contact'))}
+
+
+def walk_in_match(walk_in: WalkIn) -> Person | None:
+    """The person on record a walk-in is, by the usual rules (same email; or same name and country), for the
+    trainer to confirm."""
+    sought = Known(0, normalise_name(walk_in.full_name), walk_in.country, walk_in.email)
+    match = PersonIndex(queries.known_for([sought])).match(walk_in.full_name, walk_in.country, walk_in.email)
+    return db.session.get(Person, match.person_id) if match is not None else None
+
+
+def confirm_walk_in(walk_in: WalkIn, person: Person | None) -> Attendance:
+    """A trainer's decision: the walk-in is ``person`` (on record), or a new person when None; they join the roster
+    as a participant and are marked present on the walk-in's day. Once: a second confirmation finds nothing."""
+    session = walk_in.session
+    if db.session.execute(sa.delete(WalkIn).where(WalkIn.id == walk_in.id)).rowcount != 1:
+        raise TrainingError(_('This walk-in has already been dealt with.'))
+    if person is None:
+        values = person_values(walk_in_values(walk_in))
         person = Person(**values, name_key=normalise_name(values['full_name']))
         db.session.add(person)
         db.session.flush()
-        attendance = add_to_roster(session, person)
-    check_in(window, attendance)
-    return attendance, match is not None
+    attendance = queries.attendance_of(session, person) or add_to_roster(session, person)
+    set_present(attendance, walk_in.day, True, method=CheckInMethod.self_check_in)
+    return attendance
+
+
+def dismiss_walk_in(walk_in: WalkIn) -> None:
+    """Not someone to mark present (a mistake, a duplicate, a prank): the entry is deleted."""
+    db.session.execute(sa.delete(WalkIn).where(WalkIn.id == walk_in.id))

@@ -16,7 +16,7 @@ from training.i18n import _
 from training.web import perform
 from training.workshops import checkin, loaders, queries
 from training.workshops.blueprint import bp
-from training.workshops.forms import CheckInSelfForm, CodeForm, OpenCheckInForm, WalkInForm
+from training.workshops.forms import CheckInSelfForm, CodeForm, OpenCheckInForm, WalkInDecisionForm, WalkInForm
 
 
 def _qr_svg(url: str) -> Markup:
@@ -46,7 +46,42 @@ def manage_check_in(session_id: int):
     return render_template('workshops/check_in_manage.html', session=session, form=form, window=window, link=link,
                            qr=_qr_svg(link) if link else None, close_form=ConfirmForm(),
                            checked=queries.checked_in_count(session, window.day) if window else 0,
-                           start_url=url_for('workshops.check_in_start', _external=True))
+                           start_url=url_for('workshops.check_in_start', _external=True),
+                           walk_ins=_walk_ins(session))
+
+
+def _walk_ins(session) -> list[tuple]:
+    """Each walk-in awaiting a decision: (walk-in, the person on record it matches or None, its decision form)."""
+    out = []
+    for walk_in in queries.walk_ins(session):
+        match = checkin.walk_in_match(walk_in)
+        out.append((walk_in, match, WalkInDecisionForm.for_walk_in(walk_in, has_match=match is not None)))
+    return out
+
+
+@bp.route('/manage/sessions/<int:session_id>/walk-ins/<int:walk_in_id>', methods=['POST'])
+@roles_required(*TRAINERS)
+def decide_walk_in(session_id: int, walk_in_id: int):
+    """A trainer confirms a walk-in as the person on record shown, or as a new person (either is then on the roster
+    and present on the walk-in's day), or dismisses it."""
+    session = loaders.session_or_404(session_id)
+    require_session_trainer(session)
+    walk_in = loaders.walk_in_or_404(session, walk_in_id)
+    match = checkin.walk_in_match(walk_in)
+    form = WalkInDecisionForm.for_walk_in(walk_in, has_match=match is not None)
+    if not form.validate_on_submit():
+        abort(400)
+    name = walk_in.full_name
+    if form.decision.data == 'dismiss':
+        if perform(lambda: checkin.dismiss_walk_in(walk_in)).ok:
+            flash(_('Walk-in %(name)s dismissed.', name=name), 'info')
+    else:
+        person = match if form.decision.data == 'match' else None
+        outcome = perform(lambda: checkin.confirm_walk_in(walk_in, person),
+                          conflict=_('This walk-in has already been dealt with.'))
+        if outcome.ok:
+            flash(_('%(name)s is on the roster and marked present.', name=outcome.value.person.full_name), 'success')
+    return redirect(url_for('workshops.manage_check_in', session_id=session.id))
 
 
 @bp.route('/manage/sessions/<int:session_id>/check-in/<int:window_id>/close', methods=['POST'])
@@ -88,7 +123,7 @@ def check_in_person(token: str):
     walk_in.prefill(q, window.session.country)
     return render_template('workshops/check_in_person.html', window=window, session=window.session, q=q,
                            matches=queries.roster_matches(window.session, q) if q else [],
-                           self_form=CheckInSelfForm(), walk_in=walk_in)
+                           letters=sum(c.isalpha() for c in q), self_form=CheckInSelfForm(), walk_in=walk_in)
 
 
 @bp.route('/check-in/<token>/me', methods=['POST'])
@@ -113,9 +148,9 @@ def check_in_walk_in(token: str):
     window = loaders.open_window_or_404(token)
     form = WalkInForm()
     if form.validate_on_submit():
-        outcome = perform(lambda: checkin.walk_in(window, **form.values()), form=form)
-        if outcome.ok:
+        outcome = perform(lambda: checkin.record_walk_in(window, **form.values()), form=form)
+        if outcome.ok:  # only what was typed is shown back: nothing on record
             return render_template('workshops/check_in_done.html', session=window.session, window=window,
-                                   name=outcome.value[0].person.full_name)
+                                   name=outcome.value.full_name, pending=True)
     return render_template('workshops/check_in_person.html', window=window, session=window.session, q='',
-                           matches=[], self_form=CheckInSelfForm(), walk_in=form), 400
+                           matches=[], letters=0, self_form=CheckInSelfForm(), walk_in=form), 400

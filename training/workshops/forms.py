@@ -12,12 +12,14 @@ from wtforms import (
     FloatField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from training.auth.models import Role, User
@@ -206,6 +208,23 @@ class WalkInForm(PersonForm):
             self.country.data = country
             if q:
                 self.full_name.data = q
+
+
+class WalkInDecisionForm(Form):
+    """A trainer's decision on one walk-in (each on the page with its own prefix, ``w<id>``)."""
+    decision = RadioField(_l('This walk-in is'),
+                          validators=[InputRequired(message=_l('Choose what to do with this walk-in.'))])
+    submit = SubmitField(_l('Confirm'))
+
+    @classmethod
+    def for_walk_in(cls, walk_in, *, has_match: bool):
+        form = cls(prefix=f'w{walk_in.id}')
+        form.decision.choices = [SelectChoice('match', _('the person on record shown'))] if has_match else []
+        form.decision.choices += [SelectChoice('new', _('a new person')),
+                                  SelectChoice('dismiss', _('not to be checked in (dismiss)'))]
+        if not form.is_submitted():
+            form.decision.data = 'match' if has_match else 'new'
+        return form
 
 
 class AddExistingForm(Form):

@@ -9,7 +9,7 @@ from flask import abort
 from training.extensions import db
 from training.i18n import _
 from training.workshops.checkin import open_window_by_token
-from training.workshops.models import Attendance, CheckInWindow, Person, TrainingSession
+from training.workshops.models import Attendance, CheckInWindow, Person, TrainingSession, WalkIn
 
 
 def session_or_404(session_id: int) -> TrainingSession:
@@ -42,6 +42,13 @@ def window_or_404(session: TrainingSession, window_id: int) -> CheckInWindow:
     if window is None or window.session_id != session.id:
         abort(404)
     return window
+
+
+def walk_in_or_404(session: TrainingSession, walk_in_id: int) -> WalkIn:
+    walk_in = db.session.get(WalkIn, walk_in_id)
+    if walk_in is None or walk_in.session_id != session.id:
+        abort(404)
+    return walk_in
 
 
 def open_window_or_404(token: str) -> CheckInWindow:

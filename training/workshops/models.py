@@ -199,6 +199,28 @@ class CheckInWindow(db.Model):
         return self.closed_at is None and now < self.expires_at
 
 
+class WalkIn(db.Model):
+    """Someone who registered at self check-in without finding their name on the roster: kept apart, as typed, until
+    one of the session's trainers matches them to a person on record (or creates one) and marks them present, or
+    dismisses the entry. The public page shows nothing on record and writes nothing to the roster."""
+
+    __tablename__ = 'check_in_walk_ins'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('training_sessions.id', ondelete='CASCADE'),
+                                                  index=True)
+    #: The day checked in for (the window's day)
+    day: so.Mapped[date]
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    country: so.Mapped[str | None] = so.mapped_column(sa.String(2))
+    #: The rest of what was typed: sex, organisation, organisation type, consent (names of the enums)
+    details: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    session: so.Mapped[TrainingSession] = so.relationship()
+
+
 class PendingImport(db.Model):
     """An uploaded sign-in sheet waiting for the trainer to confirm its preview."""
 

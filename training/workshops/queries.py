@@ -21,6 +21,7 @@ from training.workshops.models import (
     PersonMerge,
     SessionStatus,
     TrainingSession,
+    WalkIn,
     session_trainers,
 )
 
@@ -251,15 +252,26 @@ def open_windows(session: TrainingSession) -> list[CheckInWindow]:
                                    .order_by(CheckInWindow.opened_at.desc())))
 
 
+#: Fewer letters than this find nobody at self check-in (a page anyone with the code opens: no listing the roster)
+MIN_SEARCH_LETTERS = 3
+
+
 def roster_matches(session: TrainingSession, q: str, *, limit: int = 10) -> list[Attendance]:
-    """Self check-in search: roster entries whose name contains every word typed (at least 2 letters)."""
+    """Self check-in search: this session's roster entries whose name contains every word typed (of at least 2
+    letters), once at least 3 letters are typed."""
     words = [w for w in normalise_name(q).split() if len(w) >= 2][:5]
-    if not words:
+    if sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
         return []
     conds = [like_contains(Person.name_key, w) for w in words]
     return list(db.session.scalars(
         sa.select(Attendance).join(Person).where(Attendance.session_id == session.id, *conds)
         .order_by(Person.name_key).limit(limit)))
+
+
+def walk_ins(session: TrainingSession) -> list[WalkIn]:
+    """The session's walk-ins awaiting a trainer, oldest first."""
+    return list(db.session.scalars(sa.select(WalkIn).where(WalkIn.session_id == session.id)
+                                   .order_by(WalkIn.created_at, WalkIn.id)))
 
 
 def checked_in_count(session: TrainingSession, day: date) -> int:
