@@ -28,6 +28,7 @@ BLUEPRINTS = (
     'training.auth.views',
     'training.courses.views',
     'training.courses.certificate_views',
+    'training.courses.manage_views',
     'training.workshops.views',
     'training.workshops.roster_views',
     'training.workshops.import_views',

@@ -28,6 +28,7 @@ MANAGE_NAVIGATION: list[tuple[str, object, tuple]] = [
     ('workshops.list_sessions', _l('Training sessions'), (Role.trainer, Role.staff, Role.admin)),
     ('scenarios.manage_live', _l('Live runs'), (Role.trainer, Role.admin)),
     ('reports.programme', _l('Reports'), (Role.staff, Role.admin)),
+    ('courses.manage_courses', _l('Course results'), (Role.trainer, Role.staff, Role.admin)),
     ('courses.manage_certificates', _l('Certificates'), (Role.admin,)),
     ('auth.list_users', _l('Users'), (Role.admin,)),
     ('audit.events', _l('Audit log'), (Role.admin,)),

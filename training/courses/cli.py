@@ -9,6 +9,7 @@ from flask import url_for
 
 from training.auth.models import User
 from training.content import registry
+from training.courses import answer_rows
 from training.courses.models import Certificate
 from training.extensions import db
 
@@ -60,5 +61,24 @@ def list_certificates(fmt, course_slug, revoked):
     click.echo(f'{len(rows)} certificate(s)')
 
 
+quiz_answers = click.Group('quiz-answers', help='The per-question rows of quiz attempts (item analysis, '
+                                                'knowledge gain per objective).')
+
+
+@quiz_answers.command('backfill')
+@click.option('--course', 'course_slug', default=None, help='Only this course (slug).')
+def backfill_answers(course_slug):
+    """Write the per-question rows of attempts that have none (older attempts, attempts merged from a venue)."""
+    total, after = 0, 0
+    while True:
+        done, last = answer_rows.backfill(course_slug, after=after)
+        db.session.commit()
+        total += done
+        if last is None:
+            break
+        after = last
+    click.echo(f'{total} attempt(s) given their per-question rows')
+
+
 #: Click commands and groups added to ``flask`` (see training.cli.COMMAND_MODULES).
-commands: list = [certificates]
+commands: list = [certificates, quiz_answers]

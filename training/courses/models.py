@@ -102,6 +102,27 @@ class QuizAttempt(db.Model):
         return f'<QuizAttempt {self.id} {self.quiz_id} {self.score:.0f}%>'
 
 
+class QuizAnswer(db.Model):
+    """One question of a submitted attempt: its objective, whether it was answered correctly and the options chosen.
+    One row per question asked, written with the attempt, so that item analysis and knowledge gain per objective
+    are SQL aggregates. Derived from the attempt (training.courses.answer_rows): rebuilt where missing."""
+
+    __tablename__ = 'course_quiz_answers'
+    __table_args__ = (sa.UniqueConstraint('attempt_id', 'question_id'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('course_quiz_attempts.id', ondelete='CASCADE'))
+    question_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: The learning objective the question assessed when the attempt was scored (None: none declared)
+    objective: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    correct: so.Mapped[bool]
+    #: Option ids chosen, space-separated ('' when unanswered)
+    chosen: so.Mapped[str] = so.mapped_column(sa.String(500), default='')
+
+    def __repr__(self) -> str:
+        return f'<QuizAnswer {self.attempt_id} {self.question_id} {"right" if self.correct else "wrong"}>'
+
+
 class QuizDraw(db.Model):
     """The form of a quiz a trainee has on screen and has not submitted yet: which questions, each with its
     options in a shuffled order. Kept until the attempt is submitted, so reloading the page shows the same form,

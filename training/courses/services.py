@@ -15,7 +15,7 @@ from flask import current_app
 
 from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
-from training.courses import draws, queries, scoring
+from training.courses import answer_rows, draws, queries, scoring
 from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
 from training.db import utcnow
 from training.errors import TrainingError
@@ -247,6 +247,7 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     enrolment.last_activity_at = now
     enrolment.language = course.language
     db.session.flush()
+    answer_rows.record(attempt, quiz, result)
     return attempt, (check_completion(enrolment, course, now=now) if result.passed else None)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from training.content import registry
-from training.courses import queries
+from training.courses import queries, results
 from training.courses.models import Certificate, Enrolment
 from training.extensions import db
 
@@ -84,4 +84,19 @@ def completion_summary(start: date, end: date) -> list[dict]:
             'post_mean': round(float(post), 1) if post is not None else None,
             'languages': _languages(by_language.get(slug, {}), originals[slug].language if course else None),
         })
+    return rows
+
+
+def objective_summary(start: date, end: date) -> list[dict]:
+    """Knowledge gain per course and learning objective for the tests taken in the period (both ends inclusive):
+    ``title``, ``objective`` (its text), ``persons``, ``pre``, ``post`` and ``gain`` (see
+    training.courses.results.objective_gains). Objectives no longer in a course keep their id."""
+    lo, hi = _bounds(start, end)
+    courses = registry().courses
+    rows = []
+    for row in results.objective_gains(since=lo, until=hi):
+        course = courses.get(row['course'])
+        objective = course.objective(row['objective']) if course else None
+        rows.append({**row, 'title': course.title if course else row['course'],
+                     'objective': objective.text if objective else row['objective']})
     return rows

@@ -65,6 +65,7 @@ REPORT_TABLES: tuple[Table, ...] = (
     Table('by_course', _l('By course')),
     Table('knowledge_gain', _l('Knowledge gain')),
     Table('online_courses', _l('Online courses')),
+    Table('online_objectives', _l('Online courses by objective')),
     Table('sessions', _l('Sessions')),
 )
 TABLE_BY_KEY = {t.key: t for t in REPORT_TABLES}
@@ -76,7 +77,7 @@ TABLES: dict[str, str] = {t.key: t.title for t in REPORT_TABLES}
 #: Columns that hold words, names, codes or dates; every other column holds a number (right-aligned, summed)
 TEXT_COLUMNS = frozenset({'year', 'country', 'course', 'sex', 'organisation_type', 'code', 'title', 'city', 'mode',
                           'language', 'start_date', 'end_date', 'enrolled_by_language',
-                          'sessions_by_language'})
+                          'sessions_by_language', 'objective'})
 
 
 def column_kind(column: str) -> str:

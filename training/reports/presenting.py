@@ -21,7 +21,7 @@ COLUMN_TITLES = {
     'mode': _l('Mode'), 'participants': _l('Participants'), 'women': _l('Women'), 'language': _l('Language'),
     'enrolled': _l('Enrolled'), 'completed': _l('Completed'), 'certificates': _l('Certificates'),
     'enrolled_by_language': _l('Enrolled, by language studied'),
-    'sessions_by_language': _l('Sessions, by language'),
+    'sessions_by_language': _l('Sessions, by language'), 'objective': _l('Learning objective'),
 }
 
 

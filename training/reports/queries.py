@@ -14,7 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from training.courses.stats import completion_summary
+from training.courses.stats import completion_summary, objective_summary
 from training.extensions import db
 from training.reports import figures, reference
 from training.reports.definitions import FIGURE_TABLES, ReportFilter
@@ -146,6 +146,13 @@ def online_courses(start: date, end: date):
             'post_mean'], rows
 
 
+def online_objectives(start: date, end: date):
+    """Knowledge gain by learning objective of the online courses, for the pre- and post-tests of the period."""
+    rows = [(d['title'], d['objective'], d['persons'], d['pre'], d['post'], d['gain'])
+            for d in objective_summary(start, end)]
+    return ['title', 'objective', 'persons_with_both', 'pre_mean', 'post_mean', 'gain_mean'], rows
+
+
 def filter_options() -> dict:
     """Countries, courses and modes that occur among held sessions (for the filter form)."""
     countries = [c for (c,) in db.session.execute(
@@ -223,6 +230,8 @@ def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LI
             report.tables[key] = by_organisation_type(f, dims)
         elif key == 'online_courses':
             report.tables[key] = online_courses(start or date(2000, 1, 1), end or date.today())
+        elif key == 'online_objectives':
+            report.tables[key] = online_objectives(start or date(2000, 1, 1), end or date.today())
         else:
             report.tables[key] = results[key]
     return report
