@@ -25,40 +25,41 @@ def _sign_in(page, base: str, email: str, password: str) -> None:
     page.wait_for_load_state('load')
 
 
-def measure_pages(base: str, pages: list[dict], *, slow_page: str | None = None) -> tuple[dict, float | None]:
-    """pages: [{'name':..., 'path':..., 'login': (email, password) | None}]
+def measure_pages(base: str, pages: list[dict]) -> dict:
+    """pages: [{'name':..., 'path':..., 'login': (email, password) | None, 'locale': 'ar' | None,
+    'upload': file path | None}] -- an ``upload`` page is the answer to sending that file with the form at
+    ``path`` (an import preview).
 
-    Returns ({name: {'bytes', 'requests', 'seconds'} or {'error': ...}}, load seconds of ``slow_page`` under the
-    400 kbit/s + 400 ms emulation, or None). One page failing does not stop the others.
+    Returns {name: {'bytes', 'requests', 'seconds', 'slow_seconds'} or {'error': ...}}: the cold weight, and the
+    load time under the 400 kbit/s + 400 ms emulation. One page failing does not stop the others.
     """
     from playwright.sync_api import sync_playwright
     weights: dict[str, dict] = {}
-    slow_seconds = None
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         try:
             for spec in pages:
-                for emulate in ([False, True] if spec['name'] == slow_page else [False]):
-                    try:
-                        result = _measure_one(browser, base, spec, emulate)
-                    except Exception as exc:  # noqa: BLE001 - reported as the page's figure
-                        weights.setdefault(spec['name'], {'error': str(exc).splitlines()[0][:200]})
-                        continue
-                    if emulate:
-                        slow_seconds = result['seconds']
-                    else:
-                        weights[spec['name']] = result
+                try:
+                    result = _measure_one(browser, base, spec, False)
+                    result['slow_seconds'] = _measure_one(browser, base, spec, True)['seconds']
+                except Exception as exc:  # noqa: BLE001 - reported as the page's figure
+                    weights[spec['name']] = {'error': str(exc).splitlines()[0][:200]}
+                    continue
+                weights[spec['name']] = result
         finally:
             browser.close()
-    return weights, slow_seconds
+    return weights
 
 
 def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
-    context = browser.new_context()
+    context = browser.new_context(locale=spec.get('locale') or 'en-GB')
     try:
         page = context.new_page()
         if spec.get('login'):
             _sign_in(page, base, *spec['login'])
+        if spec.get('upload'):
+            page.goto(base + spec['path'])
+            page.set_input_files('input[type=file]', spec['upload'])
         cdp = context.new_cdp_session(page)
         cdp.send('Network.enable')
         cdp.send('Network.clearBrowserCache')
@@ -84,7 +85,12 @@ def _measure_one(browser, base: str, spec: dict, emulate: bool) -> dict:
         cdp.on('Network.responseReceived', received)
         cdp.on('Network.loadingFinished', finished)
         start = time.perf_counter()
-        response = page.goto(base + spec['path'], wait_until='load', timeout=30_000)
+        if spec.get('upload'):
+            with page.expect_navigation(wait_until='load', timeout=30_000) as sent:
+                page.locator('form:has(input[type=file]) button[type=submit]').first.click()
+            response = sent.value
+        else:
+            response = page.goto(base + spec['path'], wait_until='load', timeout=30_000)
         elapsed = time.perf_counter() - start
         page.wait_for_timeout(300)  # let late loadingFinished events arrive
         if response is None or response.status != 200:

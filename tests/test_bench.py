@@ -70,18 +70,19 @@ def _found(name, path='/x', **kw):
 def test_weight_rows_apply_each_page_budget():
     found = {'lesson': _found('lesson'), 'catalogue': _found('catalogue'),
              'programme report': Found(SPECS['programme report'], reason='no endpoint')}
-    weights = {'lesson': {'bytes': 31_000, 'requests': 2, 'seconds': 0.1},
-               'catalogue': {'bytes': 59_000, 'requests': 2, 'seconds': 0.1}}
-    rows = {r[0]: r for r in weight_rows(weights, 2.5, found)}
-    assert rows['weight: lesson (cold, on the wire)'][2:] == ('≤ 30 KB', False)
-    assert rows['weight: catalogue (cold, on the wire)'][2:] == ('≤ 60 KB', True)
-    assert rows['weight: programme report (cold, on the wire)'][1:] == ('not available', '≤ 60 KB', False)
-    assert rows['lesson fully loaded at 400 kbit/s, 400 ms RTT'][1:] == ('2.50 s', '< 3 s', True)
+    weights = {'lesson': {'bytes': 12_500, 'requests': 2, 'seconds': 0.1, 'slow_seconds': 1.2},
+               'catalogue': {'bytes': 19_000, 'requests': 2, 'seconds': 0.1, 'slow_seconds': 1.6}}
+    rows = {r[0]: r for r in weight_rows(weights, found)}
+    assert rows['weight: lesson (cold, on the wire)'][2:] == ('≤ 12 KB', False)
+    assert rows['weight: catalogue (cold, on the wire)'][2:] == ('≤ 20 KB', True)
+    assert rows['weight: programme report (cold, on the wire)'][1:] == ('not available', '≤ 20 KB', False)
+    assert rows['lesson fully loaded at 400 kbit/s, 400 ms RTT'][1:] == ('1.20 s', '< 1.5 s', True)
+    assert rows['catalogue fully loaded at 400 kbit/s, 400 ms RTT'][1:] == ('1.60 s', '< 1.5 s', False)
 
 
 def test_weight_rows_without_a_lesson_fail_the_load_time_budget():
-    rows = weight_rows({}, None, {'lesson': Found(SPECS['lesson'], reason='missing')})
-    assert rows[-1][1:] == ('not available', '< 3 s', False)
+    rows = weight_rows({}, {'lesson': Found(SPECS['lesson'], reason='missing')})
+    assert rows[-1][1:] == ('not available', '< 1.5 s', False)
 
 
 def test_optional_module_rows_are_normalised_and_counted():

@@ -96,6 +96,16 @@ def test_responses_are_compressed(client):
     assert response.headers.get('Content-Encoding') == 'gzip'
 
 
+def test_scripts_are_compressed(app):
+    """The live pages' script went uncompressed under gunicorn: .js is served as text/javascript, which was not in
+    the compressed types (the benchmark's header check found it)."""
+    from flask import Response
+    script = (app.static_folder + '/js/live-refresh.js')
+    with open(script, 'rb') as f, app.test_request_context(headers={'Accept-Encoding': 'gzip'}):
+        response = app.process_response(Response(f.read(), mimetype='text/javascript'))
+    assert response.headers.get('Content-Encoding') == 'gzip'
+
+
 def test_signed_in_user_and_roles_load_in_one_statement(app, db, create_user):
     """Every signed-in request loads the user; the roles come in the same query (was two)."""
     import sqlalchemy as sa
