@@ -87,7 +87,11 @@ def test_the_report_counts_a_course_once_with_its_languages(client, auth, app, d
     assert 'fr: 2; en: 1' in online
 
 
-def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client):
+def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client, app, monkeypatch, tmp_path):
+    # a copy of the scenarios whose French translations lack one (every shipped scenario is in French)
+    shutil.copytree(ROOT / 'scenarios', tmp_path / 'scenarios')
+    (tmp_path / 'scenarios' / 'translations' / 'fr' / 'election-in-tarvania.yaml').unlink()
+    monkeypatch.setitem(app.extensions, 'content', load_content(tmp_path))
     html = _html(client.get('/exercises/election-in-tarvania', headers={'Accept-Language': 'fr'}))
     assert '<html lang="fr"' in html and NOTE_FR in html
     assert re.search(r'<h1 lang="en">', html) and '<div class="prose" lang="en">' in html
