@@ -14,7 +14,7 @@ from training.db import lock_row, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
-from training.scenarios import engine
+from training.scenarios import drafts, engine
 from training.scenarios.models import (
     AttemptStatus,
     FactorSubmission,
@@ -142,6 +142,7 @@ def record_submission(attempt: ScenarioAttempt, scenario, stage, answer: engine.
         given = answer.assessments.get(fr.factor) or engine.FactorAnswer(fr.factor)
         sub.factors.append(_factor_row(fr, given, stage.key(fr.factor)))
     attempt.submissions.append(sub)
+    drafts.discard_draft(attempt, stage.id)
     attempt.points = round(attempt.points + result.points, 4)
     attempt.max_points = attempt.max_points + result.max_points
     attempt.updated_at = utcnow()
