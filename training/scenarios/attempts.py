@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from training.db import utcnow
+from training.auth.models import User
+from training.db import lock_row, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
@@ -32,7 +33,9 @@ def active_attempt(user, slug: str) -> ScenarioAttempt | None:
 
 
 def start_attempt(user, scenario) -> tuple[ScenarioAttempt, bool]:
-    """The user's attempt in progress at this scenario, or a new one. Returns (attempt, created)."""
+    """The user's attempt in progress at this scenario, or a new one. Returns (attempt, created). One at a time: a
+    double click on "Start" waits for the first start (the user's row locked) and resumes the attempt it made."""
+    lock_row(db.session, User, user.id)
     existing = active_attempt(user, scenario.slug)
     if existing is not None:
         return existing, False
