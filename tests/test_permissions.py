@@ -74,9 +74,11 @@ def _signed_in_cookie(app, world, role) -> str:
     if role is not None:
         response = browser.post('/login', data={'email': world.owner_email, 'password': PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
-    # join the world's live team by its code, as a participant does (anonymous visitors too)
-    response = browser.post('/live', data={'code': world.values['team_code']})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    # join the world's live team by its code, as a participant does (anonymous visitors too), and the spare team
+    # the POSTs of a team's page use
+    for code in (world.values['team_code'], world.spare['team_code']):
+        response = browser.post('/live', data={'code': code})
+        assert response.status_code == 302, response.get_data(as_text=True)
     return browser.get_cookie('session').value
 
 
