@@ -95,3 +95,53 @@ def test_a_report_period_out_of_bounds_is_refused_on_the_form(client, auth, quer
 @pytest.mark.parametrize('name', ['x' * 300, '..%2f..%2fpyproject.toml', 'css/%00'])
 def test_a_made_up_static_file_is_not_found(client, name):
     assert client.get(f'/static/v/0123456789ab/{name}').status_code in (400, 404)
+
+
+SESSION_FORM = {'code': 'BOUNDS-1', 'title': 'Bounds', 'course_slug': '', 'status': 'planned', 'country': 'KE',
+                'city': '', 'venue': '', 'start_date': '2010-03-01', 'end_date': '2010-03-03', 'mode': 'in_person',
+                'language': 'en', 'partner': '', 'audience': '', 'notes': ''}
+
+
+@pytest.mark.parametrize(('start', 'end', 'message'), [
+    ('0001-01-01', '9999-12-31', 'Enter a date from 1990 on, at most five years ahead.'),
+    ('1989-12-31', '1990-01-02', 'Enter a date from 1990 on, at most five years ahead.'),
+    ('2010-03-01', '9999-12-31', 'Enter a date from 1990 on, at most five years ahead.'),
+    ('2010-01-01', '2010-03-02', 'A training session lasts at most 60 days.'),
+])
+def test_session_dates_out_of_bounds_get_a_message_on_the_field(client, auth, db, start, end, message):
+    """Issue 11 item 5: a session from 0001-01-01 to 9999-12-31 was accepted and its page laid out 3.65 million day
+    columns (318 s, 4.2 GB, MemoryError)."""
+    from training.workshops.models import TrainingSession
+    trainer = auth.login_as(Role.trainer)
+    data = {**SESSION_FORM, 'start_date': start, 'end_date': end, 'trainers': [str(trainer.id)]}
+    response = client.post('/manage/sessions/new', data=data)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0
+    ok = client.post('/manage/sessions/new', data={**data, 'start_date': '2010-01-01', 'end_date': '2010-03-01'})
+    assert ok.status_code == 302  # 60 days: the longest session
+    session = db.session.scalar(sa.select(TrainingSession))
+    edited = client.post(f'/manage/sessions/{session.id}/edit', data=data)
+    assert edited.status_code == 200 and message in edited.get_data(as_text=True)
+    db.session.refresh(session)
+    assert session.days == 60
+
+
+@pytest.mark.parametrize('score', ['nan', 'inf', '-inf', '1e400', '101', '-1'])
+def test_a_score_that_is_not_a_percentage_is_refused(client, auth, db, create_session, create_person, score):
+    from training.workshops import services
+    auth.login_as(Role.trainer)
+    session = create_session()
+    attendance = services.add_to_roster(session, create_person())
+    db.session.commit()
+    response = client.post(f'/manage/sessions/{session.id}/roster/{attendance.id}',
+                           data={'role': 'participant', 'pre_test_score': score, 'post_test_score': ''})
+    assert response.status_code == 200
+    db.session.refresh(attendance)
+    assert attendance.pre_test_score is None
+
+
+def test_an_enormous_password_is_a_form_error(client, create_user):
+    user = create_user()
+    response = client.post('/login', data={'email': user.email, 'password': 'x' * 100_000})
+    assert response.status_code == 200 and 'Field cannot be longer than 1000 characters.' in response.get_data(
+        as_text=True)

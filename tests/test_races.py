@@ -40,12 +40,17 @@ def race_app(make_app, tmp_path):
     return make_app(SQLALCHEMY_DATABASE_URI=url)
 
 
-def _slow(monkeypatch, owner, name):
+def _slow(monkeypatch, owner, name, *, after=False):
+    """``owner.name`` takes SLOW seconds longer (before it runs, or ``after``: once it has looked)."""
     original = getattr(owner, name)
 
     def slowly(*args, **kwargs):
-        time.sleep(SLOW)
-        return original(*args, **kwargs)
+        if not after:
+            time.sleep(SLOW)
+        result = original(*args, **kwargs)
+        if after:
+            time.sleep(SLOW)
+        return result
 
     monkeypatch.setattr(owner, name, slowly)
 
@@ -191,3 +196,15 @@ def test_a_pre_test_submitted_at_once_is_taken_once(race_app, monkeypatch, n):
     results = _at_once([lambda b=b: b.post(url, data=data) for b in browsers])
     _no_5xx(results)
     assert _count(race_app, QuizAttempt, QuizAttempt.quiz_id == course.pre_test_id) == 1
+
+
+@pytest.mark.parametrize('n', [2, 5])
+def test_a_double_click_on_start_begins_one_attempt(race_app, monkeypatch, n):
+    from training.scenarios import attempts
+    from training.scenarios.models import ScenarioAttempt
+    email = _trainee(race_app)
+    browsers = _browsers(race_app, n, email)
+    _slow(monkeypatch, attempts, 'active_attempt', after=True)
+    results = _at_once([lambda b=b: b.post('/exercises/transition-in-marenia/start') for b in browsers])
+    _no_5xx(results)
+    assert _count(race_app, ScenarioAttempt) == 1

@@ -101,3 +101,34 @@ def test_trainer_of_the_session_records_a_day_and_trainer_x_cannot(setting):
     assert client_x.post(url, data={'present': [str(attendance_id)]}).status_code == 403
     response = client_y.post(url, data={'present': [str(attendance_id)]})
     assert response.status_code == 302
+
+
+def _client(app, email):
+    client = app.test_client()
+    assert client.post('/login', data={'email': email, 'password': PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_person_of_another_trainers_session_is_out_of_reach(setting):
+    """Trainer X opened and changed any person's page, and merged any two persons: now only the persons on the
+    rosters of the sessions X trains. Administrators reach all; programme staff read."""
+    from training.workshops.models import Person
+    app, world, emails = setting
+    person_id = world.values['person_id']
+    url = f'/manage/persons/{person_id}'
+    change = {'full_name': 'Renamed', 'sex': 'female', 'country': 'KE'}
+    x = _client(app, emails['x'])
+    assert x.get(url).status_code == 403
+    assert x.post(url, data=change).status_code == 403
+    other = PersonFactory()(full_name='Walk Person Y twin')
+    assert x.post('/manage/persons/merge', data={'keep': str(person_id), 'merge': str(other.id)}).status_code == 403
+    assert 'Walk Person Y' not in x.get('/manage/persons/duplicates').get_data(as_text=True)
+    assert _client(app, emails['y']).get(url).status_code == 200
+    assert _client(app, emails['admin']).get(url).status_code == 200
+    staff = UserFactory()(email='staff@example.org', roles=(Role.staff,))
+    staff_client = _client(app, staff.email)
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.post(url, data=change).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Person, person_id).full_name == 'Walk Person Y'
+    assert db.session.get(Person, other.id) is not None

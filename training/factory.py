@@ -18,6 +18,7 @@ from training.auth import sessions as auth_sessions
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
+from training.kept_answers import handlers as kept_answers
 from training.throttle import storage as _throttle_storage  # noqa: F401 - registers the database:// storage
 from training.web import BoundedIntConverter
 
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     'training.workshops.checkin_views',
     'training.scenarios.views',
     'training.scenarios.live_views',
+    'training.scenarios.live_control_views',
     'training.reports.views',
     'training.audit.views',
     'training.privacy.views',
@@ -72,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(bp)
 
     error_pages.init_app(app)
+    kept_answers.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

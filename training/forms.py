@@ -1,10 +1,11 @@
 """Shared form pieces: the base form every form uses, the confirm button, multi-checkbox lists, countries."""
 from __future__ import annotations
 
+import math
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, SubmitField
+from wtforms import SelectField, SelectMultipleField, SubmitField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.i18n import _l
@@ -72,6 +73,13 @@ class CountryField(SelectField):
     def pre_validate(self, form):
         self._ensure_choices()
         return super().pre_validate(form)
+
+
+def finite(form, field):
+    """A number field's value is an ordinary number: ``nan`` and ``inf`` parse as floats and pass every range check
+    (a NaN is neither below nor above a bound), then poison every average they enter."""
+    if isinstance(field.data, float) and not math.isfinite(field.data):
+        raise ValidationError(_l('Enter a number.'))
 
 
 def strip_filter(value):

@@ -2,6 +2,7 @@
 from training.audit import models as audit_models  # noqa: F401
 from training.auth import models as auth_models  # noqa: F401
 from training.courses import models as courses_models  # noqa: F401
+from training.kept_answers import models as kept_answers_models  # noqa: F401
 from training.offline import models as offline_models  # noqa: F401
 from training.paper import models as paper_models  # noqa: F401
 from training.reports import hooks as report_hooks  # noqa: F401 - reporting data follows every write

@@ -14,6 +14,7 @@ from training.courses.models import Enrolment, QuizAttempt
 
 R2P = 'prevention-responsibility-to-protect'
 NOTE_FR = "Pas encore traduit dans votre langue"
+NOTE_ES = "Todavía no traducido a su idioma"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -88,8 +89,11 @@ def test_the_report_counts_a_course_once_with_its_languages(client, auth, app, d
 
 
 def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client):
-    html = _html(client.get('/exercises/election-in-tarvania', headers={'Accept-Language': 'fr'}))
-    assert '<html lang="fr"' in html and NOTE_FR in html
+    # every scenario is in French now; in Spanish only Brenmora is
+    html = _html(client.get('/exercises/election-in-tarvania', headers={'Accept-Language': 'es'}))
+    assert '<html lang="es"' in html and NOTE_ES in html
     assert re.search(r'<h1 lang="en">', html) and '<div class="prose" lang="en">' in html
+    html = _html(client.get('/exercises/grazing-law-in-brenmora', headers={'Accept-Language': 'es'}))
+    assert NOTE_ES not in html and 'Una ley de pastoreo en Brenmora' in html
     html = _html(client.get('/exercises/election-in-tarvania'))
-    assert NOTE_FR not in html and 'Not translated into your language' not in html
+    assert NOTE_ES not in html and 'Not translated into your language' not in html

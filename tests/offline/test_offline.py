@@ -104,3 +104,35 @@ def test_the_service_worker_and_manifest_are_served_from_the_site(client):
 def test_course_pages_work_without_javascript_the_save_button_is_hidden_until_the_script_shows_it(client, enrolled):
     html = client.get(f'/courses/{COURSE}').get_data(as_text=True)
     assert 'data-offline-save hidden' in html and 'js/offline.js' in html
+
+
+def test_answers_naming_options_the_questions_do_not_have_are_refused_and_no_attempt_is_used(client, enrolled):
+    _user, course, enrolment = enrolled
+    quiz = _practice(course)
+    data = _form(enrolment, quiz)
+    forged = {k: (['no-such-option'] if k.startswith('q-') else v) for k, v in data.items()}
+    response = client.post(f'/courses/{COURSE}/quizzes/{quiz.id}/offline', data=forged)
+    assert response.status_code == 422 and 'Some questions have no answer' in response.json['error']
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_a_key_already_used_for_another_quiz_is_refused_not_answered_with_that_quizs_attempt(client, enrolled):
+    _user, course, enrolment = enrolled
+    practices = [q for q in course.quizzes.values() if q.kind == QuizKind.practice]
+    first, second = practices[0], practices[1]
+    assert client.post(f'/courses/{COURSE}/quizzes/{first.id}/offline', data=_form(enrolment, first)).status_code == 200
+    response = client.post(f'/courses/{COURSE}/quizzes/{second.id}/offline', data=_form(enrolment, second))
+    assert response.status_code == 422 and 'another quiz' in response.json['error']
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
+
+
+def test_malformed_or_huge_bodies_and_unknown_quizzes_get_a_4xx(client, enrolled):
+    _user, course, enrolment = enrolled
+    quiz = _practice(course)
+    url = f'/courses/{COURSE}/quizzes/{quiz.id}/offline'
+    assert client.post(url, data=b'{not json', content_type='application/json').status_code == 422
+    assert client.post(url, data=b'x' * (9 * 1024 * 1024), content_type='application/x-www-form-urlencoded'
+                       ).status_code == 413
+    unknown = client.post(f'/courses/{COURSE}/quizzes/no-such-quiz/offline', data=_form(enrolment, quiz))
+    assert unknown.status_code == 404
+    assert client.post(f'/courses/no-such-course/quizzes/{quiz.id}/offline', data={}).status_code == 404

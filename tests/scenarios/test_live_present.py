@@ -67,7 +67,9 @@ def test_presenter_view_hides_the_key_while_the_stage_is_open(app, trainer_clien
         leaked = [s for s in key_strings(stage) if re.search(r'(?<!\w)' + re.escape(s) + r'(?!\w)', text)]
         assert leaked == [], url
 
-    assert trainer_client.post(f'/manage/live/{run.id}/close').status_code == 302
+    # Beta has not submitted: closing asks first, then closes on confirmation
+    assert 'Close anyway' in trainer_client.post(f'/manage/live/{run.id}/close').get_data(as_text=True)
+    assert trainer_client.post(f'/manage/live/{run.id}/close', data={'confirm': '1'}).status_code == 302
     text = visible_text(trainer_client.get(present).get_data(as_text=True))
     assert [s for s in key_strings(stage) if s not in text] == []
     assert 'Alpha' in text and 'Beta' in text

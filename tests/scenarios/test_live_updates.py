@@ -58,7 +58,7 @@ def test_the_dashboard_fragment_carries_the_page_parts(app, trainer_client, run,
     assert re.search(r'<button type="button" class="live-pause live-js" aria-pressed="false" hidden>', page)
     assert 'data-refresh' not in page
 
-    trainer_client.post(f'/manage/live/{run.id}/close')
+    trainer_client.post(f'/manage/live/{run.id}/close', data={'confirm': '1'})
     assert _state(trainer_client.get(f'/manage/live/{run.id}/now').get_data(as_text=True)) != _state(page)
 
 

@@ -30,6 +30,12 @@ def expert_answer(stage) -> StageAnswer:
         option=data['option'])
 
 
+def _walk_in(window, **data):
+    """A walk-in registers and the trainer confirms them as the person on record they match (or a new one)."""
+    entry = checkin.record_walk_in(window, **data)
+    return checkin.confirm_walk_in(entry, checkin.walk_in_match(entry))
+
+
 def run_the_workshop(*, walk_in_email='walkin@example.org', known_email='else@example.org') -> dict:
     """Day 2 at the venue. Returns the uids made here."""
     session = db.session.scalar(sa.select(TrainingSession))
@@ -39,9 +45,9 @@ def run_the_workshop(*, walk_in_email='walkin@example.org', known_email='else@ex
     first = db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id)
                                .order_by(Attendance.id)).first()
     checkin.check_in(window, first)
-    walk_in, _matched = checkin.walk_in(window, full_name='Walk In', email=walk_in_email, country='KE')
-    known, _matched = checkin.walk_in(window, full_name='Somebody Else', email=known_email, country='KE',
-                                      organisation='Ministry of Justice')
+    walk_in = _walk_in(window, full_name='Walk In', email=walk_in_email, country='KE')
+    known = _walk_in(window, full_name='Somebody Else', email=known_email, country='KE',
+                     organisation='Ministry of Justice')
     changed = db.session.scalars(sa.select(Person).order_by(Person.id)).first()
     changed.organisation = 'Venue Org'
     sc = registry().scenario(SCENARIO)

@@ -32,13 +32,23 @@ def _page(client, email, url):
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize('url', ['/manage/sessions/{id}/roster/add?q=amina', '/manage/persons/duplicates'])
-def test_trainer_sees_only_emails_of_persons_on_their_sessions(client, people, url):
-    html = _page(client, 'trainer-x@example.org', url.format(id=people.id))
+def test_trainer_sees_only_emails_of_persons_on_their_sessions(client, people):
+    html = _page(client, 'trainer-x@example.org', f'/manage/sessions/{people.id}/roster/add?q=amina')
     assert html.count('Amina Wanjiru Kariuki') >= 2  # both records are listed
     assert 'mine@example.org' in html
     assert 'theirs@example.org' not in html
     assert 'email not shown' in html
+
+
+def test_trainer_is_offered_only_duplicates_they_may_merge(client, people, db, create_person):
+    """A trainer merges only persons on the rosters of sessions they train: pairs with anyone else are not listed
+    (administrators see them all)."""
+    html = _page(client, 'trainer-x@example.org', '/manage/persons/duplicates')
+    assert 'theirs@example.org' not in html and 'mine@example.org' not in html
+    services.add_to_roster(people, create_person(full_name='Amina Wanjiru Kariuki', country='KE'))  # no email
+    db.session.commit()
+    html = client.get('/manage/persons/duplicates').get_data(as_text=True)
+    assert 'mine@example.org' in html and 'theirs@example.org' not in html
 
 
 @pytest.mark.parametrize('url', ['/manage/sessions/{id}/roster/add?q=amina', '/manage/persons/duplicates'])

@@ -14,7 +14,7 @@ from training.vocab import OrganisationType
 class LoginForm(Form):
     autocomplete = {'email': 'username', 'password': 'current-password'}
     email = EmailField(_l('Email address'), validators=[DataRequired(), Length(max=254)], filters=[strip_filter])
-    password = PasswordField(_l('Password'), validators=[DataRequired()])
+    password = PasswordField(_l('Password'), validators=[DataRequired(), Length(max=1000)])
     remember = BooleanField(_l('Keep me signed in on this device'))
     submit = SubmitField(_l('Sign in'))
 
@@ -59,7 +59,7 @@ class RegistrationForm(ProfileForm):
 
 class ChangePasswordForm(Form):
     autocomplete = {'current': 'current-password', 'password': 'new-password', 'confirm': 'new-password'}
-    current = PasswordField(_l('Current password'), validators=[DataRequired()])
+    current = PasswordField(_l('Current password'), validators=[DataRequired(), Length(max=1000)])
     password = PasswordField(_l('New password'), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                              description=_l('At least %(n)d characters.', n=MIN_PASSWORD_LENGTH))
     confirm = PasswordField(_l('Repeat new password'),

@@ -24,6 +24,7 @@ from training.courses.forms import quiz_form
 from training.courses.models import QuizAttempt
 from training.extensions import db
 from training.i18n import _
+from training.kept_answers import services as kept_answers
 from training.vocab import QuizKind
 from training.web import perform
 
@@ -162,7 +163,8 @@ def quiz(slug, quiz_id):
     posted = request.method == 'POST'
     draw = None if not is_open else services.current_draw(enrolment, course, quiz, keep=False) if posted else _draw(
         enrolment, course, quiz)
-    form = quiz_form(quiz, draw.presented) if draw is not None else None
+    restored = _kept_answers() if draw is not None and not posted else None
+    form = quiz_form(quiz, draw.presented, **({'formdata': restored} if restored else {})) if draw else None
     if form is not None and form.validate_on_submit():
         submitted = perform(lambda: _submit(enrolment, course, quiz, form.answers(), draw))
         if not submitted.ok:
@@ -177,9 +179,17 @@ def quiz(slug, quiz_id):
         services.keep_draw(draw)
         commit_or_lose_race()
     return render_template(
-        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason,
+        'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, restored=bool(restored),
         history=services.attempt_history(enrolment, quiz.id), skipped=enrolment.pre_test_skipped_at is not None,
         next_url=after(course, 'quiz', quiz.id)), 200 if request.method == 'GET' else 422
+
+
+def _kept_answers():
+    """Answers sent when the session had ended, given back once the trainee is signed in (training.kept_answers)."""
+    restored = kept_answers.take(request.args.get('restore'), request.path)
+    if restored is not None:
+        db.session.commit()
+    return restored
 
 
 def _submit(enrolment, course, quiz, answers, draw):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from training.assets import asset_url
-from training.courses import draws
+from training.courses import draws, scoring
 from training.courses import services as course_services
 from training.courses.models import QuizAttempt
 from training.errors import TrainingError
@@ -83,9 +83,14 @@ def submit_offline(enrolment, course, quiz, form, *, key: str, user) -> tuple[Qu
         raise TrainingError(_('The answer has no valid key; reload the quiz and answer again.'))
     found = stored_attempt(key, user)
     if found is not None:
+        if found.enrolment_id != enrolment.id or found.quiz_id != quiz.id:
+            raise TrainingError(_('This key was sent with the answers of another quiz; reload the quiz and answer '
+                                  'again.'))
         return found, False
-    answers = {qid: form.getlist(f'q-{qid}') for qid in asked_ids(enrolment, course, quiz)}
-    if not answers or not all(answers.values()):
+    asked = asked_ids(enrolment, course, quiz)
+    answers = {qid: form.getlist(f'q-{qid}') for qid in asked}
+    # an option that is not one of the question's is no answer (a forged or stale form), never scored as wrong
+    if not answers or not all(scoring.normalise_answers(quiz, answers, asked).values()):
         raise TrainingError(_('Some questions have no answer; open the quiz again and answer every question.'))
     attempt, _certificate = course_services.submit_quiz(enrolment, course, quiz, answers)
     db.session.add(OfflineSubmission(key=key, user_id=user.id, attempt_id=attempt.id))

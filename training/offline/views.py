@@ -49,7 +49,10 @@ def offline_answer(slug, quiz_id):
         return jsonify(error=exc.message), 422
     except sa.exc.IntegrityError:  # the same key sent twice at once: the other request stored it
         db.session.rollback()
-        attempt, stored = services.stored_attempt(key, current_user), False
+        try:
+            attempt, stored = services.stored_attempt(key, current_user), False
+        except TrainingError as exc:
+            return jsonify(error=exc.message), 422
         if attempt is None:
             raise
     return jsonify(status='sent', stored=stored, score=attempt.score,

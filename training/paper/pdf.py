@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from training.courses.certificates import CONTROL_CHARACTERS, register_fonts
+from training.courses.certificates import CONTROL_CHARACTERS, ShapedFPDF, register_fonts
 from training.i18n import _
 
 SIZES = {'a4': 'A4', 'letter': 'Letter'}
@@ -33,7 +32,7 @@ def plain(markdown: str) -> str:
                      for line in text.splitlines())
 
 
-class Paper(FPDF):
+class Paper(ShapedFPDF):
     """A4 or Letter, portrait or landscape, with the document title on every page."""
 
     def __init__(self, title: str, *, size: str = 'a4', landscape: bool = False, subtitle: str = ''):

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from training.db import utcnow
+from training.auth.models import User
+from training.db import lock_row, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
-from training.scenarios import engine
+from training.scenarios import drafts, engine
 from training.scenarios.models import (
     AttemptStatus,
     FactorSubmission,
@@ -32,7 +33,9 @@ def active_attempt(user, slug: str) -> ScenarioAttempt | None:
 
 
 def start_attempt(user, scenario) -> tuple[ScenarioAttempt, bool]:
-    """The user's attempt in progress at this scenario, or a new one. Returns (attempt, created)."""
+    """The user's attempt in progress at this scenario, or a new one. Returns (attempt, created). One at a time: a
+    double click on "Start" waits for the first start (the user's row locked) and resumes the attempt it made."""
+    lock_row(db.session, User, user.id)
     existing = active_attempt(user, scenario.slug)
     if existing is not None:
         return existing, False
@@ -139,6 +142,7 @@ def record_submission(attempt: ScenarioAttempt, scenario, stage, answer: engine.
         given = answer.assessments.get(fr.factor) or engine.FactorAnswer(fr.factor)
         sub.factors.append(_factor_row(fr, given, stage.key(fr.factor)))
     attempt.submissions.append(sub)
+    drafts.discard_draft(attempt, stage.id)
     attempt.points = round(attempt.points + result.points, 4)
     attempt.max_points = attempt.max_points + result.max_points
     attempt.updated_at = utcnow()

@@ -1,9 +1,9 @@
 """Forms for scenario exercises. The stage form is built per stage: one group of fields per factor."""
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from training.forms import Form, MultiCheckboxField, strip_filter
 from training.i18n import _, _l
@@ -79,6 +79,21 @@ class StartRunForm(Form):
     session_id = SelectField(_l('Training session'), coerce=int,
                              validators=[InputRequired(message=_l('Choose a training session.'))])
     scenario = SelectField(_l('Scenario'), validators=[InputRequired(message=_l('Choose a scenario.'))])
+
+
+class CloseForm(Form):
+    """Closing submissions; ``confirm`` says the facilitator has seen which teams have not submitted."""
+
+    confirm = HiddenField(default='')
+    submit = SubmitField(_l('Close submissions'))
+
+
+class TimerForm(Form):
+    minutes = IntegerField(_l('Minutes'), default=10,
+                           validators=[InputRequired(message=_l('Give the length of the stage in minutes.')),
+                                       NumberRange(min=1, max=180,
+                                                   message=_l('A stage timer runs from 1 to 180 minutes.'))])
+    submit = SubmitField(_l('Start the timer'))
 
 
 class AdvanceForm(Form):

@@ -6,8 +6,10 @@ flush but never commit (the view or CLI command commits once).
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -16,7 +18,7 @@ from training.db import lock_row, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
-from training.scenarios import engine
+from training.scenarios import drafts, engine
 from training.scenarios.attempts import debrief_rows, record_submission, rescore, visible_evidence
 from training.scenarios.models import (
     AttemptStatus,
@@ -170,6 +172,60 @@ def reopen_stage(run: LiveRun) -> None:
         raise TrainingError(_('No stage is open.'))
     rs.closed_at = None
     run.accepting = True
+
+
+#: The longest stage timer, in minutes
+MAX_TIMER_MINUTES = 180
+
+
+def start_timer(run: LiveRun, minutes: int, *, now=None) -> LiveRunStage:
+    """Start (or restart) the timer of the stage on screen: the presenter view shows when it started and ends."""
+    _require_open(run)
+    rs = run.run_stage(run.current_stage)
+    if rs is None or not run.accepting:
+        raise TrainingError(_('Open a stage before starting its timer.'))
+    if not 1 <= minutes <= MAX_TIMER_MINUTES:
+        raise TrainingError(_('A stage timer runs from 1 to %(n)d minutes.', n=MAX_TIMER_MINUTES), field='minutes')
+    rs.timer_started_at = now or utcnow()
+    rs.timer_minutes = minutes
+    return rs
+
+
+def stop_timer(run: LiveRun) -> None:
+    rs = run.run_stage(run.current_stage)
+    if rs is not None:
+        rs.timer_started_at = None
+        rs.timer_minutes = None
+
+
+@dataclass(frozen=True)
+class TimerState:
+    started_at: datetime
+    ends_at: datetime
+    minutes: int
+    #: whole minutes left, rounded up (0 once the time is up)
+    minutes_left: int
+
+    @property
+    def over(self) -> bool:
+        return self.minutes_left == 0
+
+
+def timer_state(run: LiveRun, *, now: datetime | None = None) -> TimerState | None:
+    """The timer of the stage on screen, while submissions are open (None: no timer)."""
+    rs = run.run_stage(run.current_stage)
+    ends = rs.timer_ends_at if rs is not None and run.accepting else None
+    if ends is None:
+        return None
+    seconds = (ends - (now or utcnow())).total_seconds()
+    return TimerState(rs.timer_started_at, ends, rs.timer_minutes, max(0, math.ceil(seconds / 60)))
+
+
+def waiting_teams(run: LiveRun, stage) -> list[tuple[LiveTeam, object]]:
+    """The teams that have not submitted ``stage``, each with its draft (or None): what closing would leave out."""
+    waiting = [t for t in run.teams if t.attempt is not None and t.attempt.submission(stage.id) is None]
+    found = drafts.drafts_of([t.attempt.id for t in waiting], stage.id)
+    return [(team, found.get(team.attempt.id)) for team in waiting]
 
 
 def team_submit(team: LiveTeam, scenario, answer: engine.StageAnswer, *, by=None):

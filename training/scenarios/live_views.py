@@ -12,15 +12,24 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from training.auth.permissions import TRAINERS, public, require_run_trainer, require_session_trainer, roles_required
+from training.auth.permissions import TRAINERS, public, require_session_trainer, roles_required
 from training.content import registry
 from training.exports import send_csv
 from training.extensions import db, limiter
+from training.forms import ConfirmForm
 from training.i18n import _
-from training.scenarios import attempts, engine, live, queries
-from training.scenarios.blueprint import bp, framework_of, scenario_or_404
-from training.scenarios.forms import AdvanceForm, JoinForm, StartRunForm, answer_from_form, choices, stage_form_class
-from training.scenarios.models import LiveRun, LiveTeam, RunStatus
+from training.scenarios import attempts, drafts, live, queries
+from training.scenarios.blueprint import (
+    advance_form,
+    bp,
+    framework_of,
+    run_and_scenario,
+    run_or_404,
+    scenario_or_404,
+    to_dashboard,
+)
+from training.scenarios.forms import JoinForm, StartRunForm, answer_from_form, choices, stage_form_class
+from training.scenarios.models import LiveRun, LiveTeam
 from training.web import MAX_ID, paginate, perform
 from training.workshops.models import TrainingSession
 
@@ -74,20 +83,53 @@ def live_team(team_id):
     sc = scenario_or_404(run.scenario_slug)
     fw = framework_of(sc)
     page = live.team_page(team, sc)
-    form = None
+    here = url_for('scenarios.live_team', team_id=team_id)
+    if request.method == 'POST' and ('save_draft' in request.form or not page.may_answer):
+        return _keep_team_draft(team, page, here)
+    form, filled = None, None
     if page.may_answer:
         order = attempts.decision_order(team.attempt, page.stage)
+        prefill, filled = (drafts.prefill(team.attempt, page.stage, request.path, request.args.get('restore'))
+                           if request.method == 'GET' else (None, None))
         db.session.commit()
-        form = stage_form_class(page.stage, fw, page.evidence, order)()
+        form = stage_form_class(page.stage, fw, page.evidence, order)(**({'formdata': prefill} if prefill else {}))
     if form is not None and form.validate_on_submit():
         return _submit_answer(team, sc, page.stage, form)
-    if request.method == 'POST' and form is None:
-        flash(page.refusal, 'error')
-        return redirect(url_for('scenarios.live_team', team_id=team_id))
+    kept = drafts.draft_for(team.attempt, page.stage.id) if page.stage and not page.sub and not form else None
     return render_template('scenarios/live_team.html', team=team, run=run, sc=sc, fw=fw, form=form,
                            stage=page.stage, evidence=page.evidence, sub=page.sub, result=page.result,
-                           rows=page.rows, ending=page.ending, number=len(run.stages),
-                           action=url_for('scenarios.live_team', team_id=team_id))
+                           rows=page.rows, ending=page.ending, number=len(run.stages), action=here,
+                           filled=filled, kept_draft=kept,
+                           draft_url=url_for('scenarios.live_team_draft', team_id=team_id))
+
+
+def _keep_team_draft(team: LiveTeam, page, back: str):
+    """"Save draft", or answers sent once submissions had closed: kept as the team's draft of the stage (shown
+    again if the facilitator reopens it), never lost."""
+    if page.stage is None or page.sub is not None or not ConfirmForm().validate_on_submit():
+        flash(page.refusal, 'error')
+        return redirect(back)
+    drafts.save_draft(team.attempt, page.stage, request.form)
+    db.session.commit()
+    if page.may_answer:
+        flash(_('Draft saved. Every member of your team sees it when they open this page.'), 'success')
+    else:
+        flash(_('Submissions had closed, so your answers were not sent. They are kept as your team\'s draft: if '
+                'the facilitator reopens the stage, you will find them filled in.'), 'info')
+    return redirect(back)
+
+
+@bp.route('/live/teams/<int:team_id>/draft', methods=['POST'])
+@public
+def live_team_draft(team_id):
+    """The team's draft, saved as its members type (static/js/stage-draft.js): an empty 200."""
+    team = _my_team(team_id)
+    page = live.team_page(team, scenario_or_404(team.run.scenario_slug))
+    if not page.may_answer or not ConfirmForm().validate_on_submit():
+        return '', 400
+    drafts.save_draft(team.attempt, page.stage, request.form)
+    db.session.commit()
+    return '', 200
 
 
 @bp.route('/live/teams/<int:team_id>/now')
@@ -158,48 +200,16 @@ def _start_run(form: StartRunForm):
     return redirect(url_for('scenarios.live_dashboard', run_id=run.id))
 
 
-def _run_or_404(run_id: int) -> LiveRun:
-    run = db.session.get(LiveRun, run_id)
-    if run is None:
-        abort(404)
-    require_run_trainer(run)
-    return run
-
-
-def _run_and_scenario(run_id: int):
-    run = _run_or_404(run_id)
-    return run, scenario_or_404(run.scenario_slug)
-
-
-def _to_dashboard(run_id: int):
-    return redirect(url_for('scenarios.live_dashboard', run_id=run_id))
-
-
-def _target_label(sc, target: str) -> str:
-    stage = sc.stage(target)
-    if stage is not None:
-        return _('Stage: %(title)s', title=stage.title)
-    return _('Ending: %(title)s', title=sc.ending(target).title)
-
-
-def _advance_form(sc, stage) -> AdvanceForm:
-    """Where the run may go after ``stage``: each stage or ending its decision may lead to."""
-    form = AdvanceForm()
-    targets = engine.decision_targets(stage) if stage is not None else ()
-    form.target.choices = choices((target, _target_label(sc, target)) for target in targets)
-    return form
-
-
 @bp.route('/manage/live/<int:run_id>')
 @roles_required(*TRAINERS)
 def live_dashboard(run_id):
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     stage = sc.stage(run.current_stage)
-    advance_form = None
+    form = None
     if live.ready_to_advance(run, stage):
-        advance_form = _advance_form(sc, stage)
-        advance_form.target.data = live.suggested_next(run, sc)
-    return render_template('scenarios/live_dashboard.html', advance_form=advance_form,
+        form = advance_form(sc, stage)
+        form.target.data = live.suggested_next(run, sc)
+    return render_template('scenarios/live_dashboard.html', advance_form=form,
                            join_url=url_for('scenarios.join_live', _external=True),
                            **_dashboard_parts(run, sc, stage))
 
@@ -208,7 +218,7 @@ def live_dashboard(run_id):
 @roles_required(*TRAINERS)
 def live_dashboard_now(run_id):
     """The dashboard's changing parts alone, swapped into the open page by static/js/live-refresh.js."""
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     return _no_store(render_template('scenarios/live_dashboard_now.html',
                                      **_dashboard_parts(run, sc, sc.stage(run.current_stage))))
 
@@ -224,7 +234,7 @@ def _present_parts(run, sc, stage) -> dict:
     key; once submissions are closed, the key, the team-versus-expert comparison and the rationale."""
     rows = live.heatmap(run, stage) if stage else []
     return {'run': run, 'sc': sc, 'fw': framework_of(sc), 'stage': stage, 'rows': rows,
-            'show_key': stage is not None and not run.accepting,
+            'timer': live.timer_state(run), 'show_key': stage is not None and not run.accepting,
             'counts': live.decision_counts(run, stage.id) if stage else {}}
 
 
@@ -232,7 +242,7 @@ def _present_parts(run, sc, stage) -> dict:
 @roles_required(*TRAINERS)
 def live_present(run_id):
     """The page to project: join code and QR code in large type, the stage title and who has submitted."""
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     join_url = url_for('scenarios.join_live', _external=True)
     return _no_store(render_template('scenarios/live_present.html', join_url=join_url, qr=_join_qr(join_url),
                                      **_present_parts(run, sc, sc.stage(run.current_stage))))
@@ -242,13 +252,13 @@ def live_present(run_id):
 @roles_required(*TRAINERS)
 def live_present_now(run_id):
     """The presenter page's changing parts alone (static/js/live-refresh.js)."""
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     return _no_store(render_template('scenarios/live_present_now.html',
                                      **_present_parts(run, sc, sc.stage(run.current_stage))))
 
 
 def _dashboard_parts(run, sc, stage) -> dict:
-    return {'run': run, 'sc': sc, 'fw': framework_of(sc), 'stage': stage,
+    return {'run': run, 'sc': sc, 'fw': framework_of(sc), 'stage': stage, 'timer': live.timer_state(run),
             'rows': live.heatmap(run, stage) if stage else [],
             'counts': live.decision_counts(run, stage.id) if stage else {},
             'ranking': live.ranking(run), 'ending': sc.ending(run.ending_id)}
@@ -258,54 +268,6 @@ def _no_store(html: str):
     response = make_response(html)
     response.headers['Cache-Control'] = 'no-store'
     return response
-
-
-@bp.route('/manage/live/<int:run_id>/open', methods=['POST'])
-@roles_required(*TRAINERS)
-def live_open(run_id):
-    run, sc = _run_and_scenario(run_id)
-    if perform(lambda: live.open_stage(run, sc, sc.start)).ok:
-        flash(_('Stage opened: teams can submit.'), 'success')
-    return _to_dashboard(run_id)
-
-
-@bp.route('/manage/live/<int:run_id>/close', methods=['POST'])
-@roles_required(*TRAINERS)
-def live_close(run_id):
-    run, _sc = _run_and_scenario(run_id)
-    if perform(lambda: live.close_submissions(run)).ok:
-        flash(_('Submissions closed. The key is now shown to the teams.'), 'success')
-    return _to_dashboard(run_id)
-
-
-@bp.route('/manage/live/<int:run_id>/reopen', methods=['POST'])
-@roles_required(*TRAINERS)
-def live_reopen(run_id):
-    run, _sc = _run_and_scenario(run_id)
-    if perform(lambda: live.reopen_stage(run)).ok:
-        flash(_('Submissions reopened for this stage.'), 'success')
-    return _to_dashboard(run_id)
-
-
-@bp.route('/manage/live/<int:run_id>/advance', methods=['POST'])
-@roles_required(*TRAINERS)
-def live_advance(run_id):
-    run, sc = _run_and_scenario(run_id)
-    form = _advance_form(sc, sc.stage(run.current_stage))
-    target = form.target.data if form.validate_on_submit() else None
-    if perform(lambda: live.advance(run, sc, target)).ok:
-        flash(_('The run has reached its ending.') if run.status == RunStatus.finished
-              else _('Next stage opened: teams can submit.'), 'success')
-    return _to_dashboard(run_id)
-
-
-@bp.route('/manage/live/<int:run_id>/finish', methods=['POST'])
-@roles_required(*TRAINERS)
-def live_finish(run_id):
-    run, _sc = _run_and_scenario(run_id)
-    if perform(lambda: live.finish_run(run)).ok:
-        flash(_('The run is finished.'), 'success')
-    return _to_dashboard(run_id)
 
 
 def _team_of_run(run: LiveRun, team_id: int) -> LiveTeam:
@@ -318,7 +280,7 @@ def _team_of_run(run: LiveRun, team_id: int) -> LiveTeam:
 @bp.route('/manage/live/<int:run_id>/teams/<int:team_id>')
 @roles_required(*TRAINERS)
 def live_team_answers(run_id, team_id):
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     team = _team_of_run(run, team_id)
     return render_template('scenarios/live_team_answers.html', run=run, team=team, sc=sc, fw=framework_of(sc),
                            rows=attempts.debrief_rows(team.attempt, sc) if team.attempt else [])
@@ -327,17 +289,17 @@ def live_team_answers(run_id, team_id):
 @bp.route('/manage/live/<int:run_id>/teams/<int:team_id>/remove', methods=['POST'])
 @roles_required(*TRAINERS)
 def live_remove_team(run_id, team_id):
-    team = _team_of_run(_run_or_404(run_id), team_id)
+    team = _team_of_run(run_or_404(run_id), team_id)
     name = team.name
     if perform(lambda: live.remove_team(team)).ok:
         flash(_('The team “%(name)s” has been removed, with its answers.', name=name), 'success')
-    return _to_dashboard(run_id)
+    return to_dashboard(run_id)
 
 
 @bp.route('/manage/live/<int:run_id>/debrief')
 @roles_required(*TRAINERS)
 def live_debrief(run_id):
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     return render_template('scenarios/live_debrief.html', run=run, sc=sc, fw=framework_of(sc),
                            stages=live.debrief_stages(run, sc), ranking=live.ranking(run),
                            ending=sc.ending(run.ending_id))
@@ -346,6 +308,6 @@ def live_debrief(run_id):
 @bp.route('/manage/live/<int:run_id>/results.csv')
 @roles_required(*TRAINERS)
 def live_export(run_id):
-    run, sc = _run_and_scenario(run_id)
+    run, sc = run_and_scenario(run_id)
     headers, rows = live.results_table(run)
     return send_csv(f'live-{run.code}-{sc.slug}.csv', headers, rows)

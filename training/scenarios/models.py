@@ -6,7 +6,7 @@ so the item analysis is a plain SQL aggregate.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -159,6 +159,25 @@ class IndicatorMark(db.Model):
     factor_submission: so.Mapped[FactorSubmission] = so.relationship(back_populates='marks')
 
 
+class StageDraft(db.Model):
+    """A stage form started and not yet submitted (a player's, or a team's, shared by its members): the fields as
+    typed, saved as the trainee goes, so nothing is lost by leaving the page or by a stage closing. Removed when
+    the stage is submitted."""
+
+    __tablename__ = 'scenario_stage_drafts'
+    __table_args__ = (sa.UniqueConstraint('attempt_id', 'stage_id'),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('scenario_attempts.id', ondelete='CASCADE'))
+    stage_id: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: {field name: [values]}, the stage form's own fields only
+    data: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f'<StageDraft {self.attempt_id} {self.stage_id}>'
+
+
 class LiveRun(db.Model):
     """A facilitator-paced run of one scenario for a training session; teams join with ``code``."""
 
@@ -211,8 +230,17 @@ class LiveRunStage(db.Model):
     position: so.Mapped[int]
     opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     closed_at: so.Mapped[datetime | None]
+    #: The stage timer the facilitator started: when, and for how many minutes (None: no timer)
+    timer_started_at: so.Mapped[datetime | None]
+    timer_minutes: so.Mapped[int | None]
 
     run: so.Mapped[LiveRun] = so.relationship(back_populates='stages')
+
+    @property
+    def timer_ends_at(self) -> datetime | None:
+        if self.timer_started_at is None or not self.timer_minutes:
+            return None
+        return self.timer_started_at + timedelta(minutes=self.timer_minutes)
 
 
 class LiveTeam(db.Model):

@@ -10,8 +10,9 @@ from flask_login import current_user
 from training.auth.permissions import TRAINERS, login_required, public, roles_required
 from training.content import registry
 from training.extensions import db
+from training.forms import ConfirmForm
 from training.i18n import _, is_rtl
-from training.scenarios import attempts, charts, engine, queries
+from training.scenarios import attempts, charts, drafts, engine, queries
 from training.scenarios.blueprint import bp, framework_of, scenario_or_404
 from training.scenarios.forms import answer_from_form, stage_form_class
 from training.scenarios.models import AttemptStatus, ScenarioAttempt
@@ -101,16 +102,45 @@ def play(attempt_id):
     evidence = attempts.visible_evidence(sc, stage, attempt.path)
     order = attempts.decision_order(attempt, stage)
     db.session.commit()
-    form = stage_form_class(stage, fw, evidence, order)()
+    form_class = stage_form_class(stage, fw, evidence, order)
+    here = url_for('scenarios.play', attempt_id=attempt.id)
+    if request.method == 'POST' and 'save_draft' in request.form:
+        return _save_draft(attempt, stage, here)
+    prefill, filled = (drafts.prefill(attempt, stage, request.path, request.args.get('restore'))
+                       if request.method == 'GET' else (None, None))
+    db.session.commit()
+    form = form_class(**({'formdata': prefill} if prefill else {}))
     if form.validate_on_submit():
         answer = answer_from_form(form, stage)
         if perform(lambda: attempts.submit_stage(attempt, sc, answer, by=current_user),
                    conflict=_('This stage has already been submitted.')).ok:
             return redirect(url_for('scenarios.stage_feedback', attempt_id=attempt_id, stage_id=stage.id))
-        return redirect(url_for('scenarios.play', attempt_id=attempt_id))
+        return redirect(here)
     return render_template('scenarios/play.html', sc=sc, fw=fw, attempt=attempt, stage=stage, form=form,
-                           evidence=evidence, number=len(attempt.submissions) + 1,
-                           action=url_for('scenarios.play', attempt_id=attempt.id))
+                           evidence=evidence, number=len(attempt.submissions) + 1, action=here, filled=filled,
+                           draft_url=url_for('scenarios.play_draft', attempt_id=attempt.id))
+
+
+def _save_draft(attempt: ScenarioAttempt, stage, back: str):
+    """The "Save draft" button (no JavaScript needed): keep what is typed, and show the form again."""
+    if ConfirmForm().validate_on_submit():
+        drafts.save_draft(attempt, stage, request.form)
+        db.session.commit()
+        flash(_('Draft saved. You can leave this page and come back to it.'), 'success')
+    return redirect(back)
+
+
+@bp.route('/attempts/<int:attempt_id>/draft', methods=['POST'])
+@login_required
+def play_draft(attempt_id):
+    """The draft saved as the trainee types (static/js/stage-draft.js): an empty 200."""
+    attempt = _own_attempt(attempt_id)
+    stage = scenario_or_404(attempt.scenario_slug).stage(attempt.current_stage)
+    if attempt.status != AttemptStatus.in_progress or stage is None or not ConfirmForm().validate_on_submit():
+        return '', 400
+    drafts.save_draft(attempt, stage, request.form)
+    db.session.commit()
+    return '', 200
 
 
 @bp.route('/attempts/<int:attempt_id>/stages/<stage_id>')

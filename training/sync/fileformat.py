@@ -97,6 +97,14 @@ def _decompress(blob: bytes) -> bytes:
     return data
 
 
+def _header(header) -> dict:
+    """The header, if it is one: a JSON object whose session, package and venue parts are objects too."""
+    if not isinstance(header, dict) or not all(isinstance(header.get(part) or {}, dict)
+                                               for part in ('session', 'package', 'venue')):
+        raise FileRefused(_l('This is not a session package or a sync file made by this platform.'))
+    return header
+
+
 def read(blob: bytes, *, kind: str, key: bytes | None) -> SignedFile:
     """Check and read a file of ``kind`` (PACKAGE or SYNC). With ``key``, the signature must match; without, only
     the digest is checked (a venue reading the centre's package, whose key it does not hold)."""
@@ -112,7 +120,7 @@ def read(blob: bytes, *, kind: str, key: bytes | None) -> SignedFile:
         raise FileRefused(_l('The file is damaged: a line is not valid JSON.')) from exc
     if not isinstance(end, dict) or end.get('end') is not True:
         raise FileRefused(_l('The file is cut short: its last line (the signature) is missing.'))
-    if not isinstance(header, dict) or header.get('format') not in (PACKAGE, SYNC):
+    if _header(header).get('format') not in (PACKAGE, SYNC):
         raise FileRefused(_l('This is not a session package or a sync file made by this platform.'))
     if header['format'] != kind:
         raise FileRefused(_l('This is a session package, not a sync file.') if kind == SYNC
@@ -143,6 +151,4 @@ def peek_header(blob: bytes) -> dict:
         header = json.loads(first)
     except ValueError as exc:
         raise FileRefused(_l('The file is damaged: a line is not valid JSON.')) from exc
-    if not isinstance(header, dict):
-        raise FileRefused(_l('This is not a session package or a sync file made by this platform.'))
-    return header
+    return _header(header)

@@ -42,6 +42,7 @@ def three_way(ctx, obj, model, kind: str, record: dict, fields, *, label: str = 
         if name not in record:
             continue
         venue, central = record[name], encode(getattr(obj, name))
+        decode(model, name, venue)  # a value the database cannot hold is refused, never listed as a conflict
         if venue == central:
             continue
         if base is None:  # new at the venue, on record here: fill the empty, list the different

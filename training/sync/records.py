@@ -70,7 +70,7 @@ def _integer(_kind, value):
 
 
 def _text(kind, value):
-    if not isinstance(value, str) or (kind.length and len(value) > kind.length):
+    if not isinstance(value, str) or (kind.length and len(value) > kind.length) or '\x00' in value:
         raise ValueError('not a text of the right length')
     return value
 
@@ -89,9 +89,11 @@ _CONVERTERS = (
 
 def decode(model, name: str, value):
     """The Python value of ``model.name`` for a record's ``value``; raises :class:`Malformed` if it cannot be."""
-    if value is None:
-        return None
     column = _column(model, name)
+    if value is None:
+        if not column.nullable:
+            raise Malformed(_('The file holds a value that is not valid for %(field)s.', field=name))
+        return None
     kind = column.type.impl if isinstance(column.type, sa.types.TypeDecorator) else column.type
     converter = next((f for t, f in _CONVERTERS if isinstance(kind, t)), None)
     if converter is None:

@@ -93,7 +93,7 @@ def record_walk_in(window: CheckInWindow, **data) -> WalkIn:
     confirm (:func:`confirm_walk_in`). Nothing on record is looked at, so the page tells nothing about who is on
     record, and nobody joins the roster without a trainer."""
     values = person_values(data)
-    details = {'sex': values['sex'].name, 'organisation': values.get('organisation'),
+    details = {'sex': (values.get('sex') or Sex.undisclosed).name, 'organisation': values.get('organisation'),
                'organisation_type': values['organisation_type'].name if values.get('organisation_type') else None,
                'consent_to_contact': bool(values.get('consent_to_contact'))}
     walk_in = WalkIn(session_id=window.session_id, day=window.day, full_name=values['full_name'],

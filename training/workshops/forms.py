@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from training.auth.models import Role, User
 from training.content import registry
-from training.forms import CountryField, Form, MultiCheckboxField, strip_filter
+from training.forms import CountryField, Form, MultiCheckboxField, finite, strip_filter
 from training.i18n import LANGUAGE_NAMES, _, _l
 from training.vocab import OrganisationType
 from training.workshops import past_sessions, queries
@@ -236,8 +236,8 @@ class AddExistingForm(Form):
 class AttendanceForm(Form):
     role = SelectField(_l('Role'), choices=AttendanceRole.choices)
     completed = BooleanField(_l('Completed the session'))
-    pre_test_score = FloatField(_l('Pre-test score (%)'), validators=[Optional(), NumberRange(0, 100)])
-    post_test_score = FloatField(_l('Post-test score (%)'), validators=[Optional(), NumberRange(0, 100)])
+    pre_test_score = FloatField(_l('Pre-test score (%)'), validators=[Optional(), finite, NumberRange(0, 100)])
+    post_test_score = FloatField(_l('Post-test score (%)'), validators=[Optional(), finite, NumberRange(0, 100)])
     submit = SubmitField(_l('Save'))
 
     @classmethod

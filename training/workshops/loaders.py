@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
+from flask_login import current_user
 
+from training.auth.models import Role
 from training.extensions import db
 from training.i18n import _
+from training.workshops import queries
 from training.workshops.checkin import open_window_by_token
 from training.workshops.models import Attendance, CheckInWindow, Person, TrainingSession, WalkIn
 
@@ -18,6 +21,17 @@ def session_or_404(session_id: int) -> TrainingSession:
 
 def person_or_404(person_id: int | str) -> Person:
     return db.get_or_404(Person, int(person_id))
+
+
+def person_for(person_id: int | str, *, change: bool) -> Person:
+    """A person's record for the current user, or 403: administrators reach every person; programme staff read
+    every person; trainers read and change the persons on the rosters of the sessions they train, no others."""
+    person = person_or_404(person_id)
+    if current_user.has_role(Role.admin) or (not change and current_user.has_role(Role.staff)):
+        return person
+    if current_user.has_role(Role.trainer) and queries.persons_with_visible_email([person.id], current_user):
+        return person
+    abort(403)
 
 
 def attendance_or_404(session_id: int, attendance_id: int | str) -> Attendance:

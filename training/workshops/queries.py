@@ -230,20 +230,29 @@ def attendance_counts(ids) -> dict[int, int]:
     return out
 
 
-def duplicate_candidates(country: str | None) -> dict:
+def duplicate_candidates(country: str | None, user: User | None = None) -> dict:
     """The duplicates page: near-match pairs among all persons, or one country's when there are too many to compare,
-    with the records and how many attendances each has."""
+    with the records and how many attendances each has. For ``user`` other than an administrator, only the pairs
+    of persons both on the rosters of sessions ``user`` trains (the ones they may open and merge)."""
     countries = person_countries()
     too_many = country is None and sum(n for _c, n in countries) > NEAR_MATCH_LIMIT
-    pairs = [] if too_many else near_matches(known_persons(country))[:NEAR_MATCH_SHOWN]
+    pairs = [] if too_many else near_matches(known_persons(country))
+    if user is not None and pairs:
+        reachable = persons_with_visible_email({i for p in pairs for i in (p.a, p.b)}, user)
+        if reachable is not None:
+            pairs = [p for p in pairs if p.a in reachable and p.b in reachable]
+    pairs = pairs[:NEAR_MATCH_SHOWN]
     people = persons_by_id([p.a for p in pairs] + [p.b for p in pairs])
     return {'pairs': pairs, 'people': people, 'counts': attendance_counts(people), 'country': country,
             'countries': countries, 'too_many': too_many}
 
 
-def recent_merges(limit: int = 50) -> list[PersonMerge]:
-    return list(db.session.scalars(sa.select(PersonMerge).order_by(PersonMerge.merged_at.desc(),
-                                                                   PersonMerge.id.desc()).limit(limit)))
+def recent_merges(limit: int = 50, user: User | None = None) -> list[PersonMerge]:
+    """The latest merges; for ``user`` other than an administrator, those they made."""
+    select = sa.select(PersonMerge)
+    if user is not None and not user.has_role(Role.admin):
+        select = select.where(PersonMerge.merged_by_id == user.id)
+    return list(db.session.scalars(select.order_by(PersonMerge.merged_at.desc(), PersonMerge.id.desc()).limit(limit)))
 
 
 def open_windows(session: TrainingSession) -> list[CheckInWindow]:

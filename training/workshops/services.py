@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from training import text
+from training import limits, text
 from training.auth.models import User
 from training.errors import TrainingError
 from training.extensions import db
@@ -34,8 +34,14 @@ PERSON_FIELDS = ('full_name', 'sex', 'organisation', 'organisation_type', 'count
 # -- sessions -------------------------------------------------------------------------------------------------------
 
 def _check_session(code: str, start: date, end: date, *, current_id: int | None = None) -> None:
+    for field, day in (('start_date', start), ('end_date', end)):
+        if not limits.in_bounds(day):  # a session from 0001 to 9999 laid out 3.65 million day columns
+            raise TrainingError(_('Enter a date from 1990 on, at most five years ahead.'), field=field)
     if end < start:
         raise TrainingError(_('The last day is before the first day.'), field='end_date')
+    if (end - start).days + 1 > limits.MAX_SESSION_DAYS:
+        raise TrainingError(_('A training session lasts at most %(n)d days.', n=limits.MAX_SESSION_DAYS),
+                            field='end_date')
     clash = db.session.scalar(sa.select(TrainingSession.id).where(sa.func.lower(TrainingSession.code) == code.lower()))
     if clash is not None and clash != current_id:
         raise TrainingError(_('Another session already has this code.'), field='code')

@@ -96,9 +96,9 @@ def view_session(session_id: int):
 # -- persons, duplicates, merging -----------------------------------------------------------------------------------
 
 @bp.route('/manage/persons/<int:person_id>', methods=['GET', 'POST'])
-@roles_required(*TRAINERS)
+@roles_required(*READERS)
 def edit_person(person_id: int):
-    person = loaders.person_or_404(person_id)
+    person = loaders.person_for(person_id, change=request.method == 'POST')
     form = EditPersonForm.build(person)
     if form.validate_on_submit() and perform(lambda: services.update_person(person, **form.values()), form=form).ok:
         flash(_('%(name)s saved.', name=person.full_name), 'success')
@@ -111,9 +111,9 @@ def edit_person(person_id: int):
 @roles_required(*TRAINERS)
 def duplicates():
     country = (request.args.get('country') or '').strip().upper()[:2] or None
-    candidates = queries.duplicate_candidates(country)
+    candidates = queries.duplicate_candidates(country, current_user)
     return render_template('workshops/duplicates.html', **candidates, merge_form=MergeForm(),
-                           merges=queries.recent_merges(20),
+                           merges=queries.recent_merges(20, current_user),
                            email_shown=queries.persons_with_visible_email(candidates['people'], current_user))
 
 
@@ -123,8 +123,8 @@ def merge_persons():
     form = MergeForm()
     if not form.validate_on_submit():
         abort(400)
-    keep = loaders.person_or_404(form.keep.data)
-    merge = loaders.person_or_404(form.merge.data)
+    keep = loaders.person_for(form.keep.data, change=True)
+    merge = loaders.person_for(form.merge.data, change=True)
     outcome = perform(lambda: merging.merge_persons(keep, merge, by=current_user))
     if outcome.ok:
         audit = outcome.value
