@@ -246,3 +246,9 @@ LINE 2: FROM course_enrolments
     assert error_line(stderr).startswith('sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable)')
     assert error_line('just a line\n') == 'just a line'
     assert error_line('') == 'no output'
+
+
+def test_rows_printed_before_a_module_was_stopped_are_kept():
+    from bench.run import ROW_MARKER, partial_rows
+    out = f'building\n{ROW_MARKER}["report, 1M", "120 ms", "< 250 ms", true]\nnoise\n'
+    assert normalise_rows(partial_rows(out)) == [('report, 1M', '120 ms', '< 250 ms', True)]
