@@ -75,6 +75,7 @@ def _form_request(client: Client, path: str) -> tuple[str, str, str]:
     forms, _links = parse_page(page.body)
     form = next(f for f in forms if f.method == 'post' and (not f.action or urllib.parse.urlsplit(
         urllib.parse.urljoin(path, f.action)).path == urllib.parse.urlsplit(path).path))
+    form.buttons = [b for b in form.buttons if 'draft' not in b[0]]  # submit the answer, not "Save draft"
     return urllib.parse.urlsplit(urllib.parse.urljoin(path, form.action or path)).path, \
         urllib.parse.urlencode(form.data()), client.cookie_header()
 
