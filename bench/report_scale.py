@@ -44,8 +44,7 @@ def measure(database_url: str, size: str = '1m') -> dict[str, float]:
     from training.reports.definitions import ReportFilter
     from training.reports.views import default_period
 
-    if size == '1m':
-        synthetic.build(database_url, quiet=False)
+    synthetic.build(database_url, quiet=False, size=size)  # reused (a 10m one is complete): schema brought up to date
     app = create_app({'SQLALCHEMY_DATABASE_URI': database_url, 'SECRET_KEY': 'bench-only-secret',
                       'RATELIMIT_STORAGE_URI': 'memory://', 'TESTING': True, 'WTF_CSRF_ENABLED': False})
     out = {}

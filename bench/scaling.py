@@ -20,7 +20,7 @@ TICKS = os.sysconf('SC_CLK_TCK')
 
 
 def _cpu_seconds(match) -> float:
-    """CPU seconds (user + system) of every process whose command line matches."""
+    """CPU seconds (user + system) of every process for which ``match(parent pid, command line)`` holds."""
     total = 0.0
     for stat in Path('/proc').glob('[0-9]*/stat'):
         try:
@@ -28,23 +28,24 @@ def _cpu_seconds(match) -> float:
             fields = stat.read_text().rsplit(')', 1)[1].split()
         except OSError:
             continue
-        if match(cmdline):
+        if match(int(fields[1]), cmdline):
             total += (int(fields[11]) + int(fields[12])) / TICKS
     return total
 
 
-def _postgres(cmdline: str) -> bool:
-    return cmdline.startswith('postgres')
+def _run(base: str, t: Target, seconds: float, master_pid: int, database: str) -> dict:
+    """One wrk run, with the CPU time of this database's server processes (the backends serving its connections:
+    other databases on the same server are not counted) and of this gunicorn's workers."""
+    def backends(_ppid: int, cmdline: str) -> bool:
+        return cmdline.startswith('postgres:') and f' {database} ' in cmdline
 
+    def workers(ppid: int, _cmdline: str) -> bool:
+        return ppid == master_pid
 
-def _run(base: str, t: Target, seconds: float, master_pid: int) -> dict:
-    def workers(cmdline: str) -> bool:
-        return 'gunicorn' in cmdline
-
-    db0, app0 = _cpu_seconds(_postgres), _cpu_seconds(workers)
+    db0, app0 = _cpu_seconds(backends), _cpu_seconds(workers)
     r = wrk(base + t.path, seconds=seconds, connections=CONNECTIONS, method=t.method, body=t.body, cookie=t.cookie,
             csrf_token=t.csrf_token)
-    r['db_ms'] = (_cpu_seconds(_postgres) - db0) * 1000 / max(1, r['requests'])
+    r['db_ms'] = (_cpu_seconds(backends) - db0) * 1000 / max(1, r['requests'])
     r['app_ms'] = (_cpu_seconds(workers) - app0) * 1000 / max(1, r['requests'])
     return r
 
@@ -61,7 +62,7 @@ def measure(database_url: str, app, *, seconds: float = 3) -> tuple[list, list[s
                     continue
                 wrk(base + t.path, seconds=1, connections=CONNECTIONS, method=t.method, body=t.body,
                     cookie=t.cookie, csrf_token=t.csrf_token)  # warm-up
-                r = _run(base, t, seconds, proc.pid)
+                r = _run(base, t, seconds, proc.pid, database_url.rsplit('/', 1)[-1])
                 trouble = r['errors'] + r['non2xx']
                 rows.append((f'postgresql, {n} worker{"s" if n > 1 else ""}: {t.name}',
                              f'{r["rps"]:.0f} rps, p95 {r["p95"]:.0f} ms; CPU per request: PostgreSQL '

@@ -6,13 +6,24 @@ separate app for a test that needs other settings.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import Phase, settings
 
 from tests.helpers.app import Reuse, build_app, dispose
 from tests.helpers.auth import AuthActions
 from tests.helpers.factories import PersonFactory, SessionFactory, UserFactory
 from tests.helpers.naughty import naughty_strings as _naughty_strings
 from training.extensions import db as _db
+
+# Property tests: no time limit per example (two cores shared by the suite's workers), and in CI (.ci/run sets CI)
+# no shrinking: a failure is still reported, with its example and a blob to replay (@reproduce_failure) where
+# shrinking is affordable. A shrink of the reporting-data test once ran five minutes before giving up.
+settings.register_profile('local', deadline=None)
+settings.register_profile('ci', deadline=None, print_blob=True,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target])
+settings.load_profile('ci' if os.environ.get('CI') else 'local')
 
 
 @pytest.fixture(scope='session')

@@ -43,8 +43,10 @@ def catalogue():
              and (level not in LEVELS or c.level == level)]
     shown.sort(key=lambda c: (c.language != _current_language(), c.title.casefold()))
     progress = queries.progress_by_course(current_user, courses) if current_user.is_authenticated else {}
+    cards = {c.slug: rendered.fragment('courses/_course_card.html', (c.slug, c.version), lambda c=c: {'c': c})
+             for c in shown}
     return render_template('courses/catalogue.html', courses=shown, language=language, level=level,
-                           languages=languages, levels=LEVELS, progress=progress,
+                           languages=languages, levels=LEVELS, progress=progress, cards=cards,
                            total=len(courses))
 
 
