@@ -57,6 +57,9 @@ def test_signed_files_with_values_the_database_cannot_hold_are_refused_and_nothi
                           'not valid for post_test_score'),
         'completed is a number': (_signed(_changed(lines, 'attendance', completed=-1), secret),
                                   'not valid for completed'),
+        'uid is a list': (_signed(_changed(lines, 'person', uid=['x']), secret), 'wrong kind'),
+        'uid is missing': (_signed(_changed(lines, 'person', uid=None), secret), 'wrong kind'),
+        'reference is a huge number': (_signed(_changed(lines, 'days', attendance=10 ** 30), secret), 'wrong kind'),
     }
     before = _counts()
     for name, (blob, message) in cases.items():
