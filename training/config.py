@@ -18,6 +18,14 @@ INSTANCE = ROOT / 'instance'
 LANGUAGES = ('en', 'fr', 'es', 'ar')
 
 
+#: The default issuer's name in each language (see CERTIFICATE_ISSUER_NAMES)
+ISSUER_NAMES = {'Atrocity Prevention Training Programme': {
+    'fr': 'Programme de formation à la prévention des atrocités criminelles',
+    'es': 'Programa de formación en prevención de crímenes atroces',
+    'ar': 'برنامج التدريب على منع الجرائم الفظيعة',
+}}
+
+
 def defaults() -> dict:
     return {
         'SECRET_KEY': None,
@@ -57,6 +65,9 @@ def defaults() -> dict:
         'MAIL_SENDER': 'no-reply@localhost',
         'SITE_NAME': 'Atrocity Prevention Training',
         'CERTIFICATE_ISSUER': 'Atrocity Prevention Training Programme',
+        # The issuer's name as printed in each language, keyed by the name stored at issue (a certificate keeps the
+        # name it was issued under; a name not listed here prints as stored). JSON in TRAINING_CERTIFICATE_ISSUER_NAMES
+        'CERTIFICATE_ISSUER_NAMES': ISSUER_NAMES,
         # Answer options are shuffled per attempt; a seed makes the orders reproducible (tests), None: unpredictable
         'SHUFFLE_SEED': None,
         'PROXY_FIX': 0,  # number of trusted proxies in front of the app (X-Forwarded-For/Proto)

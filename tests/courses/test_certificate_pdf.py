@@ -10,6 +10,8 @@ from tests.helpers.pdf import pdf_pages, pdf_text
 from training.courses import certificates
 
 HEADING = {'en': 'Certificate of completion', 'fr': 'Certificat de réussite'}
+ISSUER = {'en': 'Atrocity Prevention Training Programme',
+          'fr': 'Programme de formation à la prévention des atrocités criminelles'}
 
 
 def _certificate(name: str):
@@ -25,7 +27,7 @@ def test_pdf_in_each_language(app, locale):
                                        'https://example.org/certificates/Abcd-Efgh-Jkmn')
     [page] = pdf_pages(data)
     for expected in (HEADING[locale], 'Aïssata Koné', 'Comprendre les crimes d’atrocité', 'Abcd-Efgh-Jkmn',
-                     'https://example.org/certificates/Abcd-Efgh-Jkmn', 'Atrocity Prevention Training Programme'):
+                     'https://example.org/certificates/Abcd-Efgh-Jkmn', ISSUER[locale]):
         assert expected in page, (expected, page)
 
 
@@ -109,7 +111,18 @@ def test_an_arabic_certificate_is_shaped_and_reads_in_order(app, tmp_path):
                           text=True).stdout.translate(BIDI_MARKS)
     assert ARABIC_NAME in text, text
     assert 'شهادة إتمام' in text and 'Abcd-Efgh-Jkmn' in text  # the heading in Arabic, the code as it is
+    assert 'برنامج التدريب على منع الجرائم الفظيعة' in text and 'Atrocity Prevention' not in text  # the issuer too
     subprocess.run([_poppler('pdftoppm'), '-png', '-r', '40', '-singlefile', str(path), str(tmp_path / 'page')],
                    check=True)
     png = (tmp_path / 'page.png').read_bytes()
     assert png.startswith(b'\x89PNG') and len(png) > 5_000
+
+
+def test_an_issuer_without_a_name_in_the_language_prints_as_stored(app):
+    from flask_babel import force_locale
+    with app.test_request_context(), force_locale('fr'):
+        renamed = _certificate('Aïssata Koné')
+        renamed.issuer = 'Centre régional de Nairobi'
+        assert 'Centre régional de Nairobi' in pdf_text(certificates.render_pdf(renamed, 'Cours', 'https://e.org/c'))
+        french = pdf_text(certificates.render_pdf(_certificate('Aïssata Koné'), 'Cours', 'https://e.org/c'))
+        assert 'Programme de formation à la prévention des atrocités criminelles' in french

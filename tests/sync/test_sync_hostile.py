@@ -57,6 +57,9 @@ def test_signed_files_with_values_the_database_cannot_hold_are_refused_and_nothi
                           'not valid for post_test_score'),
         'completed is a number': (_signed(_changed(lines, 'attendance', completed=-1), secret),
                                   'not valid for completed'),
+        'uid is a list': (_signed(_changed(lines, 'person', uid=['x']), secret), 'wrong kind'),
+        'uid is missing': (_signed(_changed(lines, 'person', uid=None), secret), 'wrong kind'),
+        'reference is a huge number': (_signed(_changed(lines, 'days', attendance=10 ** 30), secret), 'wrong kind'),
     }
     before = _counts()
     for name, (blob, message) in cases.items():
@@ -75,3 +78,23 @@ def test_signed_files_with_values_the_database_cannot_hold_are_refused_and_nothi
         response = api.post('/api/venue-sync', data=cases[name][0], headers=auth)
         assert response.status_code == 422 and cases[name][1] in response.get_json()['refused'], name
     assert _counts() == before
+
+
+def test_broken_files_are_refused_before_any_record_is_read_and_decompression_is_bounded(monkeypatch):
+    import pytest
+
+    from training.sync import fileformat
+    monkeypatch.setattr(fileformat, 'MAX_DECOMPRESSED', 1024 * 1024)
+    good = fileformat.write({'format': fileformat.SYNC, 'version': 1, 'session': {'uid': 's'}}, [], b'k')
+    cases = {
+        b'': 'cut short',
+        good[:len(good) // 2]: 'cut short',
+        b'PK\x03\x04 a zip file': 'not a compressed package',
+        gzip.compress(b'{"format": \n{]\n'): 'not valid JSON',
+        gzip.compress(b'\n' * (4 * 1024 * 1024)): 'too large once decompressed',  # a bomb: 4 KB -> 4 MB
+        gzip.compress(b'[1]\n{"end": true}\n'): 'not a session package or a sync file',
+    }
+    for blob, message in cases.items():
+        with pytest.raises(fileformat.FileRefused) as refused:
+            fileformat.read(blob, kind=fileformat.SYNC, key=b'k')
+        assert message in refused.value.text(), (blob[:20], refused.value.text())

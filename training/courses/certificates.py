@@ -8,7 +8,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import segno
-from flask_babel import format_date, format_decimal
+from flask import current_app
+from flask_babel import format_date, format_decimal, get_locale
 from fpdf import FPDF
 
 from training.i18n import _, is_rtl, ngettext
@@ -130,12 +131,23 @@ def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
                 c += 1
 
 
+def issuer_name(stored: str) -> str:
+    """The issuer stored on a certificate as it is written in the current locale (setting
+    ``CERTIFICATE_ISSUER_NAMES``), else as stored."""
+    names = (current_app.config.get('CERTIFICATE_ISSUER_NAMES') or {}).get(stored)
+    locale = get_locale()
+    if not isinstance(names, dict) or locale is None:
+        return stored
+    return str(names.get(str(locale)) or names.get(locale.language) or stored)
+
+
 def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
     """Build the PDF in the current locale."""
+    issuer = issuer_name(certificate.issuer)
     pdf = ShapedFPDF(orientation='landscape', unit='mm', format='A4')
     pdf.set_title(_('Certificate of completion'))
-    pdf.set_author(certificate.issuer)
-    pdf.set_creator(certificate.issuer)
+    pdf.set_author(issuer)
+    pdf.set_creator(issuer)
     pdf.set_auto_page_break(False)
     pdf.add_page()
     family, unicode_ok = _fonts(pdf)
@@ -159,7 +171,7 @@ def render_pdf(certificate, course_title: str, verify_url: str) -> bytes:
         pdf.ln(gap)
 
     pdf.set_y(30)
-    line(certificate.issuer, 13, color=MUTED, gap=6)
+    line(issuer, 13, color=MUTED, gap=6)
     line(_('Certificate of completion'), 30, bold=True, color=BRAND, gap=10)
     line(_('This certifies that'), 13, color=MUTED)
     line(certificate.holder_name, 26, bold=True, gap=6)

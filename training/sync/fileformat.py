@@ -105,6 +105,15 @@ def _header(header) -> dict:
     return header
 
 
+def _check_records(records: list) -> None:
+    """Each record an object with a kind, and its uid (or its data's) a text where it has one."""
+    if not all(isinstance(r, dict) and isinstance(r.get('kind'), str) for r in records):
+        raise FileRefused(_l('The file is damaged: a record has no kind.'))
+    if not all(isinstance(r.get('uid', ''), str) and isinstance((r.get('data') or {}).get('uid', ''), str)
+               for r in records if isinstance(r.get('data') or {}, dict)):
+        raise FileRefused(_l('The file is damaged: a record lacks a value or holds one of the wrong kind.'))
+
+
 def read(blob: bytes, *, kind: str, key: bytes | None) -> SignedFile:
     """Check and read a file of ``kind`` (PACKAGE or SYNC). With ``key``, the signature must match; without, only
     the digest is checked (a venue reading the centre's package, whose key it does not hold)."""
@@ -136,8 +145,7 @@ def read(blob: bytes, *, kind: str, key: bytes | None) -> SignedFile:
         if not hmac.compare_digest(str(end.get('signature', '')), expected):
             raise FileRefused(_l('The signature does not match: the file was changed after it was made, or it was '
                               'not made for this session by a package of this server. Nothing was written.'))
-    if not all(isinstance(r, dict) and isinstance(r.get('kind'), str) for r in records):
-        raise FileRefused(_l('The file is damaged: a record has no kind.'))
+    _check_records(records)
     if not (header.get('session') or {}).get('uid'):
         raise FileRefused(_l('The file does not name its training session.'))
     return SignedFile(header=header, records=records, sha256=digest)

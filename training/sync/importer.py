@@ -139,7 +139,9 @@ def import_sync(blob: bytes, *, secret: str, source: SyncSource, by: User | None
             merge_roster.apply(ctx)
             merge_activity.apply(ctx)
         db.session.flush()
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, sa.exc.StatementError) as exc:
+        # a reference that is not a text, or a record new at the venue that clashes with one at the centre: the
+        # database refuses it, the caller rolls back, nothing is written
         raise Malformed(_('The file is damaged: a record lacks a value or holds one of the wrong kind.')) from exc
     sync_import.created, sync_import.updated, sync_import.unchanged = outcome.created, outcome.updated, \
         outcome.unchanged
