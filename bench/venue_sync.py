@@ -104,7 +104,9 @@ def _workshop() -> None:
             checkin.check_in(window, attendance)
         if day == 0:
             for n in range(4):
-                checkin.walk_in(window, full_name=f'Walk In {n}', email=f'walkin{n}@example.org', country='KE')
+                walk_in = checkin.record_walk_in(window, full_name=f'Walk In {n}', email=f'walkin{n}@example.org',
+                                                 country='KE')
+                checkin.confirm_walk_in(walk_in, checkin.walk_in_match(walk_in))  # the trainer confirms it
     for attendance in queries.roster(session)[:5]:
         attendance.person.organisation = 'Corrected at the venue'
     _live_run(session, trainer)
