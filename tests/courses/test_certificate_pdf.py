@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.helpers.pdf import pdf_pages, pdf_text
+from tests.helpers.services import missing
 from training.courses import certificates
 
 HEADING = {'en': 'Certificate of completion', 'fr': 'Certificat de réussite'}
@@ -79,13 +80,10 @@ BIDI_MARKS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x20
 
 
 def _poppler(tool: str) -> str:
-    import os
     import shutil
     path = shutil.which(tool)
     if path is None:
-        if os.environ.get('CI') == 'true':
-            pytest.fail(f'{tool} is missing: apt-get install poppler-utils')
-        pytest.skip(f'{tool} is missing (apt-get install poppler-utils)')
+        missing(tool, 'apt-get install poppler-utils')
     return path
 
 

@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers.app import IS_SQLITE, app_config, empty_database
+from tests.helpers.services import missing
 from training import create_app
 from training.extensions import db
 
@@ -74,9 +75,7 @@ def live_server(live_app):
 @pytest.fixture(scope='session')
 def browser():
     if not os.path.exists(CHROMIUM):
-        if os.environ.get('CI') == 'true':
-            pytest.fail(f'{CHROMIUM} is missing: install Debian\'s chromium (apt-get install chromium)')
-        pytest.skip(f'{CHROMIUM} not installed (apt-get install chromium)')
+        missing(CHROMIUM, "apt-get install Debian's chromium")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psycopg
 
+from tests.helpers.services import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Every server stops by itself after this many seconds, whatever happens to the test
 LIFETIME = 300
@@ -35,8 +37,8 @@ def free_port() -> int:
 
 @contextmanager
 def postgres_database(base_url: str):
-    """A new, empty PostgreSQL database for the centre (dropped afterwards); skips the test without PostgreSQL."""
-    import pytest
+    """A new, empty PostgreSQL database for the centre (dropped afterwards); without PostgreSQL the test is skipped,
+    or fails in CI."""
     parts = urllib.parse.urlsplit(base_url.replace('postgresql+psycopg://', 'postgresql://'))
     admin = parts._replace(path='/postgres').geturl()
     name = f'training_twin_{uuid.uuid4().hex[:10]}'
@@ -44,7 +46,7 @@ def postgres_database(base_url: str):
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'CREATE DATABASE {name}')
     except psycopg.Error as exc:
-        pytest.skip(f'PostgreSQL is not available for the centre: {exc}')
+        missing('PostgreSQL for the centre', f'it did not answer: {exc}')
     try:
         yield parts._replace(path=f'/{name}').geturl().replace('postgresql://', 'postgresql+psycopg://')
     finally:

@@ -132,6 +132,9 @@ def run(db, ops) -> None:
         elif kind == 'delete_session' and (session := _pick(db, TrainingSession, args[0])) is not None:
             db.session.delete(session)
             db.session.flush()
+            # the database deleted its attendances (ON DELETE CASCADE); forget the objects still held for them, as
+            # the end of a request does, or SQLite's reused row ids meet them in the identity map
+            db.session.expunge_all()
         elif kind == 'commit':
             db.session.commit()
     db.session.commit()

@@ -129,40 +129,38 @@ def _single_file(source: Path, language: str, t: _Translations):
     return merged, target, files
 
 
-def _translate_frameworks(base: Path, frameworks: dict[str, Framework], t: _Translations) -> None:
-    for fw_id, fw in frameworks.items():
-        source = base / f'{fw_id}.yaml'
+def _translate_single_files(kind: str, base: Path, prefix: str, items: dict, t: _Translations, accept) -> None:
+    """Frameworks and scenarios: one file per item, ``<base>/<id>.yaml``, translated as
+    ``<base>/translations/<lang>/<id>.yaml``; ``accept(merged, target)`` validates a translation (None if refused)."""
+    for item_id, original in items.items():
+        source = base / f'{item_id}.yaml'
+        item = f'{kind}:{item_id}'
         for language in CONTENT_LANGUAGES:
-            item = f'framework:{fw_id}'
-            if language == fw.language:
+            if language == original.language:
                 t.statuses.append(TranslationStatus(item, language, 'original'))
                 continue
             merged, target, files = _single_file(source, language, t)
             if merged is not None:
-                translated = validate(Framework, merged, target, t.problems)
+                translated = accept(merged, target)
                 if translated is not None:
-                    t.localized['framework', fw_id, language] = translated
+                    t.localized[kind, item_id, language] = translated
             t.statuses.append(files.status(item, language))
-    _check_folders(base, {f'{k}.yaml': fw.language for k, fw in frameworks.items()},
-                   {p.name for p in base.glob('*.yaml')}, t, 'scenarios/frameworks/')
+    _check_folders(base, {f'{k}.yaml': v.language for k, v in items.items()},
+                   {p.name for p in base.glob('*.yaml')}, t, prefix)
+
+
+def _translate_frameworks(base: Path, frameworks: dict[str, Framework], t: _Translations) -> None:
+    _translate_single_files('framework', base, 'scenarios/frameworks/', frameworks, t,
+                            lambda merged, target: validate(Framework, merged, target, t.problems))
 
 
 def _translate_scenarios(base: Path, scenarios: dict[str, Scenario], t: _Translations) -> None:
-    for slug, sc in scenarios.items():
-        source = base / f'{slug}.yaml'
-        for language in CONTENT_LANGUAGES:
-            item = f'scenario:{slug}'
-            if language == sc.language:
-                t.statuses.append(TranslationStatus(item, language, 'original'))
-                continue
-            merged, target, files = _single_file(source, language, t)
-            if merged is not None:
-                translated = validate(Scenario, merged, target, t.problems)
-                if translated is not None and check_scenario(translated, merged, target, t.problems, t.frameworks):
-                    t.localized['scenario', slug, language] = translated
-            t.statuses.append(files.status(item, language))
-    _check_folders(base, {f'{k}.yaml': sc.language for k, sc in scenarios.items()},
-                   {p.name for p in base.glob('*.yaml')}, t, 'scenarios/')
+    def accept(merged, target):
+        translated = validate(Scenario, merged, target, t.problems)
+        ok = translated is not None and check_scenario(translated, merged, target, t.problems, t.frameworks)
+        return translated if ok else None
+
+    _translate_single_files('scenario', base, 'scenarios/', scenarios, t, accept)
 
 
 # --------------------------------------------------------------------------------------------------------------
