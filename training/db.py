@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-import uuid
+import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -59,8 +59,11 @@ def lock_row(session: so.Session, model, row_id: int) -> None:
 
 
 def new_uid() -> str:
-    """A globally unique id (UUID 4, canonical text form): the same record at a venue, at the centre, anywhere."""
-    return str(uuid.uuid4())
+    """A globally unique id (UUID 4, canonical text form): the same record at a venue, at the centre, anywhere.
+    Formatted from 16 random bytes directly, as uuid.uuid4() would give it (a third of its cost: imports write
+    tens of thousands)."""
+    h = os.urandom(16).hex()
+    return f'{h[:8]}-{h[8:12]}-4{h[13:16]}-{"89ab"[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}'
 
 
 #: A random UUID 4 in canonical text form, written in SQLite's own SQL (used as the column's server default)

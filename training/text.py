@@ -40,10 +40,14 @@ def _script(char: str) -> str | None:
 
 
 def scripts(text: str) -> set[str]:
+    if text.isascii():  # the common case, without a Unicode name lookup per letter
+        return {'LATIN'} if text.lower() != text.upper() else set()
     return {s for s in map(_script, text) if s is not None}
 
 
 def _clean(email: str) -> str:
+    if email.isascii():  # NFKC leaves ASCII as it is, and the invisible characters are not ASCII
+        return email.strip().lower()
     return unicodedata.normalize('NFKC', email).translate(_INVISIBLE).strip().lower()
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.helpers.app import empty_database
 from tests.helpers.sheets import sheet_bytes
 from training.privacy.services import erase_person
-from training.reports import queries, rebuild
+from training.reports import maintain, queries, rebuild
 from training.reports.definitions import FIGURE_TABLES, ReportFilter
 from training.vocab import OrganisationType
 from training.workshops import imports, merging, past_sessions, services
@@ -171,7 +171,10 @@ def assert_same_report(f: ReportFilter) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(ops=st.lists(operations, min_size=5, max_size=60), periods=st.lists(filters(), min_size=4, max_size=8))
-def test_reporting_data_gives_the_reference_report(app, db, ops, periods):
+@pytest.mark.parametrize('set_based', [False, True], ids=['per-person', 'set-based'])
+def test_reporting_data_gives_the_reference_report(app, db, monkeypatch, set_based, ops, periods):
+    """Per person (small writes, in Python) and in set-based statements (a sheet import, a large session)."""
+    monkeypatch.setattr(maintain, 'SET_BASED_FROM', 1 if set_based else 10**9)
     empty_database()
     for n in range(4):  # a few persons and sessions to start from, so that most operations have something to act on
         services.create_person(full_name=f'Seed {n}', sex=Sex.female if n % 2 else Sex.male)

@@ -16,10 +16,13 @@ from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 
+from training.reports import rebuild
 from training.reports.models import COUNTRY, COURSE, DIMS, KINDS, MODE, report_cells, report_gain, report_rows
 from training.workshops.models import Attendance, AttendanceRole, Person, SessionStatus, TrainingSession
 
 CHUNK = 500
+#: From this many persons on, the recompute is done in set-based statements (rebuild.recompute_persons)
+SET_BASED_FROM = 200
 WATCHED = {
     Attendance: ('person_id', 'session_id', 'role', 'pre_test_score', 'post_test_score'),
     Person: ('sex', 'organisation_type'),
@@ -156,6 +159,8 @@ def _lock(conn: sa.Connection, person_ids: list[int]) -> None:
 def recompute(conn: sa.Connection, person_ids) -> int:
     """Bring the reporting rows of these persons up to date and the cells with them. Returns persons rewritten."""
     ids = sorted(set(person_ids))
+    if len(ids) >= SET_BASED_FROM:
+        return rebuild.recompute_persons(conn, ids)
     changed = 0
     cells: Counter = Counter()
     gain: dict = {}

@@ -29,8 +29,9 @@ def _partition(kind: int) -> str:
     return f'PARTITION BY {", ".join(cols)} ORDER BY day, session_id'
 
 
-def rows_select(dialect: str) -> str:
-    """Every participation of a held session with its previous / next participation in each scope."""
+def rows_select(dialect: str, persons: str | None = None) -> str:
+    """Every participation of a held session with its previous / next participation in each scope (only of the
+    persons listed in the table ``persons``, when given)."""
     day, year = _day_and_year(dialect)
     links = ', '.join([f'LAG(day) OVER w{k} AS p{k}' for k in KINDS] + [f'LAG(year) OVER w{k} AS y{k}' for k in KINDS]
                       + [f'LEAD(day) OVER w{k} AS n{k}' for k in KINDS])
@@ -41,7 +42,9 @@ def rows_select(dialect: str) -> str:
             f"COALESCE(s.course_slug, '') AS course, s.mode, p.sex, COALESCE(p.organisation_type, '') AS org, "
             f'a.pre_test_score AS pre, a.post_test_score AS post '
             f'FROM attendances a JOIN training_sessions s ON s.id = a.session_id JOIN persons p ON p.id = a.person_id '
-            f"WHERE a.role = 'participant' AND s.status = 'held') src WINDOW {windows} ORDER BY day, attendance_id")
+            f"WHERE a.role = 'participant' AND s.status = 'held'"
+            + (f' AND a.person_id IN (SELECT person_id FROM {persons})' if persons else '')
+            + f') src WINDOW {windows} ORDER BY day, attendance_id')
 
 
 def _scope_columns(kind: int) -> list[str]:
@@ -141,3 +144,61 @@ def rebuild(conn: sa.Connection, *, check_only: bool = False) -> dict[str, int]:
     for table in TABLE_COLUMNS:
         conn.execute(sa.text(f'DROP TABLE {prefix}{table}'))
     return found
+
+
+# -- recomputing many persons at once (a sheet import, a session of many participants changing) -------------------
+
+CELL_KEY = ', '.join(KEYS['report_cells'])
+GAIN_KEY = ', '.join(KEYS['report_gain'])
+
+
+def _temp(conn: sa.Connection, name: str, select: str) -> None:
+    conn.execute(sa.text(f'DROP TABLE IF EXISTS {name}'))
+    conn.execute(sa.text(f'CREATE TEMPORARY TABLE {name} AS {select}'))
+
+
+def recompute_persons(conn: sa.Connection, person_ids: list[int]) -> int:
+    """Bring these persons' reporting rows up to date, and the cells and gain sums with them, in set-based
+    statements: the same SQL as :func:`fill`, restricted to the persons, with the cells and sums adjusted by the
+    difference between their old rows and their new ones. Returns the number of persons."""
+    ids = sorted(set(person_ids))
+    _temp(conn, 'recompute_ids', 'SELECT id AS person_id FROM persons WHERE 1 = 0')
+    for i in range(0, len(ids), 5000):
+        conn.execute(sa.text('INSERT INTO recompute_ids (person_id) VALUES (:p)'),
+                     [{'p': pid} for pid in ids[i:i + 5000]])
+    if conn.dialect.name == 'postgresql':  # two transactions recomputing one person take turns (see maintain._lock)
+        conn.execute(sa.text('SELECT id FROM persons WHERE id IN (SELECT person_id FROM recompute_ids) ORDER BY id '
+                             'FOR NO KEY UPDATE'))
+        conn.execute(sa.text('ANALYZE recompute_ids'))
+    cols = ', '.join(ROW_COLUMNS)
+    _temp(conn, 'recompute_old', f'SELECT {cols} FROM report_rows WHERE person_id IN '
+                                 f'(SELECT person_id FROM recompute_ids)')
+    _temp(conn, 'recompute_new', rows_select(conn.dialect.name, 'recompute_ids'))
+    _temp(conn, 'recompute_cells',
+          f'SELECT {CELL_KEY}, SUM(n) AS n FROM ({cells_select("recompute_new")} UNION ALL '
+          f'SELECT {CELL_KEY}, -n FROM ({cells_select("recompute_old")}) o) d GROUP BY {CELL_KEY} HAVING SUM(n) <> 0')
+    _temp(conn, 'recompute_gain',
+          f'SELECT {GAIN_KEY}, SUM(persons) AS persons, SUM(sum_pre) AS sum_pre, SUM(sum_post) AS sum_post FROM ('
+          f'{gain_select("recompute_new")} UNION ALL SELECT {GAIN_KEY}, -persons, -sum_pre, -sum_post FROM '
+          f'({gain_select("recompute_old")}) o) d GROUP BY {GAIN_KEY} '
+          f'HAVING SUM(persons) <> 0 OR SUM(sum_pre) <> 0 OR SUM(sum_post) <> 0')
+    # In key order, so that two transactions never wait on each other in a cycle (as maintain.apply_deltas)
+    conn.execute(sa.text(f'INSERT INTO report_cells ({CELL_KEY}, n) SELECT {CELL_KEY}, n FROM recompute_cells '
+                         f'WHERE 1 = 1 ORDER BY {CELL_KEY} ON CONFLICT ({CELL_KEY}) '
+                         f'DO UPDATE SET n = report_cells.n + excluded.n'))
+    conn.execute(sa.text(f'DELETE FROM report_cells WHERE n = 0 AND ({CELL_KEY}) IN '
+                         f'(SELECT {CELL_KEY} FROM recompute_cells WHERE n < 0)'))
+    conn.execute(sa.text(f'INSERT INTO report_gain ({GAIN_KEY}, persons, sum_pre, sum_post) '
+                         f'SELECT {GAIN_KEY}, persons, sum_pre, sum_post FROM recompute_gain WHERE 1 = 1 '
+                         f'ORDER BY {GAIN_KEY} ON CONFLICT ({GAIN_KEY}) DO UPDATE SET '
+                         f'persons = report_gain.persons + excluded.persons, '
+                         f'sum_pre = report_gain.sum_pre + excluded.sum_pre, '
+                         f'sum_post = report_gain.sum_post + excluded.sum_post'))
+    conn.execute(sa.text(f'DELETE FROM report_gain WHERE persons = 0 AND ({GAIN_KEY}) IN '
+                         f'(SELECT {GAIN_KEY} FROM recompute_gain WHERE persons < 0)'))
+    conn.execute(sa.text('DELETE FROM report_rows WHERE person_id IN (SELECT person_id FROM recompute_ids)'))
+    conn.execute(sa.text(f'INSERT INTO report_rows ({cols}) SELECT {cols} FROM recompute_new '
+                         f'ORDER BY day, attendance_id'))
+    for name in ('recompute_ids', 'recompute_old', 'recompute_new', 'recompute_cells', 'recompute_gain'):
+        conn.execute(sa.text(f'DROP TABLE {name}'))
+    return len(ids)

@@ -90,8 +90,8 @@ def _update_persons(plan: ImportPlan, use_sheet: set[tuple[int, str]]) -> None:
     emails = {v for r in plan.valid_rows for f, v in r.fills.items() if f == 'email'}
     emails |= {theirs for r in plan.valid_rows for name, _mine, theirs in r.differences
                if name == 'email' and (r.row, 'email') in use_sheet}
-    for chunk in queries.chunks(emails):
-        taken.update(db.session.scalars(sa.select(Person.email).where(Person.email.in_(chunk))))
+    for cond in queries.in_chunks(Person.email, emails):
+        taken.update(db.session.scalars(sa.select(Person.email).where(cond)))
     groups: dict[tuple[str, ...], list[dict]] = {}
     for r in plan.valid_rows:
         if r.status != MATCHED:
@@ -114,13 +114,12 @@ def _update_persons(plan: ImportPlan, use_sheet: set[tuple[int, str]]) -> None:
         db.session.execute(stmt, rows)
 
 
-def _days_for(s: SheetRow, session: TrainingSession, *, has_day_columns: bool) -> list[date]:
+def _days_for(s: SheetRow, session: TrainingSession, *, has_day_columns: bool, all_days: list[date]) -> list[date]:
     """The days a row marks present: its day columns; else the first N days for a "days attended" count of N; else,
     for a session that has begun, every day (a sign-in sheet without day columns lists who came)."""
     days = [d for d in s.days if isinstance(d, date)]
     if has_day_columns or days:
         return days
-    all_days = [session.start_date + timedelta(days=i) for i in range(session.days)]
     if s.days_attended is not None:
         return all_days[:s.days_attended]
     if session.status == SessionStatus.held or session.start_date <= date.today():
@@ -164,9 +163,10 @@ def _write_days(session: TrainingSession, plan: ImportPlan, now: datetime) -> No
         sa.select(AttendanceDay.attendance_id, AttendanceDay.day).join(Attendance)
         .where(Attendance.session_id == session.id)).tuples())
     rows = []
+    all_days = [session.start_date + timedelta(days=i) for i in range(session.days)]
     for r in plan.valid_rows:
         attendance_id = ids[r.person_id]
-        for day in _days_for(r.sheet_row, session, has_day_columns=has_day_columns):
+        for day in _days_for(r.sheet_row, session, has_day_columns=has_day_columns, all_days=all_days):
             if (attendance_id, day) not in marked and session.start_date <= day <= session.end_date:
                 marked.add((attendance_id, day))
                 rows.append({'attendance_id': attendance_id, 'day': day, 'method': CheckInMethod.imported,

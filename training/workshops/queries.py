@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from training.auth.models import Role, User, UserRole
 from training.content import registry
@@ -37,6 +38,19 @@ def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def in_chunks(column, values: Iterable) -> Iterator:
+    """Conditions ``column IN values`` in as few statements as the database allows: one array parameter on
+    PostgreSQL (``= ANY(...)``, a single bound value whatever the count), lists of CHUNK on SQLite."""
+    values = list(values)
+    if not values:
+        return
+    if db.session.get_bind().dialect.name == 'postgresql':
+        yield column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+        return
+    for chunk in chunks(values):
+        yield column.in_(chunk)
 
 
 def session_days(session: TrainingSession) -> list[date]:
@@ -171,15 +185,15 @@ def known_persons(country: str | None = None) -> list[Known]:
 
 def persons_by_id(ids) -> dict[int, Person]:
     out: dict[int, Person] = {}
-    for chunk in chunks(set(ids)):
-        out.update({p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(chunk)))})
+    for cond in in_chunks(Person.id, set(ids)):
+        out.update({p.id: p for p in db.session.scalars(sa.select(Person).where(cond))})
     return out
 
 
 def person_names(ids) -> dict[int, str]:
     out: dict[int, str] = {}
-    for chunk in chunks(set(ids)):
-        out.update(db.session.execute(sa.select(Person.id, Person.full_name).where(Person.id.in_(chunk))).all())
+    for cond in in_chunks(Person.id, set(ids)):
+        out.update(db.session.execute(sa.select(Person.id, Person.full_name).where(cond)).all())
     return out
 
 
@@ -190,11 +204,8 @@ def known_for(rows) -> list[Known]:
     known: dict[int, Known] = {}
     emails = {r.email for r in rows if r.email}
     keys = {k for r in rows if r.country for k in name_variants(r.name_key)}
-    for chunk in chunks(emails):
-        for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.email.in_(chunk))):
-            known[pid] = Known(pid, key, country, email)
-    for chunk in chunks(keys):
-        for pid, key, country, email in db.session.execute(sa.select(*cols).where(Person.name_key.in_(chunk))):
+    for cond in (*in_chunks(Person.email, emails), *in_chunks(Person.name_key, keys)):
+        for pid, key, country, email in db.session.execute(sa.select(*cols).where(cond)):
             known[pid] = Known(pid, key, country, email)
     return [known[k] for k in sorted(known)]
 
@@ -214,8 +225,8 @@ def person_details(ids) -> dict[int, dict]:
     """id -> full name and the fields an import may fill in, with enum values as their names."""
     cols = [Person.id, Person.full_name] + [getattr(Person, f) for f in IMPORTED_PERSON_FIELDS]
     out: dict[int, dict] = {}
-    for chunk in chunks(set(ids)):
-        for row in db.session.execute(sa.select(*cols).where(Person.id.in_(chunk))):
+    for cond in in_chunks(Person.id, set(ids)):
+        for row in db.session.execute(sa.select(*cols).where(cond)):
             values = dict(zip(('id', 'full_name', *IMPORTED_PERSON_FIELDS), row, strict=True))
             out[row[0]] = {k: getattr(v, 'name', v) for k, v in values.items()}
     return out
@@ -223,10 +234,10 @@ def person_details(ids) -> dict[int, dict]:
 
 def attendance_counts(ids) -> dict[int, int]:
     out: dict[int, int] = {}
-    for chunk in chunks(set(ids)):
+    for cond in in_chunks(Attendance.person_id, set(ids)):
         out.update(db.session.execute(
-            sa.select(Attendance.person_id, sa.func.count(Attendance.id))
-            .where(Attendance.person_id.in_(chunk)).group_by(Attendance.person_id)).all())
+            sa.select(Attendance.person_id, sa.func.count(Attendance.id)).where(cond)
+            .group_by(Attendance.person_id)).all())
     return out
 
 
@@ -303,7 +314,7 @@ def persons_with_visible_email(person_ids: Iterable[int], user: User) -> set[int
         return None
     trained = sa.select(session_trainers.c.session_id).where(session_trainers.c.user_id == user.id)
     out: set[int] = set()
-    for chunk in chunks(set(person_ids)):
+    for cond in in_chunks(Attendance.person_id, set(person_ids)):
         out.update(db.session.scalars(sa.select(Attendance.person_id).distinct().where(
-            Attendance.person_id.in_(chunk), Attendance.session_id.in_(trained))))
+            cond, Attendance.session_id.in_(trained))))
     return out
