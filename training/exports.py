@@ -7,9 +7,6 @@ from datetime import date, datetime
 
 from flask import Response, request
 from flask_babel import get_locale
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 #: Cells starting with these are formulas to a spreadsheet: written with a leading apostrophe (CSV injection)
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
@@ -47,6 +44,9 @@ def csv_bytes(headers: list[str], rows: list[tuple], *, delimiter: str = ',') ->
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
     """sheets: (title, headers, rows). Dates are real dates; numbers stay numbers."""
+    from openpyxl import Workbook  # first use: openpyxl is 8 MB a worker would hold though few export (issue 18)
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=False)
     book.remove(book.active)
     used = set()
@@ -72,6 +72,8 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[tuple]]]) -> bytes:
 
 def _fit_widths(ws, headers: list[str], rows: list[tuple]) -> None:
     """Each column as wide as its longest value (header included, first 1,000 rows), between 8 and 60."""
+    from openpyxl.utils import get_column_letter  # first use (see xlsx_bytes)
+
     widths = [len(str(h)) for h in headers]
     for row in rows[:1000]:
         for i, value in enumerate(row[:len(widths)]):

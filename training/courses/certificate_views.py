@@ -10,7 +10,6 @@ from training.codes import CERTIFICATE
 from training.content import registry
 from training.courses import queries, services
 from training.courses.blueprint import bp
-from training.courses.certificates import render_pdf
 from training.courses.forms import RevokeForm
 from training.extensions import limiter
 from training.i18n import _, _l
@@ -71,6 +70,10 @@ def certificate_pdf(code):
         abort(404, _('This certificate has been revoked.'))
     course = registry().course(certificate.course_slug)
     title = course.title if course else certificate.course_slug
+    # first use: the PDF maker loads fpdf2, fonts and HarfBuzz (some 20 MB), which a worker that never prints a
+    # certificate need not hold (issue 18)
+    from training.courses.certificates import render_pdf
+
     pdf = render_pdf(certificate, title, url_for('courses.verify_certificate', code=certificate.code, _external=True))
     response = make_response(pdf)
     response.headers['Content-Type'] = 'application/pdf'

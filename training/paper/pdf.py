@@ -8,8 +8,8 @@ from fpdf.fonts import FontFace
 
 from training.courses.certificates import CONTROL_CHARACTERS, ShapedFPDF, register_fonts
 from training.i18n import _
+from training.paper.sizes import page_size
 
-SIZES = {'a4': 'A4', 'letter': 'Letter'}
 INK = (27, 36, 48)
 MUTED = (74, 85, 99)
 LINE = (150, 158, 168)
@@ -17,11 +17,6 @@ BOX = 3.6  # mm, a box to tick
 
 _LINK = re.compile(r'\[([^\]]+)\]\([^)]*\)')
 _EMPHASIS = re.compile(r'(\*\*|__|\*|_|`)')
-
-
-def page_size(name: str | None) -> str:
-    """``a4`` (default) or ``letter``, as fpdf2 names them."""
-    return SIZES.get((name or '').lower(), 'A4')
 
 
 def plain(markdown: str) -> str:

@@ -1,5 +1,8 @@
 """Paper pages: a session's printable packs (sign-in sheet, paper tests, scenario packs, A4 or US Letter), the
-entry of a participant's paper test, and, in a live run, a team's paper grid entered by the facilitator."""
+entry of a participant's paper test, and, in a live run, a team's paper grid entered by the facilitator.
+
+The modules that make the packs are imported on first use, in the views that print: they load fpdf2, its fonts and
+HarfBuzz (some 20 MB), which a worker that never prints need not hold (issue 18)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -9,9 +12,9 @@ from training.auth.permissions import TRAINERS, require_run_trainer, require_ses
 from training.content import registry
 from training.extensions import db
 from training.i18n import _
-from training.paper import entries, quiz_pack, scenario_pack, signin
+from training.paper import entries
 from training.paper.forms import PaperTeamForm, entry_form
-from training.paper.pdf import SIZES
+from training.paper.sizes import SIZES
 from training.scenarios import live
 from training.scenarios.forms import answer_from_form, stage_form_class
 from training.scenarios.models import LiveRun, LiveTeam
@@ -57,6 +60,8 @@ def session_paper(session_id: int):
 @roles_required(*TRAINERS)
 def signin_pdf(session_id: int):
     session = _session(session_id)
+    from training.paper import signin  # first use (module docstring)
+
     return _pdf(signin.render(session, size=_size()), f'{session.code}-sign-in-{_size()}.pdf')
 
 
@@ -64,6 +69,8 @@ def signin_pdf(session_id: int):
 @roles_required(*TRAINERS)
 def signin_csv(session_id: int):
     session = _session(session_id)
+    from training.paper import signin  # first use (module docstring)
+
     return Response(signin.csv_template(session), mimetype='text/csv', headers={
         'Content-Disposition': f'attachment; filename="{session.code}-sign-in.csv"'})
 
@@ -77,6 +84,8 @@ def test_pdf(session_id: int):
     if quiz is None:
         flash(_('Choose a course and one of its quizzes.'), 'error')
         return redirect(url_for('paper.session_paper', session_id=session.id))
+    from training.paper import quiz_pack  # first use (module docstring)
+
     return _pdf(quiz_pack.render(session, course, quiz, size=_size()), f'{session.code}-{quiz.id}-{_size()}.pdf')
 
 
@@ -89,6 +98,8 @@ def scenario_pdf(session_id: int):
         flash(_('Choose a scenario.'), 'error')
         return redirect(url_for('paper.session_paper', session_id=session.id))
     teams = request.args.get('teams', 1, type=int) or 1
+    from training.paper import scenario_pack  # first use (module docstring)
+
     return _pdf(scenario_pack.render(scenario, teams=teams, size=_size(), subtitle=f'{session.code} · '
                                      f'{scenario.title}'), f'{session.code}-{scenario.slug}-{_size()}.pdf')
 

@@ -1,0 +1,48 @@
+"""What a worker holds (issue 18, worker memory): the PDF and spreadsheet libraries load when a worker first prints
+or exports, not at start-up, and still work when it does. Checked in a fresh interpreter (this one has the whole
+suite loaded)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Loaded on first use only (fpdf2 with its fonts and HarfBuzz some 20 MB, openpyxl 8 MB)
+ON_FIRST_USE = ('fpdf', 'openpyxl', 'fontTools', 'uharfbuzz')
+
+_SERVE = '''
+import json, sys
+from training import create_app
+from training.extensions import db
+app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x',
+                  'RATELIMIT_STORAGE_URI': 'memory://'})
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+statuses = [client.get(path).status_code for path in ('/', '/courses/', '/login', '/certificates/')]
+loaded = sorted({m.partition('.')[0] for m in sys.modules} & set(sys.argv[1:]))
+after = None
+if 'export' in sys.argv:
+    from training.exports import xlsx_bytes
+    after = xlsx_bytes([('Sheet', ['a'], [(1,)])])[:2].decode()
+print(json.dumps({'statuses': statuses, 'loaded': loaded, 'xlsx': after}))
+'''
+
+
+def _serve(*extra: str) -> dict:
+    out = subprocess.run([sys.executable, '-c', _SERVE, *ON_FIRST_USE, *extra], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_serving_pages_loads_no_pdf_or_spreadsheet_library():
+    result = _serve()
+    assert result['statuses'] == [200, 200, 200, 200]
+    assert result['loaded'] == []
+
+
+def test_a_spreadsheet_is_still_made_on_first_use():
+    assert _serve('export')['xlsx'] == 'PK'  # a zip: the XLSX container
