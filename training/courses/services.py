@@ -32,11 +32,14 @@ class CourseError(TrainingError):
 # ---------------------------------------------------------------------------------------------------------------
 # Enrolment and lessons
 
+#: Every lesson and quiz page reads the enrolment with its lesson progress: one statement, built once (issue 18)
+_ENROLMENT = sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progress)).where(
+    Enrolment.user_id == sa.bindparam('user_id'), Enrolment.course_slug == sa.bindparam('course_slug'))
+
+
 def get_enrolment(user, course_slug: str) -> Enrolment | None:
-    """The enrolment with its lesson progress, in one statement (every lesson and quiz page reads both)."""
-    return db.session.scalars(sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progress))
-                              .where(Enrolment.user_id == user.id, Enrolment.course_slug == course_slug)
-                              ).unique().first()
+    """The enrolment with its lesson progress, in one statement."""
+    return db.session.scalars(_ENROLMENT, {'user_id': user.id, 'course_slug': course_slug}).unique().first()
 
 
 def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
