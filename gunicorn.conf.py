@@ -4,6 +4,7 @@ Every value can be overridden from the environment, so one file serves a laptop 
 proxy. The app keeps no local state (sessions are signed cookies, request limits are counted in the database,
 data lives in PostgreSQL), so it scales out by adding hosts behind a proxy.
 """
+import gc
 import os
 
 bind = os.environ.get('GUNICORN_BIND', f'127.0.0.1:{os.environ.get("PORT", "8000")}')
@@ -38,6 +39,14 @@ else:
     control_socket_disable = True
 # Only trust X-Forwarded-* from these addresses (set TRAINING_PROXY_FIX too).
 forwarded_allow_ips = os.environ.get('FORWARDED_ALLOW_IPS', '127.0.0.1')
+
+
+def when_ready(server):
+    """The app is loaded (preload_app), the workers not yet forked: the objects made at start-up (modules, content,
+    mappers: some 200,000) are moved out of the garbage collector's reach. A worker's full collections then no longer
+    walk them (each took about 0.1 s, every few hundred requests), nor write to their pages, which stay shared with
+    the master (Python's documentation of gc.freeze recommends this for pre-forking servers)."""
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -46,3 +46,14 @@ def test_serving_pages_loads_no_pdf_or_spreadsheet_library():
 
 def test_a_spreadsheet_is_still_made_on_first_use():
     assert _serve('export')['xlsx'] == 'PK'  # a zip: the XLSX container
+
+
+def test_the_server_moves_start_up_objects_out_of_the_collectors_reach_before_forking():
+    """gunicorn.conf.py's when_ready (after the app is loaded in the master, before the workers fork) freezes them."""
+    code = ('import gc, runpy; from training import create_app\n'
+            "app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x'})\n"
+            "before = gc.get_freeze_count(); runpy.run_path('gunicorn.conf.py')['when_ready'](None)\n"
+            'print(before, gc.get_freeze_count())')
+    out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    before, after = map(int, out.split()[-2:])
+    assert before == 0 and after > 100_000
