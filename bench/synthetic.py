@@ -172,13 +172,16 @@ def _fill_postgres(db, now, sessions: int, persons: int) -> None:
 
 
 #: The tables the synthetic data fills; every other table of the models is empty here (or holds the staff account)
-FILLED = ('training_sessions', 'persons', 'attendances', 'report_rows', 'report_cells', 'report_gain')
+SOURCE = ('training_sessions', 'persons', 'attendances')
+REPORTING = ('report_rows', 'report_cells', 'report_scored', 'report_gain')
+FILLED = SOURCE + REPORTING
 
 
 def _refresh_schema(db) -> bool:
     """Bring a reused database up to the models: an empty table whose columns changed (another domain's model
-    moved on) is dropped and made again, a new table made; the staff account is made again if it went. False when a
-    filled table changed: the database must be built again."""
+    moved on) is dropped and made again, a new table made; the reporting data, derived from the source rows, is made
+    again from them when its tables changed; the staff account is made again if it went. False when a source table
+    changed: the database must be built again."""
     import sqlalchemy as sa
 
     from training.auth import services as auth_services
@@ -187,13 +190,21 @@ def _refresh_schema(db) -> bool:
     present = set(inspector.get_table_names())
     stale = [t for t in db.metadata.sorted_tables if t.name in present
              and {c['name'] for c in inspector.get_columns(t.name)} != {c.name for c in t.columns}]
-    if any(t.name in FILLED for t in stale):
+    if any(t.name in SOURCE for t in stale):
         return False
+    reporting = [t for t in db.metadata.sorted_tables if t.name in REPORTING]
+    refill = any(t in stale or t.name not in present for t in reporting)
+    if refill:
+        stale = [t for t in stale if t not in reporting] + [t for t in reporting if t.name in present]
     with db.engine.begin() as conn:
         for table in reversed(stale):
             conn.execute(sa.text(f'DROP TABLE {table.name}' + (' CASCADE' if conn.dialect.name == 'postgresql'
                                                                else '')))
     db.create_all()
+    if refill:
+        started = time.perf_counter()
+        _fill_reporting_data(db)
+        print(f'reporting data made again from the source rows in {time.perf_counter() - started:.1f} s')
     if db.session.scalar(sa.select(User.id).where(User.email == STAFF_EMAIL)) is None:
         auth_services.create_user(email=STAFF_EMAIL, name='Bench Staff', password=STAFF_PASSWORD, roles=[Role.staff])
         db.session.commit()

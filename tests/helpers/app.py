@@ -97,7 +97,16 @@ def build_app(**extra) -> Flask:
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
+        if _stale(db.engine):  # a test database kept from before a model changed: made again
+            db.drop_all()
+            db.create_all()
     return app
+
+
+def _stale(engine) -> bool:
+    inspector = sa.inspect(engine)
+    return any({c['name'] for c in inspector.get_columns(t.name)} != {c.name for c in t.columns}
+               for t in db.metadata.sorted_tables)
 
 
 def empty_database() -> None:

@@ -8,6 +8,7 @@ finds nothing to correct.
 """
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -32,6 +33,8 @@ from training.workshops.models import (
     TrainingSession,
 )
 
+#: Sequences tried per run (PROPERTY_EXAMPLES=300 for a longer search)
+EXAMPLES = int(os.environ.get('PROPERTY_EXAMPLES', '30'))
 COUNTRIES = ('KE', 'UG', 'RW')
 COURSES = ('understanding-atrocity-crimes', 'assessing-risk-framework', None)
 FIRST_DAY = date(2010, 1, 1)
@@ -141,8 +144,10 @@ def run(db, ops) -> None:
 
 
 def filters():
-    bound = st.one_of(st.none(), day, day, st.sampled_from([date(2011, 1, 1), date(2011, 12, 31), date(2012, 1, 1),
-                                                            date(2013, 12, 31)]))
+    edges = [date(2011, 1, 1), date(2011, 12, 31), date(2012, 1, 1), date(2013, 12, 31), date(2011, 3, 1),
+             date(2011, 3, 31), date(2012, 2, 29), date(2012, 3, 1), date(2013, 6, 30), date(2013, 7, 1)]
+    bound = st.one_of(st.none(), day, day, st.sampled_from(edges),
+                      st.sampled_from(edges).flatmap(lambda d: st.integers(-20, 20).map(lambda n: d + timedelta(n))))
     return st.builds(lambda a, b, c, co, m: ReportFilter(min(a, b) if a and b else a, max(a, b) if a and b else b,
                                                           c, co, m),
                      bound, bound, st.sampled_from((None, *COUNTRIES)),
@@ -168,7 +173,7 @@ def assert_same_report(f: ReportFilter) -> None:
             assert mine.tables[table.key] == theirs.tables[table.key], (f, table.key)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(ops=st.lists(operations, min_size=5, max_size=60), periods=st.lists(filters(), min_size=4, max_size=8))
 @pytest.mark.parametrize('set_based', [False, True], ids=['per-person', 'set-based'])
@@ -244,3 +249,23 @@ def test_a_past_session_marked_held_is_counted(db, create_session, create_person
     db.session.commit()
     assert queries.summary(ReportFilter())['persons_trained'] == 1
     assert_same_report(ReportFilter())
+
+
+def test_knowledge_gain_of_a_period_inside_months_averages_each_person_once(db, create_session, create_person):
+    """A scores twice in March 2011 (40 -> 60, 50 -> 90) and once in May 2012; B once in March 2011 (20 -> 30).
+    From 12 March 2011 to 4 May 2012, A's one participation there (50 -> 90) and B's count: gain (40 + 10) / 2."""
+    a, b = create_person(full_name='A'), create_person(full_name='B')
+    for code, day, person, pre, post in (('G1', date(2011, 3, 10), a, 40, 60), ('G2', date(2011, 3, 20), a, 50, 90),
+                                         ('G3', date(2012, 5, 5), a, 70, 70), ('G4', date(2011, 3, 15), b, 20, 30)):
+        services.add_to_roster(create_session(code=code, start_date=day), person)
+        attendance = db.session.scalar(sa.select(Attendance).join(TrainingSession).where(TrainingSession.code == code))
+        attendance.pre_test_score, attendance.post_test_score = float(pre), float(post)
+    db.session.commit()
+    periods = [ReportFilter(date(2011, 3, 12), date(2012, 5, 4)), ReportFilter(date(2011, 3, 5), date(2011, 3, 25)),
+               ReportFilter(date(2011, 3, 1), date(2012, 5, 31)), ReportFilter(date(2011, 3, 11), date(2012, 5, 5))]
+    for f in periods:
+        assert_same_report(f)
+    gain = queries.knowledge_gain(periods[0])[1]
+    assert gain[-1][:2] == ('__all__', 2) and gain[-1][4] == 25.0
+    # 5 to 25 March: A's two (mean 45 -> 75) and B's one: persons 2, gain (30 + 10) / 2
+    assert queries.knowledge_gain(periods[1])[1][-1][1:] == (2, 32.5, 52.5, 20.0)

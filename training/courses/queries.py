@@ -13,7 +13,6 @@ from training.extensions import db
 from training.text import like_contains
 from training.vocab import QuizKind
 
-
 #: The catalogue and "my learning" read them on every visit: one statement, built once (issue 18)
 _ENROLMENTS = (sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progress))
                .where(Enrolment.user_id == sa.bindparam('user_id'))

@@ -1,12 +1,13 @@
 """The programme figures read from the reporting data (:mod:`training.reports.models`): the same functions, with the
 same results, as :mod:`training.reports.reference`, in small indexed reads.
 
-A period is cut into whole calendar years, read from ``report_cells``, and at most two partial years (the first
-and the last), read from ``report_rows`` by day. Persons trained over the period are the participations in it whose
-previous participation in the scope is before the period's first day: in whole years that is "previous year before
-the first year" (cells), except for a period starting inside a year, where a participation whose previous one is in
-that first year counts if the previous one is before the first day -- those are found from the previous
-participation's side (its next one, ``n<k>``), among the first year's participations before the first day.
+A period is cut into whole calendar months, read from ``report_cells`` and ``report_scored``, and at most two partial
+months (the first and the last), read from ``report_rows`` by day. Persons trained over the period are the
+participations in it whose previous participation in the scope is before the period's first day: in whole months
+that is "previous month before the first month" (cells), except for a period starting inside a month, where a
+participation whose previous one is in that first month counts if the previous one is before the first day -- those
+are found from the previous participation's side (its next one, ``n<k>``), among the first month's participations
+before the first day.
 """
 from __future__ import annotations
 
@@ -17,51 +18,58 @@ import sqlalchemy as sa
 
 from training.extensions import db
 from training.reports.definitions import ReportFilter
-from training.reports.models import COUNTRY, COURSE, MODE, report_cells, report_gain, report_rows
+from training.reports.models import COUNTRY, COURSE, MODE, report_cells, report_gain, report_rows, report_scored
 from training.vocab import OrganisationType
 from training.workshops.models import Sex
 
-C, R, G = report_cells.c, report_rows.c, report_gain.c
+C, R, G, S = report_cells.c, report_rows.c, report_gain.c, report_scored.c
 
 
-def jan1(year: int) -> int:
-    return date(year, 1, 1).toordinal()
+def month_of(day: date) -> int:
+    """The month number of a date: year * 12 + month - 1."""
+    return day.year * 12 + day.month - 1
 
 
-def dec31(year: int) -> int:
-    return date(year, 12, 31).toordinal()
+def first_day(month: int) -> int:
+    return date(month // 12, month % 12 + 1, 1).toordinal()
+
+
+def last_day(month: int) -> int:
+    return first_day(month + 1) - 1 if month // 12 < date.max.year or month % 12 < 11 else date.max.toordinal()
 
 
 @dataclass(frozen=True)
 class Period:
-    """A period as day numbers (a, b) and years; no start is day 1 (year 1), no end the last day of year 9999."""
+    """A period as day numbers (a, b) and month numbers; no start is day 1 (year 1), no end the last day of 9999."""
 
     a: int
     b: int
-    ya: int
-    yb: int
-    aligned_a: bool  # starts on 1 January (or has no start)
-    aligned_b: bool  # ends on 31 December (or has no end)
+    ma: int
+    mb: int
 
     @classmethod
     def of(cls, f: ReportFilter) -> Period:
-        return cls(f.start.toordinal() if f.start else 1, f.end.toordinal() if f.end else date.max.toordinal(),
-                   f.start.year if f.start else 1, f.end.year if f.end else date.max.year,
-                   f.start is None or (f.start.month, f.start.day) == (1, 1),
-                   f.end is None or (f.end.month, f.end.day) == (12, 31))
+        start, end = f.start or date.min, f.end or date.max
+        return cls(start.toordinal(), end.toordinal(), month_of(start), month_of(end))
 
     @property
-    def whole_years(self) -> tuple[int, int]:
-        """First and last whole year (empty when first > last)."""
-        return self.ya if self.aligned_a else self.ya + 1, self.yb if self.aligned_b else self.yb - 1
+    def aligned_a(self) -> bool:
+        """Starts on the first day of a month."""
+        return self.a == first_day(self.ma)
 
     @property
-    def partial_years(self) -> list[tuple[int, int, int]]:
-        """(first day, last day, year) of the parts of the period that are not whole years."""
-        if self.ya == self.yb:
-            return [] if self.aligned_a and self.aligned_b else [(self.a, self.b, self.ya)]
-        parts = [] if self.aligned_a else [(self.a, dec31(self.ya), self.ya)]
-        return parts + ([] if self.aligned_b else [(jan1(self.yb), self.b, self.yb)])
+    def whole_months(self) -> tuple[int, int]:
+        """First and last whole month (empty when first > last)."""
+        return (self.ma if self.aligned_a else self.ma + 1), (self.mb if self.b == last_day(self.mb) else self.mb - 1)
+
+    @property
+    def partial_months(self) -> list[tuple[int, int]]:
+        """(first day, last day) of the parts of the period that are not whole months."""
+        whole_b = self.b == last_day(self.mb)
+        if self.ma == self.mb:
+            return [] if self.aligned_a and whole_b else [(self.a, self.b)]
+        parts = [] if self.aligned_a else [(self.a, last_day(self.ma))]
+        return parts + ([] if whole_b else [(first_day(self.mb), self.b)])
 
 
 def scope_kind(f: ReportFilter) -> int:
@@ -78,28 +86,35 @@ def _add(out: dict, key, persons, participations) -> None:
     out[key] = (p0 + int(persons or 0), n0 + int(participations or 0))
 
 
+def _before_first_day(p: Period, kind: int, f: ReportFilter, lo: int, hi: int):
+    """The first month's participations before the period's first day whose next one in the scope is in the whole
+    months lo..hi: each is the previous participation of one participation there that counts as a person trained
+    although its previous one is in the same month as the first day (cells cannot tell)."""
+    return (R.day.between(first_day(p.ma), p.a - 1), R[f'n{kind}'].between(first_day(lo), last_day(hi)),
+            *_scope(f, R))
+
+
 def _tally(f: ReportFilter, kind: int, dims: tuple[str, ...], group: tuple[str, ...]) -> dict:
     """{(dim, value, *group values): (persons, participations)} over the period, in scopes of ``kind``."""
     p = Period.of(f)
-    lo, hi = p.whole_years
+    lo, hi = p.whole_months
     out: dict = {}
-    persons = sa.func.sum(sa.case((C.prev_year < p.ya, C.n), else_=0))
+    persons = sa.func.sum(sa.case((C.prev_month < p.ma, C.n), else_=0))
     stmt = (sa.select(C.dim, C.value, *[C[g] for g in group], persons, sa.func.sum(C.n))
-            .where(C.kind == kind, C.dim.in_(dims), C.year.between(lo, hi), *_scope(f, C))
+            .where(C.kind == kind, C.dim.in_(dims), C.month.between(lo, hi), *_scope(f, C))
             .group_by(C.dim, C.value, *[C[g] for g in group]))
     if lo <= hi:
         for dim, value, *rest in db.session.execute(stmt):
             _add(out, (dim, value, *rest[:-2]), *rest[-2:])
     before = sa.func.coalesce(R[f'p{kind}'], 0) < p.a
-    for first, last, _year in p.partial_years:
+    for first, last in p.partial_months:
         stmt = (sa.select(R.sex, R.org, *[R[g] for g in group], sa.func.sum(sa.case((before, 1), else_=0)),
                           sa.func.count())
                 .where(R.day.between(first, last), *_scope(f, R)).group_by(R.sex, R.org, *[R[g] for g in group]))
         _rows_into(out, db.session.execute(stmt), dims)
-    if not p.aligned_a and lo <= hi:  # previous participation in the first (partial) year, before its first day
+    if not p.aligned_a and lo <= hi:
         stmt = (sa.select(R.sex, R.org, *[R[g] for g in group], sa.func.count(), sa.literal(0))
-                .where(R.day.between(jan1(p.ya), p.a - 1), R[f'n{kind}'].between(jan1(lo), dec31(hi)),
-                       *_scope(f, R)).group_by(R.sex, R.org, *[R[g] for g in group]))
+                .where(*_before_first_day(p, kind, f, lo, hi)).group_by(R.sex, R.org, *[R[g] for g in group]))
         _rows_into(out, db.session.execute(stmt), dims)
     return {k: v for k, v in out.items() if v[1]}
 
@@ -130,20 +145,29 @@ def persons_by(f: ReportFilter, column: str) -> dict:
 
 
 def _by_year(f: ReportFilter) -> dict:
-    """Persons trained within each year of the period: whole years from the cells, partial ones from the rows."""
+    """Persons trained within each year of the period (each year's part of the period counted on its own): whole
+    months from the cells, partial ones from the rows."""
     p, kind = Period.of(f), scope_kind(f)
-    lo, hi = p.whole_years
+    lo, hi = p.whole_months
     out: dict = {}
+    year = C.month // 12
     if lo <= hi:
-        stmt = (sa.select(C.year, sa.func.sum(sa.case((C.prev_year < C.year, C.n), else_=0)), sa.func.sum(C.n))
-                .where(C.kind == kind, C.dim == '', C.year.between(lo, hi), *_scope(f, C)).group_by(C.year))
-        for year, persons, n in db.session.execute(stmt):
-            _add(out, int(year), persons, n)
-    for first, last, year in p.partial_years:
-        before = sa.func.coalesce(R[f'p{kind}'], 0) < max(p.a, jan1(year))
+        # Each year's part starts on 1 January, but the first year's on the period's first day
+        start = sa.case((C.month < (p.ma // 12 + 1) * 12, p.ma), else_=year * 12)
+        stmt = (sa.select(year, sa.func.sum(sa.case((C.prev_month < start, C.n), else_=0)), sa.func.sum(C.n))
+                .where(C.kind == kind, C.dim == '', C.month.between(lo, hi), *_scope(f, C)).group_by(year))
+        for y, persons, n in db.session.execute(stmt):
+            _add(out, int(y), persons, n)
+    for first, last in p.partial_months:
+        y = date.fromordinal(first).year
+        before = sa.func.coalesce(R[f'p{kind}'], 0) < max(p.a, date(y, 1, 1).toordinal())
         stmt = (sa.select(sa.func.sum(sa.case((before, 1), else_=0)), sa.func.count())
                 .where(R.day.between(first, last), *_scope(f, R)))
-        _add(out, year, *db.session.execute(stmt).one())
+        _add(out, y, *db.session.execute(stmt).one())
+    first_year_end = min(hi, (p.ma // 12) * 12 + 11)
+    if not p.aligned_a and lo <= first_year_end:  # only the first year's part starts inside a month
+        _add(out, p.ma // 12, db.session.scalar(
+            sa.select(sa.func.count()).where(*_before_first_day(p, kind, f, lo, first_year_end))), 0)
     return {k: v for k, v in out.items() if v[1]}
 
 
@@ -155,31 +179,66 @@ def _covers_everything(p: Period) -> bool:
 
 def knowledge_gain(f: ReportFilter) -> list[tuple]:
     """As :func:`training.reports.reference.knowledge_gain`. Over all time (a period holding every participation)
-    from the per-scope sums; otherwise per person over the period's participations with both scores, read from
-    their own index (two grouped passes: per course and person, and per person)."""
+    from the per-scope sums; otherwise see :func:`_gain_in_period`."""
     p = Period.of(f)
     if _covers_everything(p):
         return _gain_all_time(f)
-    return _gain_grouped((R.day.between(p.a, p.b), R.pre.is_not(None), R.post.is_not(None), *_scope(f, R)))
+    return _gain_in_period(f, p)
 
 
-def _gain_grouped(where) -> list[tuple]:
-    """Two grouped passes over the period's scored participations (their own index): per course and person, and per
-    person. PostgreSQL gets the memory to hash every person of the period at once (no spill to disk)."""
-    if db.session.get_bind().dialect.name == 'postgresql':
+def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
+    """Each person's mean scores over their participations in the period with both, averaged over persons.
+
+    A person with one such participation contributes its scores: summed over the period from ``report_scored``
+    (whole months) and the rows (partial months). The persons with two or more are exactly those whose scored
+    participations in the period have a previous or next scored one in the period too (``ps``/``ns``, two index
+    ranges); their participations are taken out of the plain sums and averaged per person instead."""
+    lo, hi = p.whole_months
+    kind = scope_kind(f)
+    totals: dict = {}  # course ('' for all) -> [participations, sum pre, sum post] (or persons, sums of means)
+
+    def add(course, n, pre, post):
+        t = totals.setdefault(course, [0, 0.0, 0.0])
+        t[0] += int(n or 0)
+        t[1] += float(pre or 0)
+        t[2] += float(post or 0)
+
+    if lo <= hi:
+        sums = (sa.func.sum(S.n), sa.func.sum(S.sum_pre), sa.func.sum(S.sum_post))
+        for c, *values in db.session.execute(sa.select(S.course, *sums).where(
+                S.kind == kind | COURSE, S.month.between(lo, hi), *_scope(f, S)).group_by(S.course)):
+            add(c, *values)
+        add(None, *db.session.execute(sa.select(*sums).where(S.kind == kind, S.month.between(lo, hi),
+                                                             *_scope(f, S))).one())
+    scored = (R.pre.is_not(None), R.post.is_not(None), *_scope(f, R))
+    for first, last in p.partial_months:
+        stmt = (sa.select(R.course, sa.func.count(), sa.func.sum(R.pre), sa.func.sum(R.post))
+                .where(R.day.between(first, last), *scored).group_by(R.course))
+        for c, n, pre, post in db.session.execute(stmt):
+            add(c, n, pre, post)
+            add(None, n, pre, post)
+    if db.session.get_bind().dialect.name == 'postgresql':  # hash every such person at once (no spill to disk)
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-
-    def means(*keys):
-        cells = (sa.select(*keys, sa.func.sum(R.pre).label('pre'), sa.func.sum(R.post).label('post'),
-                           sa.func.count().label('n')).where(*where).group_by(*keys, R.person_id).subquery())
-        return (sa.select(*[cells.c[k.name] for k in keys], sa.func.count(), sa.func.avg(cells.c.pre / cells.c.n),
-                          sa.func.avg(cells.c.post / cells.c.n)).group_by(*[cells.c[k.name] for k in keys]))
-
-    rows = sorted(((course or None, n, pre, post, post - pre) for course, n, pre, post in
-                   db.session.execute(means(R.course))), key=lambda r: r[0] or '')
-    if rows:
-        n, pre, post = db.session.execute(means()).one()
-        rows.append(('__all__', n, pre, post, post - pre))
+    multi = (sa.or_(R.ps.between(p.a, p.b), R.ns.between(p.a, p.b)), R.day.between(p.a, p.b), *_scope(f, R))
+    for keys in ((R.course,), ()):
+        per_person = (sa.select(*keys, sa.func.count().label('n'), sa.func.sum(R.pre).label('pre'),
+                                sa.func.sum(R.post).label('post'))
+                      .where(*multi).group_by(*keys, R.person_id).subquery())
+        n = sa.cast(per_person.c.n, sa.Float)
+        course = per_person.c.course if keys else sa.literal(None)
+        stmt = (sa.select(course, sa.func.count() - sa.func.sum(per_person.c.n),
+                          sa.func.sum(per_person.c.pre / n) - sa.func.sum(per_person.c.pre),
+                          sa.func.sum(per_person.c.post / n) - sa.func.sum(per_person.c.post))
+                .group_by(course))
+        for c, *values in db.session.execute(stmt):
+            add(c if keys else None, *values)
+    rows = sorted(((course or None, n, pre / n, post / n, (post - pre) / n)
+                   for course, (n, pre, post) in totals.items() if course is not None and n > 0),
+                  key=lambda r: r[0] or '')
+    overall = totals.get(None)
+    if rows and overall and overall[0] > 0:
+        n, pre, post = overall
+        rows.append(('__all__', n, pre / n, post / n, (post - pre) / n))
     return rows
 
 
@@ -202,3 +261,4 @@ def session_counts(session_ids: list[int]) -> dict[int, tuple[int, int]]:
     stmt = (sa.select(R.session_id, sa.func.count(), sa.func.count().filter(R.sex == Sex.female.name))
             .where(R.session_id.in_(session_ids)).group_by(R.session_id))
     return {sid: (int(n), int(w)) for sid, n, w in db.session.execute(stmt)} if session_ids else {}
+

@@ -8,7 +8,8 @@ noted persons' reporting rows are recomputed from the source rows and the cells 
 report read in the same transaction, or after the commit, counts what was written.
 
 Recomputing is per person (a person has a handful of participations): their rows are derived again, compared with
-the stored ones, and only a person whose rows differ is rewritten.
+the stored ones, and only a person whose rows differ is rewritten. From SET_BASED_FROM persons on (a sheet import, a
+large session changing) the same is done in set-based statements (:func:`training.reports.rebuild.recompute_persons`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,17 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 
 from training.reports import rebuild
-from training.reports.models import COUNTRY, COURSE, DIMS, KINDS, MODE, report_cells, report_gain, report_rows
+from training.reports.models import (
+    COUNTRY,
+    COURSE,
+    DIMS,
+    KINDS,
+    MODE,
+    report_cells,
+    report_gain,
+    report_rows,
+    report_scored,
+)
 from training.workshops.models import Attendance, AttendanceRole, Person, SessionStatus, TrainingSession
 
 CHUNK = 500
@@ -38,9 +49,14 @@ def scope_of(row: dict, kind: int) -> tuple[str, str, str]:
             row['mode'] if kind & MODE else '')
 
 
+def scored(row: dict) -> bool:
+    return row['pre'] is not None and row['post'] is not None
+
+
 def link_rows(rows: list[dict]) -> list[dict]:
-    """Set p<k>, y<k>, n<k> on one person's rows: previous participation's day and year, next one's day, within
-    each scope (same country / course / mode as the kind says), in the order (day, session)."""
+    """Set p<k>, m<k>, n<k> on one person's rows: previous participation's day and month number, next one's day,
+    within each scope (same country / course / mode as the kind says), in the order (day, session); and ps, ns on
+    those with both scores: the previous and next one with both scores."""
     rows.sort(key=lambda r: (r['day'], r['session_id']))
     for kind in KINDS:
         last: dict[tuple, dict] = {}
@@ -48,11 +64,18 @@ def link_rows(rows: list[dict]) -> list[dict]:
             scope = scope_of(row, kind)
             prev = last.get(scope)
             row[f'p{kind}'] = prev['day'] if prev else None
-            row[f'y{kind}'] = prev['year'] if prev else None
+            row[f'm{kind}'] = prev['month'] if prev else None
             row[f'n{kind}'] = None
             if prev:
                 prev[f'n{kind}'] = row['day']
             last[scope] = row
+    prev = None
+    for row in rows:
+        row['ps'] = row['ns'] = None
+        if scored(row):
+            if prev:
+                row['ps'], prev['ns'] = prev['day'], row['day']
+            prev = row
     return rows
 
 
@@ -68,8 +91,9 @@ def source_rows(conn: sa.Connection, person_ids: list[int]) -> dict[int, list[di
     out: dict[int, list[dict]] = defaultdict(list)
     for aid, pid, sid, start, country, course, mode, sex, org, pre, post in conn.execute(stmt):
         out[pid].append({'attendance_id': aid, 'person_id': pid, 'session_id': sid, 'day': start.toordinal(),
-                         'year': start.year, 'country': country, 'course': course or '', 'mode': mode.name,
-                         'sex': sex.name, 'org': org.name if org else '', 'pre': pre, 'post': post})
+                         'year': start.year, 'month': start.year * 12 + start.month - 1, 'country': country,
+                         'course': course or '', 'mode': mode.name, 'sex': sex.name, 'org': org.name if org else '',
+                         'pre': pre, 'post': post})
     return {pid: link_rows(rows) for pid, rows in out.items()}
 
 
@@ -92,17 +116,28 @@ def cell_counts(rows: list[dict], sign: int, cells: Counter) -> None:
     for row in rows:
         for kind in KINDS:
             scope = scope_of(row, kind)
-            prev_year = row[f'y{kind}'] or 0
+            prev_month = row[f'm{kind}'] or 0
             for dim, value in zip(DIMS, ('', row['sex'], row['org']), strict=True):
-                cells[(kind, dim, *scope, value, row['year'], prev_year)] += sign
+                cells[(kind, dim, *scope, value, row['month'], prev_month)] += sign
+
+
+def scored_sums(rows: list[dict], sign: int, sums: dict) -> None:
+    """One person's participations with both scores, and their scores, per scope and month."""
+    for row in rows:
+        if scored(row):
+            for kind in KINDS:
+                total = sums.setdefault((kind, *scope_of(row, kind), row['month']), [0, 0.0, 0.0])
+                total[0] += sign
+                total[1] += sign * row['pre']
+                total[2] += sign * row['post']
 
 
 def gain_sums(rows: list[dict], sign: int, gain: dict) -> None:
     """One person's knowledge-gain contribution to each scope: 1 person, mean pre, mean post (both scores)."""
-    scored = [r for r in rows if r['pre'] is not None and r['post'] is not None]
+    with_both = [r for r in rows if scored(r)]
     for kind in KINDS:
         sums: dict[tuple, list] = {}
-        for row in scored:
+        for row in with_both:
             s = sums.setdefault(scope_of(row, kind), [0.0, 0.0, 0])
             s[0] += row['pre']
             s[1] += row['post']
@@ -116,13 +151,19 @@ def gain_sums(rows: list[dict], sign: int, gain: dict) -> None:
 
 # -- applying -----------------------------------------------------------------------------------------------------
 
-CELL_KEY = ('kind', 'dim', 'country', 'course', 'mode', 'value', 'year', 'prev_year')
+CELL_KEY = ('kind', 'dim', 'country', 'course', 'mode', 'value', 'month', 'prev_month')
+SCORED_KEY = ('kind', 'country', 'course', 'mode', 'month')
 GAIN_KEY = ('kind', 'country', 'course', 'mode')
 UPSERT_CELL = sa.text(
-    'INSERT INTO report_cells (kind, dim, country, course, mode, value, year, prev_year, n) '
-    'VALUES (:kind, :dim, :country, :course, :mode, :value, :year, :prev_year, :n) '
-    'ON CONFLICT (kind, dim, country, course, mode, value, year, prev_year) '
+    'INSERT INTO report_cells (kind, dim, country, course, mode, value, month, prev_month, n) '
+    'VALUES (:kind, :dim, :country, :course, :mode, :value, :month, :prev_month, :n) '
+    'ON CONFLICT (kind, dim, country, course, mode, value, month, prev_month) '
     'DO UPDATE SET n = report_cells.n + excluded.n')
+UPSERT_SCORED = sa.text(
+    'INSERT INTO report_scored (kind, country, course, mode, month, n, sum_pre, sum_post) '
+    'VALUES (:kind, :country, :course, :mode, :month, :n, :sum_pre, :sum_post) '
+    'ON CONFLICT (kind, country, course, mode, month) DO UPDATE SET n = report_scored.n + excluded.n, '
+    'sum_pre = report_scored.sum_pre + excluded.sum_pre, sum_post = report_scored.sum_post + excluded.sum_post')
 UPSERT_GAIN = sa.text(
     'INSERT INTO report_gain (kind, country, course, mode, persons, sum_pre, sum_post) '
     'VALUES (:kind, :country, :course, :mode, :persons, :sum_pre, :sum_post) '
@@ -130,11 +171,19 @@ UPSERT_GAIN = sa.text(
     'sum_pre = report_gain.sum_pre + excluded.sum_pre, sum_post = report_gain.sum_post + excluded.sum_post')
 
 
-def apply_deltas(conn: sa.Connection, cells: Counter, gain: dict) -> None:
+def apply_deltas(conn: sa.Connection, cells: Counter, gain: dict, scored_: dict) -> None:
     """Add the differences to the cells, in key order (two transactions never wait on each other in a cycle)."""
     rows = [dict(zip(CELL_KEY, key, strict=True), n=n) for key, n in sorted(cells.items()) if n]
     if rows:
         conn.execute(UPSERT_CELL, rows)
+    months = [dict(zip(SCORED_KEY, key, strict=True), n=v[0], sum_pre=v[1], sum_post=v[2])
+              for key, v in sorted(scored_.items()) if v[0] or v[1] or v[2]]
+    if months:
+        conn.execute(UPSERT_SCORED, months)
+    drained = [dict(zip(SCORED_KEY, key, strict=True)) for key, v in sorted(scored_.items()) if v[0] < 0]
+    if drained:
+        conn.execute(sa.delete(report_scored).where(
+            *[report_scored.c[name] == sa.bindparam(name) for name in SCORED_KEY], report_scored.c.n == 0), drained)
     sums = [dict(zip(GAIN_KEY, key, strict=True), persons=v[0], sum_pre=v[1], sum_post=v[2])
             for key, v in sorted(gain.items()) if v[0] or v[1] or v[2]]
     if sums:
@@ -164,6 +213,7 @@ def recompute(conn: sa.Connection, person_ids) -> int:
     changed = 0
     cells: Counter = Counter()
     gain: dict = {}
+    months: dict = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         _lock(conn, chunk)
@@ -176,10 +226,12 @@ def recompute(conn: sa.Connection, person_ids) -> int:
             cell_counts(new.get(pid, []), 1, cells)
             gain_sums(old.get(pid, []), -1, gain)
             gain_sums(new.get(pid, []), 1, gain)
+            scored_sums(old.get(pid, []), -1, months)
+            scored_sums(new.get(pid, []), 1, months)
         conn.execute(sa.delete(report_rows).where(report_rows.c.person_id.in_(redo)))
         inserts = [row for pid in redo for row in new.get(pid, [])]
         if inserts:
             conn.execute(sa.insert(report_rows), inserts)
         changed += len(redo)
-    apply_deltas(conn, cells, gain)
+    apply_deltas(conn, cells, gain, months)
     return changed

@@ -14,10 +14,15 @@ A person trained in the period [a, b] then has exactly one participation there w
 
     persons trained in [a, b] = number of participations with a <= day <= b and p < a.
 
-``report_cells`` holds those participations counted by (scope, year, year of the previous one) -- and split by sex
-and by organisation type -- so that a period made of whole years is a sum over at most a few thousand cells. A
-period that starts or ends inside a year reads the participations of those partial years from ``report_rows``
-(an index range on ``day``). ``report_gain`` holds the knowledge-gain sums per scope over all time.
+``report_cells`` holds those participations counted by (scope, month, month of the previous one) -- and split by sex
+and by organisation type -- so that a period made of whole months is a sum over cells. A period that starts or ends
+inside a month reads the participations of those partial months from ``report_rows`` (an index range on ``day``).
+
+The knowledge gain averages, per person, the scores of their participations in the period with both tests. Most
+persons have one such participation in a period; their scores are plain sums, kept per scope and month in
+``report_scored``. ``ps`` and ``ns`` link each scored participation to the same person's previous and next scored one
+(in any scope): the persons with two or more in the period are found from those links (two index ranges) and
+averaged one by one. ``report_gain`` holds the gain sums per scope over all time.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ report_rows = sa.Table(
     sa.Column('person_id', sa.Integer, nullable=False, index=True),
     sa.Column('session_id', sa.Integer, nullable=False, index=True),
     sa.Column('year', sa.Integer, nullable=False),
+    #: Month number: year * 12 + month - 1
+    sa.Column('month', sa.Integer, nullable=False),
     sa.Column('country', sa.String(2), nullable=False),
     #: '' for a session that follows no course
     sa.Column('course', sa.String(100), nullable=False),
@@ -50,14 +57,21 @@ report_rows = sa.Table(
     sa.Column('org', sa.String(32), nullable=False),
     sa.Column('pre', sa.Float),
     sa.Column('post', sa.Float),
-    #: Per kind of scope: previous participation's day and year, next participation's day (None: none)
+    #: Per kind of scope: previous participation's day and month number, next participation's day (None: none)
     *[sa.Column(f'p{k}', sa.Integer) for k in KINDS],
-    *[sa.Column(f'y{k}', sa.Integer) for k in KINDS],
+    *[sa.Column(f'm{k}', sa.Integer) for k in KINDS],
     *[sa.Column(f'n{k}', sa.Integer) for k in KINDS],
+    #: A participation with both scores: the day of the same person's previous and next one with both (any scope)
+    sa.Column('ps', sa.Integer),
+    sa.Column('ns', sa.Integer),
     #: The knowledge gain of a period reads the participations with both scores from this index alone
     sa.Index('ix_report_rows_scored', 'day', 'course', 'person_id', 'pre', 'post', 'country', 'mode',
              sqlite_where=sa.text('pre IS NOT NULL AND post IS NOT NULL'),
              postgresql_where=sa.text('pre IS NOT NULL AND post IS NOT NULL')),
+    #: The scored participations whose previous / next scored one is in a period (persons with two or more there)
+    *[sa.Index(f'ix_report_rows_{link}', link, 'day', 'course', 'person_id', 'pre', 'post', 'country', 'mode',
+               sqlite_where=sa.text(f'{link} IS NOT NULL'), postgresql_where=sa.text(f'{link} IS NOT NULL'))
+      for link in ('ps', 'ns')],
     sqlite_with_rowid=False,
 )
 
@@ -71,10 +85,23 @@ report_cells = sa.Table(
     sa.Column('mode', sa.String(32), primary_key=True),
     #: The sex or organisation type for dim 'sex' / 'org', '' otherwise
     sa.Column('value', sa.String(32), primary_key=True),
-    sa.Column('year', sa.Integer, primary_key=True, autoincrement=False),
-    #: Year of the previous participation in the scope, 0 for none
-    sa.Column('prev_year', sa.Integer, primary_key=True, autoincrement=False),
+    #: Month number (year * 12 + month - 1) of the participations, and of their previous one in the scope (0: none)
+    sa.Column('month', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('prev_month', sa.Integer, primary_key=True, autoincrement=False),
     sa.Column('n', sa.Integer, nullable=False),
+)
+
+report_scored = sa.Table(
+    'report_scored', db.metadata,
+    sa.Column('kind', sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column('country', sa.String(2), primary_key=True),
+    sa.Column('course', sa.String(100), primary_key=True),
+    sa.Column('mode', sa.String(32), primary_key=True),
+    sa.Column('month', sa.Integer, primary_key=True, autoincrement=False),
+    #: Participations with both test scores in the scope and month, and the sums of their scores
+    sa.Column('n', sa.Integer, nullable=False),
+    sa.Column('sum_pre', sa.Float, nullable=False),
+    sa.Column('sum_post', sa.Float, nullable=False),
 )
 
 report_gain = sa.Table(
@@ -89,4 +116,4 @@ report_gain = sa.Table(
     sa.Column('sum_post', sa.Float, nullable=False),
 )
 
-TABLES = (report_rows, report_cells, report_gain)
+TABLES = (report_rows, report_cells, report_scored, report_gain)

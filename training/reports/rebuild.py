@@ -1,6 +1,7 @@
 """Rebuilding the reporting data from the source rows in a few set-based statements (window functions), and finding
-where the stored data differs. Used by ``flask report rebuild``, the migration that creates the tables, and the
-benchmark's synthetic databases. Works on a plain connection (no app needed): the same SQL on SQLite and PostgreSQL.
+where the stored data differs. Used by ``flask report rebuild``, the migrations that create the tables, the
+benchmark's synthetic databases, and (restricted to some persons) the recompute after a large write. Works on a plain
+connection (no app needed): the same SQL on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -8,20 +9,29 @@ import sqlalchemy as sa
 
 from training.reports.models import COUNTRY, COURSE, DIMS, KINDS, MODE
 
-ROW_COLUMNS = ('day', 'attendance_id', 'person_id', 'session_id', 'year', 'country', 'course', 'mode', 'sex', 'org',
-               'pre', 'post', *[f'p{k}' for k in KINDS], *[f'y{k}' for k in KINDS], *[f'n{k}' for k in KINDS])
-CELL_COLUMNS = ('kind', 'dim', 'country', 'course', 'mode', 'value', 'year', 'prev_year', 'n')
+ROW_COLUMNS = ('day', 'attendance_id', 'person_id', 'session_id', 'year', 'month', 'country', 'course', 'mode', 'sex',
+               'org', 'pre', 'post', *[f'p{k}' for k in KINDS], *[f'm{k}' for k in KINDS],
+               *[f'n{k}' for k in KINDS], 'ps', 'ns')
+CELL_COLUMNS = ('kind', 'dim', 'country', 'course', 'mode', 'value', 'month', 'prev_month', 'n')
+SCORED_COLUMNS = ('kind', 'country', 'course', 'mode', 'month', 'n', 'sum_pre', 'sum_post')
 GAIN_COLUMNS = ('kind', 'country', 'course', 'mode', 'persons', 'sum_pre', 'sum_post')
-TABLE_COLUMNS = {'report_rows': ROW_COLUMNS, 'report_cells': CELL_COLUMNS, 'report_gain': GAIN_COLUMNS}
-KEYS = {'report_rows': ('day', 'attendance_id'), 'report_cells': CELL_COLUMNS[:-1], 'report_gain': GAIN_COLUMNS[:4]}
+TABLE_COLUMNS = {'report_rows': ROW_COLUMNS, 'report_cells': CELL_COLUMNS, 'report_scored': SCORED_COLUMNS,
+                 'report_gain': GAIN_COLUMNS}
+KEYS = {'report_rows': ('day', 'attendance_id'), 'report_cells': CELL_COLUMNS[:-1],
+        'report_scored': SCORED_COLUMNS[:5], 'report_gain': GAIN_COLUMNS[:4]}
+#: Tables holding sums of scores (floating point, kept by adding and subtracting): compared within a millionth
+SUM_TABLES = {'report_scored': ('n', 'sum_pre', 'sum_post'), 'report_gain': ('persons', 'sum_pre', 'sum_post')}
+SCORED = 'pre IS NOT NULL AND post IS NOT NULL'
 
 
-def _day_and_year(dialect: str) -> tuple[str, str]:
-    """SQL for a session's start date as date.toordinal() and its year."""
+def _dates(dialect: str) -> tuple[str, str, str]:
+    """SQL for a session's start date as date.toordinal(), its year, and its month number (year * 12 + month - 1)."""
     if dialect == 'postgresql':
-        return "(s.start_date - DATE '0001-01-01' + 1)", 'CAST(EXTRACT(YEAR FROM s.start_date) AS INTEGER)'
+        return ("(s.start_date - DATE '0001-01-01' + 1)", 'CAST(EXTRACT(YEAR FROM s.start_date) AS INTEGER)',
+                'CAST(EXTRACT(YEAR FROM s.start_date) * 12 + EXTRACT(MONTH FROM s.start_date) - 1 AS INTEGER)')
     return ('CAST(julianday(s.start_date) - 1721424.5 AS INTEGER)',
-            "CAST(strftime('%Y', s.start_date) AS INTEGER)")
+            "CAST(strftime('%Y', s.start_date) AS INTEGER)",
+            "CAST(strftime('%Y', s.start_date) AS INTEGER) * 12 + CAST(strftime('%m', s.start_date) AS INTEGER) - 1")
 
 
 def _partition(kind: int) -> str:
@@ -30,21 +40,25 @@ def _partition(kind: int) -> str:
 
 
 def rows_select(dialect: str, persons: str | None = None) -> str:
-    """Every participation of a held session with its previous / next participation in each scope (only of the
-    persons listed in the table ``persons``, when given)."""
-    day, year = _day_and_year(dialect)
-    links = ', '.join([f'LAG(day) OVER w{k} AS p{k}' for k in KINDS] + [f'LAG(year) OVER w{k} AS y{k}' for k in KINDS]
+    """Every participation of a held session with its previous / next participation in each scope, and for one with
+    both scores the previous / next one with both (only of the persons listed in the table ``persons``, if given)."""
+    day, year, month = _dates(dialect)
+    links = ', '.join([f'LAG(day) OVER w{k} AS p{k}' for k in KINDS] + [f'LAG(month) OVER w{k} AS m{k}' for k in KINDS]
                       + [f'LEAD(day) OVER w{k} AS n{k}' for k in KINDS])
-    windows = ', '.join(f'w{k} AS ({_partition(k)})' for k in KINDS)
-    return (f'SELECT day, attendance_id, person_id, session_id, year, country, course, mode, sex, org, pre, post, '
-            f'{links} FROM ('
-            f'SELECT a.id AS attendance_id, a.person_id, a.session_id, {day} AS day, {year} AS year, s.country, '
+    windows = ', '.join([f'w{k} AS ({_partition(k)})' for k in KINDS]
+                        + ['ws AS (PARTITION BY person_id, scored ORDER BY day, session_id)'])
+    only = f' AND a.person_id IN (SELECT person_id FROM {persons})' if persons else ''
+    return (f'SELECT day, attendance_id, person_id, session_id, year, month, country, course, mode, sex, org, pre, '
+            f'post, {links}, CASE WHEN scored = 1 THEN LAG(day) OVER ws END AS ps, '
+            f'CASE WHEN scored = 1 THEN LEAD(day) OVER ws END AS ns FROM ('
+            f'SELECT a.id AS attendance_id, a.person_id, a.session_id, {day} AS day, {year} AS year, '
+            f'{month} AS month, s.country, '
             f"COALESCE(s.course_slug, '') AS course, s.mode, p.sex, COALESCE(p.organisation_type, '') AS org, "
-            f'a.pre_test_score AS pre, a.post_test_score AS post '
+            f'a.pre_test_score AS pre, a.post_test_score AS post, '
+            f'CASE WHEN a.pre_test_score IS NOT NULL AND a.post_test_score IS NOT NULL THEN 1 ELSE 0 END AS scored '
             f'FROM attendances a JOIN training_sessions s ON s.id = a.session_id JOIN persons p ON p.id = a.person_id '
-            f"WHERE a.role = 'participant' AND s.status = 'held'"
-            + (f' AND a.person_id IN (SELECT person_id FROM {persons})' if persons else '')
-            + f') src WINDOW {windows} ORDER BY day, attendance_id')
+            f"WHERE a.role = 'participant' AND s.status = 'held'{only}) src "
+            f'WINDOW {windows} ORDER BY day, attendance_id')
 
 
 def _scope_columns(kind: int) -> list[str]:
@@ -61,11 +75,19 @@ def cells_select(rows: str) -> str:
     parts = []
     for kind in KINDS:
         for dim, value in zip(DIMS, ("''", 'sex', 'org'), strict=True):
-            group = [*_scope_names(kind), *([value] if dim else []), 'year', f'COALESCE(y{kind}, 0)']
+            group = [*_scope_names(kind), *([value] if dim else []), 'month', f'COALESCE(m{kind}, 0)']
             parts.append(f"SELECT {kind} AS kind, '{dim}' AS dim, {', '.join(_scope_columns(kind))}, "
-                         f'{value} AS value, year, COALESCE(y{kind}, 0) AS prev_year, COUNT(*) AS n '
+                         f'{value} AS value, month, COALESCE(m{kind}, 0) AS prev_month, COUNT(*) AS n '
                          f'FROM {rows} GROUP BY {", ".join(group)}')
     return ' UNION ALL '.join(parts)
+
+
+def scored_select(rows: str) -> str:
+    """Participations with both scores, and the sums of their scores, per scope and month, from the rows ``rows``."""
+    return ' UNION ALL '.join(
+        f"SELECT {kind} AS kind, {', '.join(_scope_columns(kind))}, month, COUNT(*) AS n, SUM(pre) AS sum_pre, "
+        f'SUM(post) AS sum_post FROM {rows} WHERE {SCORED} GROUP BY {", ".join([*_scope_names(kind), "month"])}'
+        for kind in KINDS)
 
 
 def gain_select(rows: str) -> str:
@@ -79,19 +101,23 @@ def gain_select(rows: str) -> str:
         parts.append(f"SELECT {kind} AS kind, {', '.join(_scope_columns(kind))}, COUNT(*) AS persons, "
                      f'SUM(spre / cnt) AS sum_pre, SUM(spost / cnt) AS sum_post FROM ('
                      f'SELECT {inner}, SUM(pre) AS spre, SUM(post) AS spost, COUNT(*) AS cnt FROM {rows} '
-                     f'WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY {inner}) per_person'
+                     f'WHERE {SCORED} GROUP BY {inner}) per_person'
                      + (f' GROUP BY {outer}' if outer else ' HAVING COUNT(*) > 0'))
     return ' UNION ALL '.join(parts)
 
 
+#: The tables derived from the rows, and the SELECT that counts each from a rows table
+DERIVED = (('report_cells', CELL_COLUMNS, cells_select), ('report_scored', SCORED_COLUMNS, scored_select),
+           ('report_gain', GAIN_COLUMNS, gain_select))
+
+
 def fill(conn: sa.Connection, *, prefix: str = '') -> None:
-    """Fill ``<prefix>report_rows``, ``_cells`` and ``_gain`` (existing, empty) from the source rows."""
+    """Fill ``<prefix>report_rows``, ``_cells``, ``_scored`` and ``_gain`` (existing, empty) from the source rows."""
     cols = ', '.join(ROW_COLUMNS)
     conn.execute(sa.text(f'INSERT INTO {prefix}report_rows ({cols}) {rows_select(conn.dialect.name)}'))
-    conn.execute(sa.text(f'INSERT INTO {prefix}report_cells ({", ".join(CELL_COLUMNS)}) '
-                         f'{cells_select(prefix + "report_rows")}'))
-    conn.execute(sa.text(f'INSERT INTO {prefix}report_gain ({", ".join(GAIN_COLUMNS)}) '
-                         f'{gain_select(prefix + "report_rows")}'))
+    for table, columns, select in DERIVED:
+        conn.execute(sa.text(f'INSERT INTO {prefix}{table} ({", ".join(columns)}) '
+                             f'{select(prefix + "report_rows")}'))
 
 
 def _except_count(conn: sa.Connection, left: str, right: str, columns: tuple[str, ...], where: str) -> int:
@@ -100,15 +126,16 @@ def _except_count(conn: sa.Connection, left: str, right: str, columns: tuple[str
                                 f'SELECT {cols} FROM {right} WHERE {where}) d')).scalar_one()
 
 
-def _gain_differences(conn: sa.Connection, fresh: str, stored: str) -> int:
-    """Gain sums are floating-point totals kept by adding and subtracting: equal within a millionth."""
-    keys = ' AND '.join(f'f.{k} = s.{k}' for k in KEYS['report_gain'])
-    close = ('f.persons = s.persons AND ABS(f.sum_pre - s.sum_pre) <= 1e-6 * (1 + ABS(f.sum_pre)) '
-             'AND ABS(f.sum_post - s.sum_post) <= 1e-6 * (1 + ABS(f.sum_post))')
-    matched = conn.execute(sa.text(f'SELECT COUNT(*) FROM {fresh} f JOIN {stored} s ON {keys} '
+def _sum_differences(conn: sa.Connection, table: str, fresh: str) -> int:
+    """Score sums are floating-point totals kept by adding and subtracting: equal within a millionth."""
+    count, *sums = SUM_TABLES[table]
+    keys = ' AND '.join(f'f.{k} = s.{k}' for k in KEYS[table])
+    close = ' AND '.join([f'f.{count} = s.{count}']
+                         + [f'ABS(f.{c} - s.{c}) <= 1e-6 * (1 + ABS(f.{c}))' for c in sums])
+    matched = conn.execute(sa.text(f'SELECT COUNT(*) FROM {fresh} f JOIN {table} s ON {keys} '
                                    f'WHERE {close}')).scalar_one()
-    total = conn.execute(sa.text(f'SELECT (SELECT COUNT(*) FROM {fresh} WHERE persons > 0) + '
-                                 f'(SELECT COUNT(*) FROM {stored} WHERE persons > 0)')).scalar_one()
+    total = conn.execute(sa.text(f'SELECT (SELECT COUNT(*) FROM {fresh} WHERE {count} > 0) + '
+                                 f'(SELECT COUNT(*) FROM {table} WHERE {count} > 0)')).scalar_one()
     return int(total) - 2 * int(matched)
 
 
@@ -121,7 +148,8 @@ def differences(conn: sa.Connection, fresh_prefix: str) -> dict[str, int]:
         fresh = fresh_prefix + table
         out[table] = (_except_count(conn, fresh, table, columns, where)
                       + _except_count(conn, table, fresh, columns, where))
-    out['report_gain'] = _gain_differences(conn, fresh_prefix + 'report_gain', 'report_gain')
+    for table in SUM_TABLES:
+        out[table] = _sum_differences(conn, table, fresh_prefix + table)
     return out
 
 
@@ -148,19 +176,33 @@ def rebuild(conn: sa.Connection, *, check_only: bool = False) -> dict[str, int]:
 
 # -- recomputing many persons at once (a sheet import, a session of many participants changing) -------------------
 
-CELL_KEY = ', '.join(KEYS['report_cells'])
-GAIN_KEY = ', '.join(KEYS['report_gain'])
-
-
 def _temp(conn: sa.Connection, name: str, select: str) -> None:
     conn.execute(sa.text(f'DROP TABLE IF EXISTS {name}'))
     conn.execute(sa.text(f'CREATE TEMPORARY TABLE {name} AS {select}'))
 
 
+def _apply_difference(conn: sa.Connection, table: str, columns: tuple[str, ...], select) -> None:
+    """Add to ``table`` what ``select`` counts from the persons' new rows minus what it counts from their old rows,
+    in key order (two transactions never wait on each other in a cycle); delete what this brought to zero."""
+    key = KEYS[table]
+    values = [c for c in columns if c not in key]
+    keys, count = ', '.join(key), values[0]
+    _temp(conn, 'recompute_delta',
+          f'SELECT {keys}, {", ".join(f"SUM({v}) AS {v}" for v in values)} FROM ({select("recompute_new")} '
+          f'UNION ALL SELECT {keys}, {", ".join(f"-{v}" for v in values)} FROM ({select("recompute_old")}) o) d '
+          f'GROUP BY {keys} HAVING {" OR ".join(f"SUM({v}) <> 0" for v in values)}')
+    conn.execute(sa.text(f'INSERT INTO {table} ({", ".join(columns)}) SELECT {", ".join(columns)} '
+                         f'FROM recompute_delta WHERE 1 = 1 ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET '
+                         + ', '.join(f'{v} = {table}.{v} + excluded.{v}' for v in values)))
+    conn.execute(sa.text(f'DELETE FROM {table} WHERE {count} = 0 AND ({keys}) IN '
+                         f'(SELECT {keys} FROM recompute_delta WHERE {count} < 0)'))
+    conn.execute(sa.text('DROP TABLE recompute_delta'))
+
+
 def recompute_persons(conn: sa.Connection, person_ids: list[int]) -> int:
-    """Bring these persons' reporting rows up to date, and the cells and gain sums with them, in set-based
-    statements: the same SQL as :func:`fill`, restricted to the persons, with the cells and sums adjusted by the
-    difference between their old rows and their new ones. Returns the number of persons."""
+    """Bring these persons' reporting rows up to date, and the cells and sums with them, in set-based statements:
+    the same SQL as :func:`fill`, restricted to the persons, with each derived table adjusted by the difference
+    between their old rows and their new ones. Returns the number of persons."""
     ids = sorted(set(person_ids))
     _temp(conn, 'recompute_ids', 'SELECT id AS person_id FROM persons WHERE 1 = 0')
     for i in range(0, len(ids), 5000):
@@ -174,31 +216,11 @@ def recompute_persons(conn: sa.Connection, person_ids: list[int]) -> int:
     _temp(conn, 'recompute_old', f'SELECT {cols} FROM report_rows WHERE person_id IN '
                                  f'(SELECT person_id FROM recompute_ids)')
     _temp(conn, 'recompute_new', rows_select(conn.dialect.name, 'recompute_ids'))
-    _temp(conn, 'recompute_cells',
-          f'SELECT {CELL_KEY}, SUM(n) AS n FROM ({cells_select("recompute_new")} UNION ALL '
-          f'SELECT {CELL_KEY}, -n FROM ({cells_select("recompute_old")}) o) d GROUP BY {CELL_KEY} HAVING SUM(n) <> 0')
-    _temp(conn, 'recompute_gain',
-          f'SELECT {GAIN_KEY}, SUM(persons) AS persons, SUM(sum_pre) AS sum_pre, SUM(sum_post) AS sum_post FROM ('
-          f'{gain_select("recompute_new")} UNION ALL SELECT {GAIN_KEY}, -persons, -sum_pre, -sum_post FROM '
-          f'({gain_select("recompute_old")}) o) d GROUP BY {GAIN_KEY} '
-          f'HAVING SUM(persons) <> 0 OR SUM(sum_pre) <> 0 OR SUM(sum_post) <> 0')
-    # In key order, so that two transactions never wait on each other in a cycle (as maintain.apply_deltas)
-    conn.execute(sa.text(f'INSERT INTO report_cells ({CELL_KEY}, n) SELECT {CELL_KEY}, n FROM recompute_cells '
-                         f'WHERE 1 = 1 ORDER BY {CELL_KEY} ON CONFLICT ({CELL_KEY}) '
-                         f'DO UPDATE SET n = report_cells.n + excluded.n'))
-    conn.execute(sa.text(f'DELETE FROM report_cells WHERE n = 0 AND ({CELL_KEY}) IN '
-                         f'(SELECT {CELL_KEY} FROM recompute_cells WHERE n < 0)'))
-    conn.execute(sa.text(f'INSERT INTO report_gain ({GAIN_KEY}, persons, sum_pre, sum_post) '
-                         f'SELECT {GAIN_KEY}, persons, sum_pre, sum_post FROM recompute_gain WHERE 1 = 1 '
-                         f'ORDER BY {GAIN_KEY} ON CONFLICT ({GAIN_KEY}) DO UPDATE SET '
-                         f'persons = report_gain.persons + excluded.persons, '
-                         f'sum_pre = report_gain.sum_pre + excluded.sum_pre, '
-                         f'sum_post = report_gain.sum_post + excluded.sum_post'))
-    conn.execute(sa.text(f'DELETE FROM report_gain WHERE persons = 0 AND ({GAIN_KEY}) IN '
-                         f'(SELECT {GAIN_KEY} FROM recompute_gain WHERE persons < 0)'))
+    for table, columns, select in DERIVED:
+        _apply_difference(conn, table, columns, select)
     conn.execute(sa.text('DELETE FROM report_rows WHERE person_id IN (SELECT person_id FROM recompute_ids)'))
     conn.execute(sa.text(f'INSERT INTO report_rows ({cols}) SELECT {cols} FROM recompute_new '
                          f'ORDER BY day, attendance_id'))
-    for name in ('recompute_ids', 'recompute_old', 'recompute_new', 'recompute_cells', 'recompute_gain'):
+    for name in ('recompute_ids', 'recompute_old', 'recompute_new'):
         conn.execute(sa.text(f'DROP TABLE {name}'))
     return len(ids)
