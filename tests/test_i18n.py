@@ -59,6 +59,26 @@ def test_dates_formatted_per_locale(app):
             assert format_date(date(2010, 3, 4), 'long') == 'March 4, 2010'
 
 
+def test_translations_follow_the_locale_of_the_moment(app):
+    """Python and template strings come from the catalogue of the locale in force, forced for a part (a certificate,
+    an e-mail in the recipient's language) and back afterwards (the catalogues are looked up by locale, issue 18)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from training.i18n import _, _l, ngettext
+    label = _l('Courses')
+    page = "{{ _('Courses') }} {{ ngettext('%(num)d course', '%(num)d courses', 2) }} {{ label }}"
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):  # a request's own g
+        assert (_('Courses'), ngettext('%(num)d course', '%(num)d courses', 2), str(label)) == (
+            'Courses', '2 courses', 'Courses')
+        with force_locale('fr'):
+            assert (_('Courses'), ngettext('%(num)d course', '%(num)d courses', 2), str(label)) == (
+                'Cours', '2 cours', 'Cours')
+            assert render_template_string(page, label=label) == 'Cours 2 cours Cours'
+        assert render_template_string(page, label=label) == 'Courses 2 courses Courses'
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'fr'}):
+        assert render_template_string(page, label=label) == 'Cours 2 cours Cours'
+
 CATALOGUES = ('fr', 'es', 'ar')
 PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}')
 

@@ -18,6 +18,7 @@ from training.auth import sessions as auth_sessions
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
+from training.i18n import init_app as init_translations
 from training.kept_answers import handlers as kept_answers
 from training.throttle import storage as _throttle_storage  # noqa: F401 - registers the database:// storage
 from training.web import BoundedIntConverter
@@ -99,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, database, directory=str(config_module.ROOT / 'training' / 'migrations'))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_translations(app)
     limiter.init_app(app)
     compress.init_app(app)
 
