@@ -205,10 +205,27 @@ def _refresh_schema(db) -> bool:
         started = time.perf_counter()
         _fill_reporting_data(db)
         print(f'reporting data made again from the source rows in {time.perf_counter() - started:.1f} s')
+    else:
+        _refresh_indexes(db, reporting)
     if db.session.scalar(sa.select(User.id).where(User.email == STAFF_EMAIL)) is None:
         auth_services.create_user(email=STAFF_EMAIL, name='Bench Staff', password=STAFF_PASSWORD, roles=[Role.staff])
         db.session.commit()
     return True
+
+
+def _refresh_indexes(db, tables) -> None:
+    """An index of the reporting tables whose columns changed (or that is new) is made again."""
+    import sqlalchemy as sa
+    inspector = sa.inspect(db.engine)
+    for table in tables:
+        present = {i['name']: i['column_names'] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if present.get(index.name) != [c.name for c in index.columns]:
+                started = time.perf_counter()
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text(f'DROP INDEX IF EXISTS {index.name}'))
+                    index.create(conn)
+                print(f'index {index.name} made again in {time.perf_counter() - started:.1f} s')
 
 
 def default_url(size: str = '1m', *, postgres: bool = False) -> str | None:

@@ -1,10 +1,14 @@
 """Template globals and filters shared by every page."""
 from __future__ import annotations
 
+import functools
 import re
+from datetime import date, datetime
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import g, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -72,6 +76,30 @@ def _visible(items, app):
     return out
 
 
+@functools.lru_cache(maxsize=8192)
+def _number(value, locale: str) -> str:
+    return babel_numbers.format_decimal(value, locale=locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(value: date, fmt: str, locale: str) -> str:
+    return babel_dates.format_date(value, format=fmt, locale=locale)
+
+
+def numberformat(value) -> str:
+    """Flask-Babel's ``numberformat`` filter, remembered per value and language: a report table formats thousands
+    of numbers, a tenth of the page's time."""
+    return _number(value, str(get_locale() or 'en'))
+
+
+def dateformat(value, fmt: str = 'medium') -> str:
+    """Flask-Babel's ``dateformat`` filter, remembered per date, format and language (a date and time goes to
+    Flask-Babel: it is shown in the user's time zone)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        return format_date(value, fmt)
+    return _date(value, fmt, str(get_locale() or 'en'))
+
+
 def init_app(app):
     @app.context_processor
     def inject():
@@ -92,6 +120,8 @@ def init_app(app):
         }
 
     app.add_template_filter(scroll_tables)
+    app.add_template_filter(numberformat)
+    app.add_template_filter(dateformat)
 
     @app.template_filter('here')
     def here(_value=None):

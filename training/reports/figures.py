@@ -195,7 +195,7 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
     ranges); their participations are taken out of the plain sums and averaged per person instead."""
     lo, hi = p.whole_months
     kind = scope_kind(f)
-    totals: dict = {}  # course ('' for all) -> [participations, sum pre, sum post] (or persons, sums of means)
+    totals: dict = {}  # course (None: all) -> [persons, sum of their mean pre, of their mean post]
 
     def add(course, n, pre, post):
         t = totals.setdefault(course, [0, 0.0, 0.0])
@@ -219,19 +219,29 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
             add(None, n, pre, post)
     if db.session.get_bind().dialect.name == 'postgresql':  # hash every such person at once (no spill to disk)
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-    multi = (sa.or_(R.ps.between(p.a, p.b), R.ns.between(p.a, p.b)), R.day.between(p.a, p.b), *_scope(f, R))
-    for keys in ((R.course,), ()):
-        per_person = (sa.select(*keys, sa.func.count().label('n'), sa.func.sum(R.pre).label('pre'),
-                                sa.func.sum(R.post).label('post'))
-                      .where(*multi).group_by(*keys, R.person_id).subquery())
-        n = sa.cast(per_person.c.n, sa.Float)
-        course = per_person.c.course if keys else sa.literal(None)
-        stmt = (sa.select(course, sa.func.count() - sa.func.sum(per_person.c.n),
-                          sa.func.sum(per_person.c.pre / n) - sa.func.sum(per_person.c.pre),
-                          sa.func.sum(per_person.c.post / n) - sa.func.sum(per_person.c.post))
-                .group_by(course))
-        for c, *values in db.session.execute(stmt):
-            add(c if keys else None, *values)
+    # Their participations there: those whose previous scored one is in the period, and the first ones (whose next
+    # one is): two index ranges, each read from its index alone
+    multi = sa.union_all(
+        sa.select(R.course, R.person_id, R.pre, R.post).where(R.ps.between(p.a, p.b), R.day <= p.b, *_scope(f, R)),
+        sa.select(R.course, R.person_id, R.pre, R.post).where(R.ns.between(p.a, p.b), R.day >= p.a,
+                                                              sa.func.coalesce(R.ps, 0) < p.a, *_scope(f, R)),
+    ).subquery()
+    # Per course and person, then per person: the plain sums of their participations out, their means in
+    m = multi.c
+    cp = (sa.select(m.course, m.person_id, sa.func.count().label('n'), sa.func.sum(m.pre).label('pre'),
+                    sa.func.sum(m.post).label('post')).group_by(m.course, m.person_id).cte('cp'))
+    pp = (sa.select(sa.func.sum(cp.c.n).label('n'), sa.func.sum(cp.c.pre).label('pre'),
+                    sa.func.sum(cp.c.post).label('post')).group_by(cp.c.person_id).subquery())
+
+    def corrections(t, course):
+        n = sa.cast(t.c.n, sa.Float)
+        return sa.select(course, sa.func.count() - sa.func.sum(t.c.n), sa.func.sum(t.c.pre / n) - sa.func.sum(t.c.pre),
+                         sa.func.sum(t.c.post / n) - sa.func.sum(t.c.post))
+
+    stmt = sa.union_all(corrections(cp, cp.c.course).group_by(cp.c.course),
+                        corrections(pp, sa.literal(None, sa.String)))
+    for c, *values in db.session.execute(stmt):
+        add(c, *values)
     rows = sorted(((course or None, n, pre / n, post / n, (post - pre) / n)
                    for course, (n, pre, post) in totals.items() if course is not None and n > 0),
                   key=lambda r: r[0] or '')

@@ -69,9 +69,9 @@ report_rows = sa.Table(
              sqlite_where=sa.text('pre IS NOT NULL AND post IS NOT NULL'),
              postgresql_where=sa.text('pre IS NOT NULL AND post IS NOT NULL')),
     #: The scored participations whose previous / next scored one is in a period (persons with two or more there)
-    *[sa.Index(f'ix_report_rows_{link}', link, 'day', 'course', 'person_id', 'pre', 'post', 'country', 'mode',
+    *[sa.Index(f'ix_report_rows_{link}', link, 'day', other, 'course', 'person_id', 'pre', 'post', 'country', 'mode',
                sqlite_where=sa.text(f'{link} IS NOT NULL'), postgresql_where=sa.text(f'{link} IS NOT NULL'))
-      for link in ('ps', 'ns')],
+      for link, other in (('ps', 'ns'), ('ns', 'ps'))],
     sqlite_with_rowid=False,
 )
 

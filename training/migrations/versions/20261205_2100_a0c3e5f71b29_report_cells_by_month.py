@@ -62,9 +62,9 @@ def _rows_table(link: str, with_month: bool):
                                                         'mode'], unique=False,
                               sqlite_where=sa.text(SCORED), postgresql_where=sa.text(SCORED))
         if with_month:
-            for name in ('ps', 'ns'):
-                batch_op.create_index(f'ix_report_rows_{name}', [name, 'day', 'course', 'person_id', 'pre', 'post',
-                                                                 'country', 'mode'], unique=False,
+            for name, other in (('ps', 'ns'), ('ns', 'ps')):
+                batch_op.create_index(f'ix_report_rows_{name}', [name, 'day', other, 'course', 'person_id', 'pre',
+                                                                 'post', 'country', 'mode'], unique=False,
                                       sqlite_where=sa.text(f'{name} IS NOT NULL'),
                                       postgresql_where=sa.text(f'{name} IS NOT NULL'))
 
