@@ -11,6 +11,8 @@ in a fresh client, so a case that signs out or changes the language does not lea
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import url_for
 
@@ -120,3 +122,23 @@ def test_route_access(walk, endpoint, rule, method, access, role):
         assert _is_login_redirect(response), f'anonymous not sent to sign in from {url} ({status})'
     else:
         assert status == 403, f'{role} not refused at {method} {url} ({status})'
+
+
+def _menu(client) -> list[str]:
+    html = client.get('/courses/').get_data(as_text=True)
+    nav = html.split('<nav class="wrap site-nav"', 1)[1].split('<ul class="account">', 1)[0]
+    return re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a>', nav)
+
+
+def test_each_visitor_sees_the_menu_of_their_own_roles(app, auth):
+    """The menus are worked out once per set of roles (issue 18): visitors with other roles, one after another on
+    the same app, each see their own."""
+    visitor = app.test_client()
+    assert _menu(visitor) == ['Courses', 'Exercises', 'Frameworks']
+    auth.login_as(Role.trainer, email='trainer@example.org')
+    assert _menu(auth._client) == ['Courses', 'My learning', 'Exercises', 'Frameworks', 'Training sessions',
+                                   'Live runs', 'Course results']
+    auth.logout()
+    auth.login_as(Role.trainee, email='trainee@example.org')
+    assert _menu(auth._client) == ['Courses', 'My learning', 'Exercises', 'Frameworks']
+    assert _menu(visitor) == ['Courses', 'Exercises', 'Frameworks']

@@ -63,17 +63,29 @@ def scroll_tables(html, labelledby: str | None = None):
     return Markup(_EMPTY_HEADER.sub(r'<td\1></td>', ''.join(out)))  # noqa: S704 - sanitised content, our markup
 
 
-def _visible(items, app):
+def _visible(items, app, held: frozenset | None) -> list:
+    """The entries of a menu shown to someone holding the roles ``held`` (None: not signed in)."""
     out = []
     for endpoint, label, roles in items:
         if endpoint not in app.view_functions:
             continue
-        if roles == () and not current_user.is_authenticated:
+        if roles == () and held is None:
             continue
-        if roles and not (current_user.is_authenticated and current_user.has_role(*roles)):
+        if roles and not (held and held.intersection(roles)):
             continue
         out.append((endpoint, label))
     return out
+
+
+def _menus(app) -> tuple[list, list]:
+    """The main and management menus of the current user, worked out once per set of roles (they are the same for
+    everyone holding them; the labels are translated when shown)."""
+    held = frozenset(current_user.roles) if current_user.is_authenticated else None
+    known = app.extensions.setdefault('menus', {})
+    menus = known.get(held)
+    if menus is None:
+        menus = known[held] = (_visible(NAVIGATION, app, held), _visible(MANAGE_NAVIGATION, app, held))
+    return menus
 
 
 @functools.lru_cache(maxsize=8192)
@@ -100,22 +112,31 @@ def dateformat(value, fmt: str = 'medium') -> str:
     return _date(value, fmt, str(get_locale() or 'en'))
 
 
+def interface_language() -> str:
+    """The code of the interface language (``current_locale`` in every page)."""
+    return str(get_locale() or 'en')
+
+
 def init_app(app):
+    # What the shared macros (templates/_macros.html) need from outside, as globals: pages then import them without
+    # their context, so the macros are made once, not once per page with a reference cycle each (issue 18)
+    app.jinja_env.globals.update(csrf_token_value=generate_csrf, language_labels=LANGUAGE_LABELS,
+                                 interface_language=interface_language)
+
     @app.context_processor
     def inject():
         rtl = is_rtl()
+        nav_items, manage_items = _menus(app)
         return {
             'arrow_back': '→' if rtl else '←', 'arrow_forward': '←' if rtl else '→',
             'crumb_separator': '›',  # a mirrored character: bidi shows it as ‹ in a right-to-left page
             'asset_url': asset_url,
-            'csrf_token_value': generate_csrf,
-            'current_locale': str(get_locale() or 'en'),
+            'current_locale': interface_language(),
             'language_names': LANGUAGE_NAMES,
-            'language_labels': LANGUAGE_LABELS,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
-            'nav_items': _visible(NAVIGATION, app),
-            'manage_items': _visible(MANAGE_NAVIGATION, app),
+            'nav_items': nav_items,
+            'manage_items': manage_items,
             'Role': Role,
         }
 
