@@ -24,6 +24,8 @@ if str(ROOT) not in sys.path:
 BUDGET_MS = {'1m': 250.0, '10m': 1000.0}
 RUNS = 5
 PG_NAME = 'training_bench_scale'
+#: Only this database (SQLite or PostgreSQL), from --only
+ONLY = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
 ROW_MARKER = 'BENCH-ROW-JSON:'  # bench.run.ROW_MARKER
 #: A period that starts and ends inside a year
 MID_YEAR = '?from=2019-05-17&to=2024-08-03'
@@ -100,6 +102,8 @@ def run(sizes=('1m', '10m')) -> list[tuple[str, str, str, bool]]:
     for size in sizes:
         budget = BUDGET_MS[size]
         for name, postgres in (('SQLite', False), ('PostgreSQL', True)):
+            if ONLY and name != ONLY:
+                continue
             url = synthetic.default_url(size, postgres=postgres)
             if url is None:
                 continue

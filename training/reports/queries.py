@@ -31,12 +31,35 @@ def _source(source: str | None):
     return SOURCES[source or 'reporting']
 
 
-def session_figures(f: ReportFilter) -> dict:
-    s = db.session.execute(sa.select(
-        sa.func.count(TrainingSession.id), sa.func.count(sa.distinct(TrainingSession.country)),
-        sa.func.min(TrainingSession.start_date), sa.func.max(TrainingSession.start_date))
-        .where(*session_conditions(f))).one()
-    return {'sessions': int(s[0]), 'countries': int(s[1]), 'first_date': s[2], 'last_date': s[3]}
+@dataclass(frozen=True)
+class SessionGroup:
+    year: int
+    country: str
+    course: str | None
+    language: str
+    sessions: int
+    first: date
+    last: date
+
+
+def session_groups(f: ReportFilter) -> list[SessionGroup]:
+    """The period's sessions counted by year, country, course and language, in one read: every figure about sessions
+    (totals, countries, by year, country and course, languages) is summed from these few groups."""
+    year = reference.BY_COLUMNS['year']()
+    stmt = (sa.select(year, TrainingSession.country, TrainingSession.course_slug, TrainingSession.language,
+                      sa.func.count(TrainingSession.id), sa.func.min(TrainingSession.start_date),
+                      sa.func.max(TrainingSession.start_date))
+            .where(*session_conditions(f))
+            .group_by(year, TrainingSession.country, TrainingSession.course_slug, TrainingSession.language))
+    return [SessionGroup(int(y), c, course, lang, int(n), first, last)
+            for y, c, course, lang, n, first, last in db.session.execute(stmt)]
+
+
+def session_figures(f: ReportFilter, groups: list[SessionGroup] | None = None) -> dict:
+    groups = session_groups(f) if groups is None else groups
+    return {'sessions': sum(g.sessions for g in groups), 'countries': len({g.country for g in groups}),
+            'first_date': min((g.first for g in groups), default=None),
+            'last_date': max((g.last for g in groups), default=None)}
 
 
 def person_dims(f: ReportFilter, source: str | None = None) -> dict[str, dict]:
@@ -60,37 +83,37 @@ def _merge(keys_sessions: dict, keys_people: dict) -> list[tuple]:
     return [(k, *keys_sessions.get(k, (0, 0)), *keys_people.get(k, (0, 0))) for k in keys]
 
 
-def _by(f: ReportFilter, column: str, source: str | None) -> list[tuple]:
+def _by(f: ReportFilter, column: str, source: str | None, groups: list[SessionGroup] | None) -> list[tuple]:
     """(key, sessions, countries, persons trained, participations) grouped by year, country or course."""
-    key = reference.BY_COLUMNS[column]()
-    sessions = {(int(row[0]) if column == 'year' else row[0]): (int(row[1]), int(row[2]))
-                for row in db.session.execute(
-                    sa.select(key, sa.func.count(TrainingSession.id),
-                              sa.func.count(sa.distinct(TrainingSession.country)))
-                    .where(*session_conditions(f)).group_by(key))}
-    return _merge(sessions, _source(source).persons_by(f, column))
+    sessions: dict = {}
+    countries: dict = {}
+    for g in session_groups(f) if groups is None else groups:
+        key = getattr(g, column)
+        sessions[key] = sessions.get(key, 0) + g.sessions
+        countries.setdefault(key, set()).add(g.country)
+    return _merge({k: (n, len(countries[k])) for k, n in sessions.items()}, _source(source).persons_by(f, column))
 
 
-def by_year(f: ReportFilter, source: str | None = None):
-    return ['year', 'sessions', 'countries', 'persons_trained', 'participations'], _by(f, 'year', source)
+def by_year(f: ReportFilter, source: str | None = None, groups: list[SessionGroup] | None = None):
+    return ['year', 'sessions', 'countries', 'persons_trained', 'participations'], _by(f, 'year', source, groups)
 
 
-def by_country(f: ReportFilter, source: str | None = None):
-    rows = [(k, s, p, n) for k, s, _c, p, n in _by(f, 'country', source)]
+def by_country(f: ReportFilter, source: str | None = None, groups: list[SessionGroup] | None = None):
+    rows = [(k, s, p, n) for k, s, _c, p, n in _by(f, 'country', source, groups)]
     rows.sort(key=lambda r: (-r[2], r[0]))
     return ['country', 'sessions', 'persons_trained', 'participations'], rows
 
 
-def by_course(f: ReportFilter, source: str | None = None):
+def by_course(f: ReportFilter, source: str | None = None, groups: list[SessionGroup] | None = None):
     """A course counts once whatever language its sessions were held in; the last column says which."""
-    languages: dict[str | None, list[tuple[str, int]]] = {}
-    for slug, language, n in db.session.execute(
-            sa.select(TrainingSession.course_slug, TrainingSession.language, sa.func.count(TrainingSession.id))
-            .where(*session_conditions(f)).group_by(TrainingSession.course_slug, TrainingSession.language)):
-        languages.setdefault(slug, []).append((language, int(n)))
-    rows = [(*row, '; '.join(f'{lang}: {n}' for lang, n in sorted(languages.get(row[0], []),
+    groups = session_groups(f) if groups is None else groups
+    languages: dict[str | None, dict[str, int]] = {}
+    for g in groups:
+        counts = languages.setdefault(g.course, {})
+        counts[g.language] = counts.get(g.language, 0) + g.sessions
+    rows = [(*row, '; '.join(f'{lang}: {n}' for lang, n in sorted(languages.get(row[0], {}).items(),
                                                                     key=lambda x: (-x[1], x[0]))))
-            for row in _by(f, 'course', source)]
+            for row in _by(f, 'course', source, groups)]
     rows.sort(key=lambda r: (-r[3], r[0] or ''))
     return ['course', 'sessions', 'countries', 'persons_trained', 'participations', 'sessions_by_language'], rows
 
@@ -172,9 +195,8 @@ class Report:
     tables: dict[str, tuple[list[str], list[tuple]]] = field(default_factory=dict)
 
 
-TABLE_FUNCTIONS = {
-    'by_year': by_year, 'by_country': by_country, 'by_course': by_course, 'knowledge_gain': knowledge_gain,
-}
+SESSION_TABLES = {'by_year': by_year, 'by_country': by_country, 'by_course': by_course}
+TABLE_FUNCTIONS = {**SESSION_TABLES, 'knowledge_gain': knowledge_gain}
 
 
 def _parallel_allowed(source: str | None) -> bool:
@@ -211,9 +233,12 @@ def build_report(f: ReportFilter, *, session_limit: int | None = SESSION_LIST_LI
     """Every figure behind the programme report page (or the named tables only), from the reporting data or, with
     ``source='reference'``, computed from the source rows."""
     wanted = tables if tables is not None else tuple(t.key for t in FIGURE_TABLES)
-    tasks = {'dims': lambda: person_dims(f, source), 'session_figures': lambda: session_figures(f)}
+    groups = session_groups(f)
+    tasks = {'dims': lambda: person_dims(f, source), 'session_figures': lambda: session_figures(f, groups)}
     for key in wanted:
-        if key in TABLE_FUNCTIONS:
+        if key in SESSION_TABLES:
+            tasks[key] = (lambda key=key: SESSION_TABLES[key](f, source=source, groups=groups))
+        elif key in TABLE_FUNCTIONS:
             tasks[key] = (lambda key=key: TABLE_FUNCTIONS[key](f, source=source))
         elif key == 'sessions':
             tasks[key] = lambda: sessions(f, limit=session_limit, source=source)
