@@ -62,3 +62,22 @@ def test_a_refused_form_keeps_the_order_it_shows(client, auth, course, db):
     answers.pop(quiz.questions[1].id)
     assert client.post(f'/courses/{COURSE}/quizzes/{quiz.id}', data=form_data(answers)).status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 1
+
+
+def test_an_unseeded_fresh_form_is_drawn_without_counting_attempts(app, client, auth, course, db, monkeypatch):
+    """In production (no SHUFFLE_SEED) the order of a fresh form does not depend on the attempts taken, so they are
+    not counted: a submission with no form on record (sent again) reads the user, the enrolment and the form on
+    record, and writes the attempt, its rows and the enrolment's last activity -- six statements (issue 18)."""
+    monkeypatch.setitem(app.config, 'SHUFFLE_SEED', None)
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    quiz = course.quiz('genocide-check')
+    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    data = form_data(wrong_answers(quiz))  # not passed: no completion check
+    assert client.post(url, data=data).status_code == 302  # the form on record is used up
+    response, statements = _statements(db, lambda: client.post(url, data=data))
+    assert response.status_code == 302 and '/attempts/' in response.headers['Location']
+    assert not [s for s in statements if 'count(' in s.lower()], statements
+    assert len(statements) <= 6, statements
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 2

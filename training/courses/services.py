@@ -193,19 +193,26 @@ def _shown_before(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[Cou
     return seen, pre
 
 
+#: The form on screen, read by every quiz page and submission: built once (issue 18)
+_DRAW = sa.select(QuizDraw).where(QuizDraw.enrolment_id == sa.bindparam('enrolment_id'),
+                                  QuizDraw.quiz_id == sa.bindparam('quiz_id'))
+
+
 def current_draw(enrolment: Enrolment, course: Course, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
     """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
     fresh draw (its questions, options shuffled), kept until the attempt is submitted. With ``keep=False`` a fresh
     draw is not written (a submission scores against it and would delete it at once; :func:`keep_draw` writes it
     when the form is shown again)."""
-    row = db.session.scalar(sa.select(QuizDraw).where(QuizDraw.enrolment_id == enrolment.id,
-                                                      QuizDraw.quiz_id == quiz.id))
+    row = db.session.scalar(_DRAW, {'enrolment_id': enrolment.id, 'quiz_id': quiz.id})
     if row is not None and draws.is_current(quiz, row.presented):
         return row
     seen, pre = _shown_before(enrolment, course, quiz)
-    taken = db.session.scalar(sa.select(sa.func.count(QuizAttempt.id)).where(
+    seed = current_app.config.get('SHUFFLE_SEED')
+    # A seeded draw (tests, the assessment simulation) also depends on the attempts taken; an unseeded one does not,
+    # and is made without counting them
+    taken = None if seed is None else db.session.scalar(sa.select(sa.func.count(QuizAttempt.id)).where(
         QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz.id))
-    rng = make_rng(current_app.config.get('SHUFFLE_SEED'), enrolment.id, quiz.id, taken)
+    rng = make_rng(seed, enrolment.id, quiz.id, taken)
     if row is None:
         row = QuizDraw(enrolment_id=enrolment.id, quiz_id=quiz.id)
         if keep:
