@@ -193,8 +193,6 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
     (whole months) and the rows (partial months). The persons with two or more are exactly those whose scored
     participations in the period have a previous or next scored one in the period too (``ps``/``ns``, two index
     ranges); their participations are taken out of the plain sums and averaged per person instead."""
-    lo, hi = p.whole_months
-    kind = scope_kind(f)
     totals: dict = {}  # course (None: all) -> [persons, sum of their mean pre, of their mean post]
 
     def add(course, n, pre, post):
@@ -203,20 +201,42 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
         t[1] += float(pre or 0)
         t[2] += float(post or 0)
 
+    for course, *values in (*_score_sums(f, p), *_several_per_person(f, p)):
+        add(course, *values)
+    rows = sorted(((course or None, n, pre / n, post / n, (post - pre) / n)
+                   for course, (n, pre, post) in totals.items() if course is not None and n > 0),
+                  key=lambda r: r[0] or '')
+    overall = totals.get(None)
+    if rows and overall and overall[0] > 0:
+        n, pre, post = overall
+        rows.append(('__all__', n, pre / n, post / n, (post - pre) / n))
+    return rows
+
+
+def _score_sums(f: ReportFilter, p: Period) -> list[tuple]:
+    """[(course or None for all, participations with both scores, sum of pre, sum of post)] over the period."""
+    lo, hi = p.whole_months
+    kind = scope_kind(f)
+    out: list[tuple] = []
     if lo <= hi:
         sums = (sa.func.sum(S.n), sa.func.sum(S.sum_pre), sa.func.sum(S.sum_post))
-        for c, *values in db.session.execute(sa.select(S.course, *sums).where(
-                S.kind == kind | COURSE, S.month.between(lo, hi), *_scope(f, S)).group_by(S.course)):
-            add(c, *values)
-        add(None, *db.session.execute(sa.select(*sums).where(S.kind == kind, S.month.between(lo, hi),
-                                                             *_scope(f, S))).one())
-    scored = (R.pre.is_not(None), R.post.is_not(None), *_scope(f, R))
+        out += db.session.execute(sa.select(S.course, *sums).where(
+            S.kind == kind | COURSE, S.month.between(lo, hi), *_scope(f, S)).group_by(S.course)).all()
+        out.append((None, *db.session.execute(sa.select(*sums).where(
+            S.kind == kind, S.month.between(lo, hi), *_scope(f, S))).one()))
     for first, last in p.partial_months:
         stmt = (sa.select(R.course, sa.func.count(), sa.func.sum(R.pre), sa.func.sum(R.post))
-                .where(R.day.between(first, last), *scored).group_by(R.course))
-        for c, n, pre, post in db.session.execute(stmt):
-            add(c, n, pre, post)
-            add(None, n, pre, post)
+                .where(R.day.between(first, last), R.pre.is_not(None), R.post.is_not(None), *_scope(f, R))
+                .group_by(R.course))
+        for row in db.session.execute(stmt):
+            out += [tuple(row), (None, *row[1:])]
+    return out
+
+
+def _several_per_person(f: ReportFilter, p: Period) -> list[tuple]:
+    """For the persons with two or more scored participations in the period: [(course or None, persons minus
+    participations, sum of their mean pre minus the plain sum, the same for post)] -- what turns the plain sums into
+    sums of per-person means."""
     if db.session.get_bind().dialect.name == 'postgresql':  # hash every such person at once (no spill to disk)
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
     # Their participations there: those whose previous scored one is in the period, and the first ones (whose next
@@ -226,7 +246,6 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
         sa.select(R.course, R.person_id, R.pre, R.post).where(R.ns.between(p.a, p.b), R.day >= p.a,
                                                               sa.func.coalesce(R.ps, 0) < p.a, *_scope(f, R)),
     ).subquery()
-    # Per course and person, then per person: the plain sums of their participations out, their means in
     m = multi.c
     cp = (sa.select(m.course, m.person_id, sa.func.count().label('n'), sa.func.sum(m.pre).label('pre'),
                     sa.func.sum(m.post).label('post')).group_by(m.course, m.person_id).cte('cp'))
@@ -238,18 +257,8 @@ def _gain_in_period(f: ReportFilter, p: Period) -> list[tuple]:
         return sa.select(course, sa.func.count() - sa.func.sum(t.c.n), sa.func.sum(t.c.pre / n) - sa.func.sum(t.c.pre),
                          sa.func.sum(t.c.post / n) - sa.func.sum(t.c.post))
 
-    stmt = sa.union_all(corrections(cp, cp.c.course).group_by(cp.c.course),
-                        corrections(pp, sa.literal(None, sa.String)))
-    for c, *values in db.session.execute(stmt):
-        add(c, *values)
-    rows = sorted(((course or None, n, pre / n, post / n, (post - pre) / n)
-                   for course, (n, pre, post) in totals.items() if course is not None and n > 0),
-                  key=lambda r: r[0] or '')
-    overall = totals.get(None)
-    if rows and overall and overall[0] > 0:
-        n, pre, post = overall
-        rows.append(('__all__', n, pre / n, post / n, (post - pre) / n))
-    return rows
+    return db.session.execute(sa.union_all(corrections(cp, cp.c.course).group_by(cp.c.course),
+                                           corrections(pp, sa.literal(None, sa.String)))).all()
 
 
 def _gain_all_time(f: ReportFilter) -> list[tuple]:
