@@ -4,14 +4,16 @@ suite loaded)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Loaded on first use only (fpdf2 with its fonts and HarfBuzz some 20 MB, openpyxl 8 MB)
-ON_FIRST_USE = ('fpdf', 'openpyxl', 'fontTools', 'uharfbuzz')
+#: Loaded on first use only (fpdf2 with its fonts and HarfBuzz some 20 MB, openpyxl 8 MB, Flask-Migrate with Alembic,
+#: Mako and Pygments 10 MB)
+ON_FIRST_USE = ('fpdf', 'openpyxl', 'fontTools', 'uharfbuzz', 'flask_migrate', 'alembic', 'mako', 'pygments')
 
 _SERVE = '''
 import json, sys
@@ -57,3 +59,15 @@ def test_the_server_moves_start_up_objects_out_of_the_collectors_reach_before_fo
     out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     before, after = map(int, out.split()[-2:])
     assert before == 0 and after > 100_000
+
+
+def test_the_migration_commands_still_work(tmp_path):
+    """``flask db ...`` sets Flask-Migrate up when run: upgrade, then current names the head revision."""
+    env = {**os.environ, 'DATABASE_URL': f'sqlite:///{tmp_path}/m.sqlite', 'SECRET_KEY': 'x'}
+    flask = [sys.executable, '-m', 'flask', '--app', 'app', 'db']
+    subprocess.run([*flask, 'upgrade'], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    heads = subprocess.run([*flask, 'heads'], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    current = subprocess.run([*flask, 'current'], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert heads.split()[0] in current.stdout and '(head)' in current.stdout
+    failed = subprocess.run([*flask, 'downgrade', 'no-such-revision'], cwd=ROOT, env=env, capture_output=True)
+    assert failed.returncode != 0
