@@ -98,3 +98,19 @@ def test_broken_files_are_refused_before_any_record_is_read_and_decompression_is
         with pytest.raises(fileformat.FileRefused) as refused:
             fileformat.read(blob, kind=fileformat.SYNC, key=b'k')
         assert message in refused.value.text(), (blob[:20], refused.value.text())
+
+
+def test_finding_a_files_session_decompresses_its_first_line_only():
+    """A bomb (a small file that decompresses to gigabytes) costs the header line, not the whole file, to identify;
+    reading it is then refused at the size limit."""
+    import pytest
+
+    from training.sync import fileformat
+    header = b'{"format": "venue-sync", "session": {"uid": "s"}}\n'
+    bomb = gzip.compress(header + b'\n' * (fileformat.MAX_DECOMPRESSED + 1))
+    assert fileformat.peek_header(bomb)['session'] == {'uid': 's'}
+    cut = gzip.compress(header + bytes(range(256)) * 4096)[:2000]  # a copy cut short after its header
+    assert fileformat.peek_header(cut)['format'] == 'venue-sync'
+    with pytest.raises(fileformat.FileRefused) as refused:
+        fileformat.read(bomb, kind=fileformat.SYNC, key=b'k')
+    assert 'too large once decompressed' in refused.value.text()

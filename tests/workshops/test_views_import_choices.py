@@ -175,7 +175,7 @@ def test_hidden_fields_not_sent_by_a_preview_are_refused(client, auth, db, creat
     session = create_session()
     html = _upload(client, session, UNNAMED)
     for bad in ({'shown': 'full_name;nonsense'}, {'applied': '1=drop table'}, {'differences': '2:password'},
-                {'applied': '999999=sex'}):
+                {'applied': '999999=sex'}, {'applied': '0=full_name;1=full_name'}, {'applied': '0=email;3=email'}):
         response = _submit(client, session, html, 'submit', **bad)
         assert response.status_code == 400
     assert _count(db, Person) == 0

@@ -25,7 +25,9 @@ SYNC = 'training-venue-sync'
 VERSION = 1
 #: Largest file accepted, compressed and once decompressed (a 3-day workshop of 40 is well under 1 MB)
 MAX_COMPRESSED = 64 * 1024 * 1024
-MAX_DECOMPRESSED = 256 * 1024 * 1024
+MAX_DECOMPRESSED = 64 * 1024 * 1024
+#: Longest header line read when only the header is wanted (a real one is well under 4 KB)
+MAX_HEADER = 256 * 1024
 
 
 def _l(text: str) -> str:
@@ -152,9 +154,14 @@ def read(blob: bytes, *, kind: str, key: bytes | None) -> SignedFile:
 
 
 def peek_header(blob: bytes) -> dict:
-    """The header alone, unverified (to find which key verifies the file)."""
-    data = _decompress(blob)
-    first = data.split(b'\n', 1)[0]
+    """The header alone, unverified (to find which key verifies the file): only its first line is decompressed."""
+    if len(blob) > MAX_COMPRESSED:
+        raise FileRefused(_l('The file is larger than 64 MB; it is not a file made by this platform.'))
+    try:
+        first = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(blob, MAX_HEADER).split(b'\n', 1)[0]
+    except zlib.error as exc:
+        raise FileRefused(_l('The file is not a compressed package or sync file (damaged, or another kind of '
+                          'file).')) from exc
     try:
         header = json.loads(first)
     except ValueError as exc:

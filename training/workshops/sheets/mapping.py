@@ -43,7 +43,8 @@ def encode(mapping: dict[int, str]) -> str:
 
 
 def decode(text: str | None, days: int) -> dict[int, str]:
-    """The mapping in ``text`` (see :func:`encode`); raises ValueError when it is not one."""
+    """The mapping in ``text`` (see :func:`encode`); raises ValueError when it is not one -- malformed, or giving
+    one field to two columns (a preview never sends that: its selects refuse it)."""
     mapping: dict[int, str] = {}
     for part in (text or '').split(';'):
         if not part:
@@ -52,6 +53,8 @@ def decode(text: str | None, days: int) -> dict[int, str]:
         if not sep or not index.isdigit() or int(index) >= MAX_COLUMNS or not is_choice(value, days):
             raise ValueError(part)
         mapping[int(index)] = value
+    if mapping and duplicates([mapping.get(i, '') for i in range(max(mapping) + 1)]):
+        raise ValueError(text)
     return mapping
 
 
