@@ -79,6 +79,18 @@ def test_translations_follow_the_locale_of_the_moment(app):
     with app.app_context(), app.test_request_context(headers={'Accept-Language': 'fr'}):
         assert render_template_string(page, label=label) == 'Cours 2 cours Cours'
 
+
+def test_percentages_in_the_language_of_the_page(app):
+    """The percentformat filter is remembered per value and language (issue 18): each language keeps its own form."""
+    from flask import render_template_string
+    page = '{{ 0.37|percentformat }}'
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):
+        assert render_template_string(page) == '37%'
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'fr'}):
+        assert render_template_string(page) == '37\xa0%'
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):
+        assert render_template_string(page) == '37%'
+
 CATALOGUES = ('fr', 'es', 'ar')
 PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}')
 

@@ -23,9 +23,10 @@ def catalogue():
     if locale is None:  # outside a request
         return get_translations()
     found = current_app.extensions.setdefault('catalogues', {})
-    translations = found.get(locale)
+    key = (locale.language, locale.territory, locale.script, locale.variant)  # a Locale compares slowly
+    translations = found.get(key)
     if translations is None:
-        translations = found[locale] = get_translations()
+        translations = found[key] = get_translations()
     return translations
 
 

@@ -112,6 +112,17 @@ def dateformat(value, fmt: str = 'medium') -> str:
     return _date(value, fmt, str(get_locale() or 'en'))
 
 
+@functools.lru_cache(maxsize=4096)
+def _percent(value, fmt: str | None, locale: str) -> str:
+    return babel_numbers.format_percent(value, format=fmt, locale=locale)
+
+
+def percentformat(value, fmt: str | None = None) -> str:
+    """Flask-Babel's ``percentformat`` filter, remembered per value and language (the progress shown on every lesson
+    and in the catalogue)."""
+    return _percent(value, fmt, interface_language())
+
+
 def interface_language() -> str:
     """The code of the interface language (``current_locale`` in every page)."""
     return str(get_locale() or 'en')
@@ -143,6 +154,7 @@ def init_app(app):
     app.add_template_filter(scroll_tables)
     app.add_template_filter(numberformat)
     app.add_template_filter(dateformat)
+    app.add_template_filter(percentformat)
 
     @app.template_filter('here')
     def here(_value=None):
