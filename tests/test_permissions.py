@@ -142,3 +142,12 @@ def test_each_visitor_sees_the_menu_of_their_own_roles(app, auth):
     auth.login_as(Role.trainee, email='trainee@example.org')
     assert _menu(auth._client) == ['Courses', 'My learning', 'Exercises', 'Frameworks']
     assert _menu(visitor) == ['Courses', 'Exercises', 'Frameworks']
+
+
+def test_the_menu_marks_the_page_shown(auth):
+    """The menus are rendered once per page too (issue 18): each page marks its own link, and only that one."""
+    auth.login_as(Role.trainee)
+    for path, label in (('/courses/', 'Courses'), ('/my-learning', 'My learning'), ('/courses/', 'Courses')):
+        html = auth._client.get(path).get_data(as_text=True)
+        nav = html.split('<nav class="wrap site-nav"', 1)[1].split('<ul class="account">', 1)[0]
+        assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [label]

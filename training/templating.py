@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from training import rendered
 from training.assets import asset_url
 from training.auth.models import Role
 from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
@@ -77,15 +78,27 @@ def _visible(items, app, held: frozenset | None) -> list:
     return out
 
 
-def _menus(app) -> tuple[list, list]:
-    """The main and management menus of the current user, worked out once per set of roles (they are the same for
-    everyone holding them; the labels are translated when shown)."""
-    held = frozenset(current_user.roles) if current_user.is_authenticated else None
+def _menus(app, held: frozenset | None) -> tuple[list, list]:
+    """The main and management menus for the roles ``held``, worked out once per set of roles (they are the same
+    for everyone holding them; the labels are translated when shown)."""
     known = app.extensions.setdefault('menus', {})
     menus = known.get(held)
     if menus is None:
         menus = known[held] = (_visible(NAVIGATION, app, held), _visible(MANAGE_NAVIGATION, app, held))
     return menus
+
+
+def menu(app) -> Markup:
+    """The menus as HTML (templates/_menu.html), rendered once per set of roles, page (its link is marked current),
+    language and mount point: nothing in them is personal (issue 18)."""
+    held = frozenset(current_user.roles) if current_user.is_authenticated else None
+    endpoint = request.endpoint
+
+    def context() -> dict:
+        nav_items, manage_items = _menus(app, held)
+        return {'nav_items': nav_items, 'manage_items': manage_items, 'current': endpoint}
+
+    return rendered.fragment('_menu.html', ('menu', held, endpoint), context)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -137,7 +150,6 @@ def init_app(app):
     @app.context_processor
     def inject():
         rtl = is_rtl()
-        nav_items, manage_items = _menus(app)
         return {
             'arrow_back': '→' if rtl else '←', 'arrow_forward': '←' if rtl else '→',
             'crumb_separator': '›',  # a mirrored character: bidi shows it as ‹ in a right-to-left page
@@ -146,8 +158,7 @@ def init_app(app):
             'language_names': LANGUAGE_NAMES,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
-            'nav_items': nav_items,
-            'manage_items': manage_items,
+            'menu': lambda: menu(app),
             'Role': Role,
         }
 
