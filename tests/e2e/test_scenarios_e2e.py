@@ -135,6 +135,11 @@ def test_trainer_runs_it_live_with_two_teams(browser, live_server, live_app, pag
         expect(page.get_by_text('Next stage opened')).to_be_visible()
 
     page.get_by_role('button', name='Finish the run now').click()
+    # The last stage opened is still being answered: the page asks first, naming both teams
+    expect(page.get_by_role('heading', name='Finish the run?')).to_be_visible()
+    for name in ('Team Accra', 'Équipe Kumasi'):
+        expect(page.get_by_role('main')).to_contain_text(name)
+    page.get_by_role('button', name='Finish anyway').click()
     expect(page.get_by_text('The run is finished.')).to_be_visible()
     page.get_by_role('link', name='Debrief (projector view)').click()
     expect(page.locator('table.heatmap').first).to_contain_text('Team Accra')

@@ -3,6 +3,7 @@ database, the erasure audited."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -136,3 +137,28 @@ def test_bad_ids(app, runner, client, admin):
         assert result.exit_code == 1 and 'no person with id' in result.output
         assert client.get(f'/manage/persons/{ident}/privacy').status_code == 404
         assert client.post(f'/manage/users/{ident}/privacy/erase', data={'confirm': 'y'}).status_code == 404
+
+
+def test_a_pending_check_in_with_the_persons_address_is_exported_and_erased_with_them(
+        db, create_session, create_person, create_user):
+    """Someone registered at self check-in (their name not found) and is then erased before a trainer decided: the
+    registration, which holds their name and address, goes with them; another walk-in stays."""
+    from datetime import date
+
+    from training.workshops import checkin
+    from training.workshops.models import Sex, WalkIn
+    trainer = create_user(email='walk-trainer@example.org')
+    session = create_session(code='WALK-1', start_date=date(2012, 5, 2), end_date=date(2012, 5, 3), trainers=[trainer])
+    person = create_person(full_name='Amina Walker', email='amina.walker@example.org')
+    window = checkin.open_check_in(session, date(2012, 5, 2), minutes=60, by=trainer,
+                                   now=datetime(2012, 5, 2, 8, 0, tzinfo=UTC))
+    checkin.record_walk_in(window, full_name='Amina Walker', email='Amina.Walker@example.org', sex=Sex.female)
+    checkin.record_walk_in(window, full_name='Someone Else', email='else@example.org', sex=Sex.male)
+    db.session.commit()
+
+    exported = services.export_person(person, by=None)
+    assert [w['full_name'] for w in exported['pending_check_ins']] == ['Amina Walker']
+    result = services.erase_person(person, by=None)
+    db.session.commit()
+    assert result.counts['pending_check_ins_deleted'] == 1
+    assert db.session.scalars(sa.select(WalkIn.full_name)).all() == ['Someone Else']

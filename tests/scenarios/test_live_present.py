@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.helpers.scenarios import stage_data
 from training.auth.models import Role
 from training.scenarios.labels import level_title
-from training.scenarios.models import LiveRun, LiveTeam
+from training.scenarios.models import LiveRun, LiveTeam, RunStatus
 
 
 @pytest.fixture
@@ -67,7 +67,10 @@ def test_presenter_view_hides_the_key_while_the_stage_is_open(app, trainer_clien
         leaked = [s for s in key_strings(stage) if re.search(r'(?<!\w)' + re.escape(s) + r'(?!\w)', text)]
         assert leaked == [], url
 
-    # Beta has not submitted: closing asks first, then closes on confirmation
+    # Beta has not submitted: finishing and closing ask first (naming Beta), then act on confirmation
+    asked = visible_text(trainer_client.post(f'/manage/live/{run.id}/finish').get_data(as_text=True))
+    assert 'Finish anyway' in asked and 'Beta' in asked and 'Alpha' not in asked
+    assert db.session.get(LiveRun, run.id).status != RunStatus.finished
     assert 'Close anyway' in trainer_client.post(f'/manage/live/{run.id}/close').get_data(as_text=True)
     assert trainer_client.post(f'/manage/live/{run.id}/close', data={'confirm': '1'}).status_code == 302
     text = visible_text(trainer_client.get(present).get_data(as_text=True))

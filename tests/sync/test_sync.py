@@ -155,3 +155,43 @@ def test_a_venue_account_with_the_email_of_another_central_account_gets_nothing_
     assert db.session.get(User, owner.id).name == 'The Real Owner'
     _result, again = _import(runner, path)
     assert again['conflicts'] == [] and again['created'] == again['updated'] == 0
+
+
+def test_a_person_taken_off_the_roster_at_the_venue_is_taken_off_at_the_centre_unless_changed_there(
+        app, runner, make_app, tmp_path, create_user, create_session, create_person):
+    """Two participants packaged, both taken off the roster at the venue (they did not come). The centre removes the
+    one it has not touched since, and keeps the one whose score it entered meanwhile, as a conflict the trainer
+    decides; the figures then count neither; a second import changes nothing."""
+    from training.reports import queries
+    from training.reports.definitions import ReportFilter
+    from training.sync import conflicts
+    from training.workshops import services
+
+    _trainer, session, roster = workshop(create_user, create_session, create_person)
+    venue, _made = _venue_with_workshop(app, runner, make_app, tmp_path)
+    gone, scored = roster[0].uid, roster[1].uid
+    with inside(venue):
+        for uid in (gone, scored):
+            services.remove_from_roster(db.session.scalar(sa.select(Attendance).where(Attendance.uid == uid)))
+        db.session.commit()
+    central = db.session.scalar(sa.select(Attendance).where(Attendance.uid == scored))
+    central.pre_test_score = 40.0
+    db.session.commit()
+    path = _export(venue, tmp_path)
+
+    result, outcome = _import(runner, path)
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(Attendance).where(Attendance.uid == gone)) is None
+    assert [(c['kind'], c['uid'], c['field']) for c in outcome['conflicts']] == [('attendance', scored, 'removed')]
+    on_roster = db.session.scalars(sa.select(Attendance.uid).where(Attendance.session_id == session.id)).all()
+    assert scored in on_roster and gone not in on_roster
+    before = queries.summary(ReportFilter())['participations']
+
+    conflict = db.session.scalar(sa.select(SyncConflict).where(SyncConflict.field == 'removed'))
+    conflicts.resolve(conflict, take_venue=True, by=_trainer)
+    db.session.commit()
+    assert db.session.scalar(sa.select(Attendance).where(Attendance.uid == scored)) is None
+    assert queries.summary(ReportFilter())['participations'] == before - 1
+
+    _result, again = _import(runner, path)
+    assert again['conflicts'] == [] and again['created'] == again['updated'] == 0

@@ -15,7 +15,7 @@ from training.courses.models import Certificate, Enrolment, QuizAttempt
 from training.db import utcnow
 from training.extensions import db
 from training.scenarios.models import LiveRun, LiveTeam, LiveTeamMember, ScenarioAttempt
-from training.workshops.models import Attendance, Person, PersonMerge, TrainingSession, session_trainers
+from training.workshops.models import Attendance, Person, PersonMerge, TrainingSession, WalkIn, session_trainers
 
 FORMAT = 'training-personal-data/1'
 
@@ -40,6 +40,20 @@ def _session(s: TrainingSession) -> dict:
     return _columns(s, 'id', 'code', 'title', 'country', 'city', 'start_date', 'end_date', 'mode', 'status')
 
 
+def walk_ins_of(*emails: str | None) -> list[WalkIn]:
+    """Check-in registrations still waiting for a trainer, typed with one of these email addresses."""
+    wanted = {e for e in emails if e}
+    if not wanted:
+        return []
+    return db.session.scalars(sa.select(WalkIn).where(sa.func.lower(WalkIn.email).in_({e.lower() for e in wanted}))
+                              .order_by(WalkIn.created_at, WalkIn.id)).all()
+
+
+def _walk_in(w: WalkIn) -> dict:
+    return {'session': _session(w.session), **_columns(w, 'day', 'full_name', 'email', 'country', 'created_at'),
+            'details': w.details}
+
+
 def person_record(person: Person) -> dict:
     attendances = db.session.scalars(
         sa.select(Attendance).join(TrainingSession).where(Attendance.person_id == person.id)
@@ -60,6 +74,8 @@ def person_record(person: Person) -> dict:
         'merged_records': [_columns(m, 'merged_person_id', 'merged_full_name', 'merged_email', 'merged_country',
                                     'attendances_moved', 'attendances_combined', 'merged_at') for m in merges],
         'user_account': user_record(person.user)['account'] if person.user is not None else None,
+        #: Registered at a self check-in without finding their name, waiting for a trainer to confirm
+        'pending_check_ins': [_walk_in(w) for w in walk_ins_of(person.email)],
     }
 
 
@@ -121,6 +137,7 @@ def user_record(user: User) -> dict:
                        for m, team, run in memberships],
         'sessions_trained': [_session(s) for s in trained],
         'password_reset_links': [_columns(r, 'created_at', 'expires_at', 'used_at') for r in resets],
+        'pending_check_ins': [_walk_in(w) for w in walk_ins_of(user.email)],
     }
 
 

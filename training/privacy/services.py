@@ -85,7 +85,16 @@ def erase_user(user: User, *, by: User | None) -> Erasure:
     return result
 
 
+def _delete_walk_ins(result: Erasure, *emails: str | None) -> None:
+    """Pending check-in registrations typed with the erased address go too (a trainer has not decided on them)."""
+    walk_ins = records.walk_ins_of(*emails)
+    for walk_in in walk_ins:
+        db.session.delete(walk_in)
+    result.counts['pending_check_ins_deleted'] = result.counts.get('pending_check_ins_deleted', 0) + len(walk_ins)
+
+
 def _anonymise_person(person: Person, result: Erasure) -> None:
+    _delete_walk_ins(result, person.email)
     person.full_name = person_label(person.id)
     person.name_key = ''  # out of matching and of the duplicates list
     person.email = None
@@ -115,6 +124,8 @@ def _erase_account(user: User, *, by: User | None, result: Erasure) -> list[str 
     forgotten = [user.name, user.email]
     if is_erased_user(user):
         forgotten = []
+    else:
+        _delete_walk_ins(result, user.email)
     user.name = user_label(user.id)
     user.email = erased_email(user.id)
     user.password_hash = 'erased$' + secrets.token_hex(16)  # no password hash: nothing can sign in

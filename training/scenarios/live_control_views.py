@@ -1,9 +1,9 @@
 """The facilitator's actions on a live run: open, close and reopen submissions, move on, finish, and the stage
-timer. Closing while teams have not submitted asks for confirmation first; their drafts are kept, so reopening
-lets them finish. On the scenarios blueprint (``training.scenarios.blueprint``)."""
+timer. Closing or finishing while teams have not submitted asks for confirmation first; on closing their drafts are
+kept, so reopening lets them finish. On the scenarios blueprint (``training.scenarios.blueprint``)."""
 from __future__ import annotations
 
-from flask import flash, render_template
+from flask import flash, render_template, request
 
 from training.auth.permissions import TRAINERS, roles_required
 from training.forms import ConfirmForm
@@ -30,8 +30,7 @@ def live_close(run_id):
     """Close submissions at once when every team has submitted; otherwise say which teams have not (and whether
     they have a draft) and close only once the facilitator confirms."""
     run, sc = run_and_scenario(run_id)
-    stage = sc.stage(run.current_stage)
-    waiting = live.waiting_teams(run, stage) if stage is not None and run.accepting else []
+    stage, waiting = _waiting(run, sc)
     form = CloseForm()
     if form.validate_on_submit() and (not waiting or form.confirm.data == '1'):
         if perform(lambda: live.close_submissions(run)).ok:
@@ -42,8 +41,21 @@ def live_close(run_id):
         return to_dashboard(run_id)
     if not run.accepting:
         return to_dashboard(run_id)
+    return _confirm(run, stage, waiting, form, heading=_('Close submissions?'), button=_('Close anyway'),
+                    consequence=_('If you close now, the key is shown to every team. Their drafts are kept: reopen '
+                                  'submissions to let them finish.'))
+
+
+def _waiting(run, sc) -> tuple:
+    """The stage on screen and the teams that have not submitted it while submissions are open (with drafts)."""
+    stage = sc.stage(run.current_stage)
+    return stage, (live.waiting_teams(run, stage) if stage is not None and run.accepting else [])
+
+
+def _confirm(run, stage, waiting, form, **texts):
     form.confirm.data = '1'
-    return render_template('scenarios/live_close.html', run=run, sc=sc, stage=stage, waiting=waiting, form=form)
+    return render_template('scenarios/live_confirm.html', run=run, stage=stage, waiting=waiting, form=form,
+                           action=request.path, **texts)
 
 
 @bp.route('/manage/live/<int:run_id>/reopen', methods=['POST'])
@@ -67,13 +79,23 @@ def live_advance(run_id):
     return to_dashboard(run_id)
 
 
-@bp.route('/manage/live/<int:run_id>/finish', methods=['POST'])
+@bp.route('/manage/live/<int:run_id>/finish', methods=['GET', 'POST'])
 @roles_required(*TRAINERS)
 def live_finish(run_id):
-    run, _sc = run_and_scenario(run_id)
-    if perform(lambda: live.finish_run(run)).ok:
-        flash(_('The run is finished.'), 'success')
-    return to_dashboard(run_id)
+    """Finish at once when no team is still answering an open stage; otherwise say which teams are, and finish only
+    once the facilitator confirms."""
+    run, sc = run_and_scenario(run_id)
+    stage, waiting = _waiting(run, sc)
+    form = CloseForm()
+    if form.validate_on_submit() and (not waiting or form.confirm.data == '1'):
+        if perform(lambda: live.finish_run(run)).ok:
+            flash(_('The run is finished.'), 'success')
+        return to_dashboard(run_id)
+    if not waiting:
+        return to_dashboard(run_id)
+    return _confirm(run, stage, waiting, form, heading=_('Finish the run?'), button=_('Finish anyway'),
+                    consequence=_('If you finish now, the run ends for every team and answers not yet submitted are '
+                                  'not scored. Their drafts stay with their team\'s record.'))
 
 
 @bp.route('/manage/live/<int:run_id>/timer', methods=['POST'])

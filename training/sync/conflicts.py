@@ -12,7 +12,7 @@ from training.sync.models import ConflictStatus, SyncConflict
 from training.sync.records import decode
 from training.workshops.matching import normalise_name
 from training.workshops.models import Attendance, AttendanceDay, Person, TrainingSession
-from training.workshops.services import set_present
+from training.workshops.services import remove_from_roster, set_present
 
 MODELS = {'person': Person, 'attendance': Attendance, 'session': TrainingSession}
 
@@ -36,6 +36,9 @@ def _take_venue(conflict: SyncConflict) -> None:
         raise TrainingError(_('An account with this email address already exists here: what was done under the '
                               'venue\'s account of the same address stays at the venue.'))
     model, obj = _record(conflict)
+    if conflict.record_kind == 'attendance' and conflict.field == 'removed':
+        remove_from_roster(obj)
+        return
     if conflict.record_kind == 'attendance' and conflict.field == 'day':
         set_present(obj, decode(AttendanceDay, 'day', conflict.venue_value), True)  # refuses a day out of the dates
         return

@@ -1,7 +1,8 @@
 """The venue's sync file: what happened since the package, signed with the package's sync key.
 
 Roster records (the session, persons, attendances) go out when new or changed, each with ``base``: its values as
-packaged, so the centre can tell a change made here from one made there meanwhile. The day register goes out per
+packaged, so the centre can tell a change made here from one made there meanwhile; an attendance taken off the roster
+here goes out as ``removed``. The day register goes out per
 attendance (the days marked here, and those the package had). Activity (accounts made here, quiz attempts, live
 runs, paper entries) is in :mod:`.export_activity`; all of it carries its times and its authors.
 """
@@ -69,7 +70,19 @@ def roster_records(session: TrainingSession, baseline: Baseline) -> list[dict]:
             record['created_at'] = encode(attendance.created_at)
             records.append(record)
         records.extend(_days(attendance, baseline))
-    return records
+    return records + _removed(baseline, {attendance.uid for attendance, _person in rows})
+
+
+def _removed(baseline: Baseline, present: set[str]) -> list[dict]:
+    """Attendances the package carried that are no longer on the roster here: taken off at the venue, with the
+    values and day marks they had when packaged (the centre removes them only if it has not changed them since)."""
+    out = []
+    for uid, base in sorted(baseline.by_kind.get('attendance', {}).items()):
+        if uid not in present:
+            out.append({'kind': 'removed', 'record': 'attendance', 'uid': uid,
+                        'base': {k: base.get(k) for k in (*ATTENDANCE_FIELDS, 'person')},
+                        'days': sorted(baseline.days.get(uid, {}))})
+    return out
 
 
 def _days(attendance: Attendance, baseline: Baseline) -> list[dict]:

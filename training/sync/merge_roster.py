@@ -14,6 +14,7 @@ from training.sync.records import ATTENDANCE_FIELDS, PERSON_FIELDS, SESSION_FIEL
 from training.workshops import queries
 from training.workshops.matching import Known, PersonIndex, normalise_name
 from training.workshops.models import Attendance, AttendanceDay, Person
+from training.workshops.services import remove_from_roster
 
 #: A centre value that a venue value may fill in without asking (never a known value overwritten)
 EMPTY = (None, '', 'undisclosed')
@@ -178,8 +179,30 @@ def apply_days(ctx) -> None:
     db.session.flush()
 
 
+def apply_removals(ctx) -> None:
+    """An attendance taken off the roster at the venue is taken off here too if the centre has changed nothing of it
+    since the package (its values, its days); otherwise it stays, listed as a conflict for the trainer."""
+    for record in ctx.file.of_kind('removed'):
+        uid, base, days = record.get('uid'), record.get('base'), record.get('days')
+        attendance = attendance_for(ctx, uid) if record.get('record') == 'attendance' and uid else None
+        if attendance is None:
+            ctx.outcome.count('unchanged')  # already gone (or never here)
+            continue
+        base = base if isinstance(base, dict) else {}
+        days = {d for d in days if isinstance(d, str)} if isinstance(days, list) else set()
+        same = (all(encode(getattr(attendance, name)) == base.get(name) for name in ATTENDANCE_FIELDS)
+                and {encode(m.day) for m in attendance.day_marks} <= days)
+        if same:
+            remove_from_roster(attendance)
+            ctx.attendances[uid] = None
+            ctx.outcome.count('updated')
+        else:
+            ctx.conflict('attendance', attendance.uid, 'removed', None, None, label=attendance.person.full_name)
+
+
 def apply(ctx) -> None:
     apply_session(ctx)
     apply_persons(ctx)
     apply_attendances(ctx)
     apply_days(ctx)
+    apply_removals(ctx)

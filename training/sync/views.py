@@ -33,6 +33,7 @@ FIELD_LABELS = {
     'organisation_type': _l('Organisation type'), 'country': _l('Country'), 'email': _l('Email'),
     'consent_to_contact': _l('Consent to be contacted'), 'role': _l('Role'), 'completed': _l('Completed'),
     'pre_test_score': _l('Pre-test score'), 'post_test_score': _l('Post-test score'), 'day': _l('Day present'),
+    'removed': _l('Taken off the roster at the venue'),
     'title': _l('Title'), 'course_slug': _l('Course followed'), 'city': _l('City'), 'venue': _l('Venue'),
     'start_date': _l('First day'), 'end_date': _l('Last day'), 'mode': _l('Mode'), 'language': _l('Language'),
     'partner': _l('Partner organisation'), 'audience': _l('Audience'), 'status': _l('Status'), 'notes': _l('Notes'),
