@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, has_request_context, request, send_from_directory, url_for
 from werkzeug.security import safe_join
 
 from training.auth.permissions import public
@@ -31,15 +31,17 @@ def file_hash(filename: str) -> str:
     return cached
 
 
-#: (filename, mount point) -> URL, for real files: every page links the stylesheet, and building a URL with a path in
-#: it is one of a page's dearer steps (issue 18)
+#: (filename, mount point) -> URL in a request, for real files: every page links the stylesheet, and building a URL
+#: with a path in it is one of a page's dearer steps (issue 18)
 _urls: dict[tuple[str, str], str] = {}
 
 
 def asset_url(filename: str) -> str:
+    if not has_request_context() or current_app.debug:
+        return url_for('assets.hashed', digest=file_hash(filename), filename=filename)
     key = (filename, request.script_root)
     url = _urls.get(key)
-    if url is None or current_app.debug:
+    if url is None:
         digest = file_hash(filename)
         url = url_for('assets.hashed', digest=digest, filename=filename)
         if digest != '0':
