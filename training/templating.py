@@ -114,7 +114,7 @@ def _date(value: date, fmt: str, locale: str) -> str:
 def numberformat(value) -> str:
     """Flask-Babel's ``numberformat`` filter, remembered per value and language: a report table formats thousands
     of numbers, a tenth of the page's time."""
-    return _number(value, str(get_locale() or 'en'))
+    return _number(value, interface_language())
 
 
 def dateformat(value, fmt: str = 'medium') -> str:
@@ -122,7 +122,7 @@ def dateformat(value, fmt: str = 'medium') -> str:
     Flask-Babel: it is shown in the user's time zone)."""
     if isinstance(value, datetime) or not isinstance(value, date):
         return format_date(value, fmt)
-    return _date(value, fmt, str(get_locale() or 'en'))
+    return _date(value, fmt, interface_language())
 
 
 @functools.lru_cache(maxsize=4096)
