@@ -229,3 +229,20 @@ def test_a_60_mb_upload_is_refused_before_its_body_is_read(client, auth, db, cre
         'CONTENT_TYPE': 'multipart/form-data; boundary=x', 'CONTENT_LENGTH': str(60 * 1024 * 1024),
         'wsgi.input': _NeverRead()})
     assert response.status_code == 413
+
+
+def test_a_second_sheet_adds_days_and_days_attended_follows_the_register(db, create_session):
+    """Day 1's sheet, then the whole workshop's: the register gains the new days, never loses one, and "days
+    attended" is its count for every roster entry (those the second sheet leaves out too)."""
+    from datetime import date
+    session = create_session(code='DAYS-1', start_date=date(2024, 3, 4), end_date=date(2024, 3, 6))
+    first = 'Name,Country,Day 1,Day 2,Day 3\nAmina Diallo,SN,X,,\nPeter Otieno,KE,X,,\nJoy Achieng,KE,X,,\n'
+    second = 'Name,Country,Day 1,Day 2,Day 3\nAmina Diallo,SN,,X,X\nPeter Otieno,KE,X,X,\n'
+    imports.import_sheet(session, 'day1.csv', first.encode(), write=True)
+    db.session.commit()
+    imports.import_sheet(session, 'all.csv', second.encode(), write=True)
+    db.session.commit()
+    db.session.expire_all()
+    roster = {a.person.full_name: (a.days_attended, sorted(m.day.day for m in a.day_marks))
+              for a in queries.roster(session)}
+    assert roster == {'Amina Diallo': (3, [4, 5, 6]), 'Peter Otieno': (2, [4, 5]), 'Joy Achieng': (1, [4])}

@@ -1,14 +1,15 @@
 """Writing an import plan (see :mod:`.imports`): new persons, empty fields of matched persons filled in (never a known
 value overwritten by a blank, and a differing value only where the trainer chose the sheet's), roster entries, and
-the day register, which is the one source of "days attended". Bulk statements (COPY on PostgreSQL), so a 10,000-row
+the day register, which is the one source of "days attended". Bulk statements (:mod:`training.bulk`: COPY on PostgreSQL), so a 10,000-row
 sheet stays fast. Flushes, never commits."""
 from __future__ import annotations
 
-import enum
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from training.bulk import insert_rows, is_postgresql, reserve_ids, update_rows
 from training.db import utcnow
 from training.extensions import db
 from training.vocab import OrganisationType
@@ -27,34 +28,6 @@ from training.workshops.models import (
 from training.workshops.sheets import SheetRow
 
 
-def _is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == 'postgresql'
-
-
-def _next_ids(table: str, n: int) -> list[int]:
-    """PostgreSQL: reserve n ids from the table's sequence (so COPY can write them)."""
-    return list(db.session.scalars(sa.text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
-                                           'FROM generate_series(1, :n)'), {'n': n}))
-
-
-def _copy_rows(table: sa.Table, rows: list[dict]) -> None:
-    """PostgreSQL: COPY rows into table inside the session's transaction (enums written by name)."""
-    columns = list(rows[0])
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([v.name if isinstance(v, enum.Enum) else v for v in (row[c] for c in columns)])
-
-
-def _insert(table: sa.Table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    if _is_postgresql():
-        _copy_rows(table, rows)
-    else:
-        db.session.execute(sa.insert(table), rows)
-
-
 def _person_row(s: SheetRow, now: datetime) -> dict:
     return {'full_name': s.full_name, 'name_key': s.name_key, 'sex': Sex[s.sex], 'organisation': s.organisation,
             'organisation_type': OrganisationType[s.organisation_type] if s.organisation_type else None,
@@ -70,11 +43,11 @@ def _insert_persons(new_rows: list[PlanRow], now: datetime) -> None:
     # (else they would have matched), so the returned ids are mapped back by that key: RETURNING in batches
     # without per-row ordering keeps this to a few statements on every backend.
     ids: dict[tuple, int] = {}
-    if _is_postgresql():
-        for row, pid in zip(values, _next_ids('persons', len(values)), strict=True):
+    if is_postgresql():
+        for row, pid in zip(values, reserve_ids(table, len(values)), strict=True):
             row['id'] = pid
             ids[(row['name_key'], row['country'], row['email'])] = pid
-        _copy_rows(table, values)
+        insert_rows(table, values)
     else:
         stmt = sa.insert(table).returning(table.c.id, table.c.name_key, table.c.country, table.c.email)
         for chunk in queries.chunks(values, 1000):
@@ -105,13 +78,9 @@ def _update_persons(plan: ImportPlan, use_sheet: set[tuple[int, str]]) -> None:
         if 'organisation_type' in values:
             values['organisation_type'] = OrganisationType[values['organisation_type']]
         if values:
-            groups.setdefault(tuple(sorted(values)), []).append({'pid': r.person_id, **{f'v_{k}': v for k, v in
-                                                                                       values.items()}})
-    table = Person.__table__
-    for names, rows in groups.items():  # one executemany per set of fields changed
-        stmt = (sa.update(table).where(table.c.id == sa.bindparam('pid'))
-                .values({name: sa.bindparam(f'v_{name}') for name in names}))
-        db.session.execute(stmt, rows)
+            groups.setdefault(tuple(sorted(values)), []).append({'id': r.person_id, **values})
+    for rows in groups.values():  # one statement per set of fields changed (and per thousand persons)
+        update_rows(Person.__table__, rows)
 
 
 def _days_for(s: SheetRow, session: TrainingSession, *, has_day_columns: bool, all_days: list[date]) -> list[date]:
@@ -138,7 +107,19 @@ def _attendance_values(s: SheetRow) -> dict:
     return values
 
 
-def _write_attendances(session: TrainingSession, plan: ImportPlan, now: datetime) -> None:
+def _present_days(session: TrainingSession, plan: ImportPlan) -> dict[int, list[date]]:
+    """{sheet row: the session's days it marks present}, each day once."""
+    has_day_columns = bool(plan.sheet and plan.sheet.day_columns)
+    all_days = [session.start_date + timedelta(days=i) for i in range(session.days)]
+    return {r.row: [d for d in dict.fromkeys(_days_for(r.sheet_row, session, has_day_columns=has_day_columns,
+                                                       all_days=all_days))
+                    if session.start_date <= d <= session.end_date] for r in plan.valid_rows}
+
+
+def _write_attendances(session: TrainingSession, plan: ImportPlan, days: dict[int, list[date]],
+                       now: datetime) -> None:
+    """Roster entries: new ones written with their count of marked days; those already there get the sheet's role
+    and scores where it gives them."""
     inserts = []
     for r in plan.valid_rows:
         values = _attendance_values(r.sheet_row)
@@ -147,35 +128,34 @@ def _write_attendances(session: TrainingSession, plan: ImportPlan, now: datetime
                 db.session.execute(sa.update(Attendance).where(Attendance.session_id == session.id,
                                                                Attendance.person_id == r.person_id).values(**values))
         else:
-            inserts.append({'session_id': session.id, 'person_id': r.person_id, 'days_attended': 0,
+            inserts.append({'session_id': session.id, 'person_id': r.person_id, 'days_attended': len(days[r.row]),
                             'role': AttendanceRole.participant, 'pre_test_score': None, 'post_test_score': None,
                             'completed': False, 'created_at': now, **values})
-    _insert(Attendance.__table__, inserts)
+    insert_rows(Attendance.__table__, inserts)
 
 
-def _write_days(session: TrainingSession, plan: ImportPlan, now: datetime) -> None:
+def _write_days(session: TrainingSession, plan: ImportPlan, days: dict[int, list[date]], now: datetime) -> None:
     """Add the days each row marks present to the register (never removing one), then set every roster entry's
-    "days attended" to its count of marked days."""
-    has_day_columns = bool(plan.sheet and plan.sheet.day_columns)
-    ids = dict(db.session.execute(sa.select(Attendance.person_id, Attendance.id)
-                                  .where(Attendance.session_id == session.id)).all())
+    "days attended" to its count of marked days where it differs (new entries were written with theirs)."""
+    roster = {person_id: (attendance_id, stored) for person_id, attendance_id, stored in db.session.execute(
+        sa.select(Attendance.person_id, Attendance.id, Attendance.days_attended)
+        .where(Attendance.session_id == session.id))}
     marked: set[tuple[int, date]] = set(db.session.execute(
         sa.select(AttendanceDay.attendance_id, AttendanceDay.day).join(Attendance)
         .where(Attendance.session_id == session.id)).tuples())
     rows = []
-    all_days = [session.start_date + timedelta(days=i) for i in range(session.days)]
     for r in plan.valid_rows:
-        attendance_id = ids[r.person_id]
-        for day in _days_for(r.sheet_row, session, has_day_columns=has_day_columns, all_days=all_days):
-            if (attendance_id, day) not in marked and session.start_date <= day <= session.end_date:
+        attendance_id = roster[r.person_id][0]
+        for day in days[r.row]:
+            if (attendance_id, day) not in marked:
                 marked.add((attendance_id, day))
                 rows.append({'attendance_id': attendance_id, 'day': day, 'method': CheckInMethod.imported,
                              'marked_at': now})
-    _insert(AttendanceDay.__table__, rows)
-    count = (sa.select(sa.func.count(AttendanceDay.id)).where(AttendanceDay.attendance_id == Attendance.id)
-             .scalar_subquery())
-    db.session.execute(sa.update(Attendance).where(Attendance.session_id == session.id)
-                       .values(days_attended=count).execution_options(synchronize_session=False))
+    insert_rows(AttendanceDay.__table__, rows)
+    counts = Counter(attendance_id for attendance_id, _day in marked)
+    update_rows(Attendance.__table__, [{'id': attendance_id, 'days_attended': counts[attendance_id]}
+                                       for attendance_id, stored in roster.values()
+                                       if counts[attendance_id] != stored])
 
 
 def apply_import(session: TrainingSession, plan: ImportPlan, *, accept_valid: bool = False,
@@ -189,8 +169,9 @@ def apply_import(session: TrainingSession, plan: ImportPlan, *, accept_valid: bo
     if new_rows:
         _insert_persons(new_rows, now)
     _update_persons(plan, use_sheet)
-    _write_attendances(session, plan, now)
-    _write_days(session, plan, now)
+    days = _present_days(session, plan)
+    _write_attendances(session, plan, days, now)
+    _write_days(session, plan, days, now)
     changes.touch(sessions=[session.id])  # bulk statements: the reporting data follows before the commit
     db.session.flush()
     return plan.summary()
