@@ -1,7 +1,7 @@
 """Writing an import plan (see :mod:`.imports`): new persons, empty fields of matched persons filled in (never a known
 value overwritten by a blank, and a differing value only where the trainer chose the sheet's), roster entries, and
-the day register, which is the one source of "days attended". Bulk statements (:mod:`training.bulk`: COPY on PostgreSQL), so a 10,000-row
-sheet stays fast. Flushes, never commits."""
+the day register, which is the one source of "days attended". Bulk statements (:mod:`training.bulk`: COPY on
+PostgreSQL), so a 10,000-row sheet stays fast. Flushes, never commits."""
 from __future__ import annotations
 
 from collections import Counter
