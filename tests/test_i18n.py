@@ -91,6 +91,30 @@ def test_percentages_in_the_language_of_the_page(app):
     with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):
         assert render_template_string(page) == '37%'
 
+
+def test_numbers_and_dates_in_the_language_of_the_page_and_of_macros_without_context(app):
+    """The filters take the page's language from its context (set once per page); a macro imported without
+    context has none and looks it up: both give the French forms."""
+    from datetime import date
+
+    from flask import render_template_string
+    macro = '{% macro shown(n, d) %}{{ n|numberformat }} {{ d|dateformat }}{% endmacro %}'
+    page = ('{% import "_test_numbers.html" as m %}{{ 1234567|numberformat }} {{ day|dateformat }} | '
+            '{{ m.shown(1234567, day) }}')
+    loader = app.jinja_env.loader
+    from jinja2 import ChoiceLoader, DictLoader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({'_test_numbers.html': macro}), loader])
+    try:
+        with app.app_context(), app.test_request_context(headers={'Accept-Language': 'fr'}):
+            shown = render_template_string(page, day=date(2024, 3, 1))
+        with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):
+            english = render_template_string(page, day=date(2024, 3, 1))
+    finally:
+        app.jinja_env.loader = loader
+    assert shown == '1\u202f234\u202f567 1 mars 2024 | 1\u202f234\u202f567 1 mars 2024'
+    assert english == '1,234,567 Mar 1, 2024 | 1,234,567 Mar 1, 2024'
+
+
 CATALOGUES = ('fr', 'es', 'ar')
 PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}')
 
