@@ -91,7 +91,6 @@ def test_hashed_static_assets_are_cached_for_a_year(client):
     assert client.get(href.replace('/v/', '/v/0').replace('/css', 'x/css')).status_code == 404
 
 
-
 def test_asset_links_follow_the_mount_point(client):
     """The stylesheet's address, remembered per mount point (issue 18): a site served under a prefix links it there,
     the same site at the root links it at the root, whichever came first."""
@@ -101,6 +100,7 @@ def test_asset_links_follow_the_mount_point(client):
     root = link.search(client.get('/').get_data(as_text=True)).group(1)
     assert mounted == '/training' + root and root.startswith('/static/v/')
     assert client.get(root).status_code == 200
+
 
 def test_responses_are_compressed(client):
     response = client.get('/login', headers={'Accept-Encoding': 'gzip'})

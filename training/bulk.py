@@ -71,12 +71,13 @@ def insert_rows(table: sa.Table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     connection = db.session.connection()
-    if connection.dialect.name != 'postgresql' and 'uid' in table.c and 'uid' not in rows[0]:
+    postgresql = connection.dialect.name == 'postgresql'
+    if not postgresql and 'uid' in table.c and 'uid' not in rows[0]:
         rows = [{**row, 'uid': new_uid()} for row in rows]  # SQLite's own uid expression costs about twice as much
     columns = list(rows[0])
     by_column = _columns(rows, columns, _processors(table, columns, connection.dialect))
     names = ', '.join(columns)
-    if connection.dialect.name == 'postgresql':
+    if postgresql:
         texts = [_processed(values, copy_text, none='\\N') for values in by_column]
         lines = ['\t'.join(cells) + '\n' for cells in zip(*texts, strict=True)]
         cursor = connection.connection.driver_connection.cursor()

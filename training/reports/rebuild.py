@@ -211,12 +211,12 @@ def recompute_persons(conn: sa.Connection, person_ids: list[int]) -> int:
     if conn.dialect.name == 'postgresql':
         conn.execute(sa.text('INSERT INTO recompute_ids (person_id) SELECT unnest(CAST(:ids AS INTEGER[]))'),
                      {'ids': ids})
-    else:
-        conn.execute(sa.text('INSERT INTO recompute_ids (person_id) VALUES (:p)'), [{'p': pid} for pid in ids])
-    if conn.dialect.name == 'postgresql':  # two transactions recomputing one person take turns (see maintain._lock)
+        # two transactions recomputing one person take turns (see maintain._lock)
         conn.execute(sa.text('SELECT id FROM persons WHERE id IN (SELECT person_id FROM recompute_ids) ORDER BY id '
                              'FOR NO KEY UPDATE'))
         conn.execute(sa.text('ANALYZE recompute_ids'))
+    else:
+        conn.execute(sa.text('INSERT INTO recompute_ids (person_id) VALUES (:p)'), [{'p': pid} for pid in ids])
     cols = ', '.join(ROW_COLUMNS)
     _temp(conn, 'recompute_old', f'SELECT {cols} FROM report_rows WHERE person_id IN '
                                  f'(SELECT person_id FROM recompute_ids)')

@@ -5,7 +5,7 @@ PostgreSQL), so a 10,000-row sheet stays fast. Flushes, never commits."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -79,7 +79,7 @@ def _update_persons(plan: ImportPlan, use_sheet: set[tuple[int, str]]) -> None:
             values['organisation_type'] = OrganisationType[values['organisation_type']]
         if values:
             groups.setdefault(tuple(sorted(values)), []).append({'id': r.person_id, **values})
-    for rows in groups.values():  # one statement per set of fields changed (and per thousand persons)
+    for rows in groups.values():  # one bulk update per set of fields changed
         update_rows(Person.__table__, rows)
 
 
@@ -110,7 +110,7 @@ def _attendance_values(s: SheetRow) -> dict:
 def _present_days(session: TrainingSession, plan: ImportPlan) -> dict[int, list[date]]:
     """{sheet row: the session's days it marks present}, each day once."""
     has_day_columns = bool(plan.sheet and plan.sheet.day_columns)
-    all_days = [session.start_date + timedelta(days=i) for i in range(session.days)]
+    all_days = queries.session_days(session)
     return {r.row: [d for d in dict.fromkeys(_days_for(r.sheet_row, session, has_day_columns=has_day_columns,
                                                        all_days=all_days))
                     if session.start_date <= d <= session.end_date] for r in plan.valid_rows}
