@@ -25,6 +25,15 @@ TODAY = date.today()
 LAST_YEAR = TODAY - timedelta(days=365)
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test runs: a suite collected before midnight and run after it compared yesterday's "today"
+    (the sessions it made) with the app's, and counted a session ending "today" as past."""
+    global TODAY, LAST_YEAR  # noqa: PLW0603 - the module's dates, read by every test
+    TODAY = date.today()
+    LAST_YEAR = TODAY - timedelta(days=365)
+
+
 def _status(db, code):
     db.session.expire_all()
     return db.session.scalar(sa.select(TrainingSession.status).where(TrainingSession.code == code))
