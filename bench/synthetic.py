@@ -133,6 +133,7 @@ def _fill_sqlite(db, now, sessions: int, persons: int) -> None:
     try:
         cur = raw.cursor()
         cur.execute('PRAGMA synchronous=OFF')
+        cur.execute(f'PRAGMA cache_size=-{CACHE_KB}')  # the indexes of 10M rows stay in memory while they grow
         for table, cols, rows in TABLES:
             rng = random.Random(f'{SEED}-{table}')  # noqa: S311 - synthetic data
             sql = f'INSERT INTO {table} ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
@@ -237,15 +238,25 @@ def default_url(size: str = '1m', *, postgres: bool = False) -> str | None:
     return f'sqlite:///{OUT / filename}'
 
 
+#: SQLite's page cache while building (KiB): 2 GB, so that 10M rows and their indexes are written in memory
+CACHE_KB = 2_000_000
+#: SQLite fills the reporting data of more than this many persons in batches (rebuild.fill): sorting 10M rows at
+#: once in each of its nine windows did not finish in an evening; 1M at a time is what the 1m database does
+BATCH_PERSONS = 200_000
+
+
 def _fill_reporting_data(db) -> None:
     """The reporting data from the rows just written (the migration's SQL), then fresh planner statistics."""
     import sqlalchemy as sa
 
     from training.reports import rebuild
     with db.engine.begin() as conn:
+        batch = None
         if conn.dialect.name == 'sqlite':
-            conn.exec_driver_sql('PRAGMA cache_size=-400000')
-        rebuild.fill(conn)
+            conn.exec_driver_sql(f'PRAGMA cache_size=-{CACHE_KB}')
+            persons = conn.execute(sa.text('SELECT COUNT(*) FROM persons')).scalar()
+            batch = BATCH_PERSONS if persons > BATCH_PERSONS else None
+        rebuild.fill(conn, persons_per_batch=batch)
     with db.engine.connect() as conn:
         conn = conn.execution_options(isolation_level='AUTOCOMMIT')
         conn.execute(sa.text('VACUUM ANALYZE' if conn.dialect.name == 'postgresql' else 'ANALYZE'))

@@ -190,6 +190,8 @@ def test_reporting_data_gives_the_reference_report(app, db, monkeypatch, set_bas
         assert_same_report(f)
     with db.engine.begin() as conn:
         assert not any(rebuild.rebuild(conn, check_only=True).values())
+        # filled a few persons at a time (as a 10-million-row database is), the same data
+        assert not any(rebuild.rebuild(conn, check_only=True, persons_per_batch=3).values())
 
 
 def test_a_report_read_before_the_commit_counts_what_was_written(db, create_session, create_person):
@@ -238,6 +240,9 @@ def test_rebuild_reports_and_repairs_a_difference(db, runner, small_programme):
     assert fixed.exit_code == 0 and 'Rebuilt from the source rows (7 participations)' in fixed.output
     assert queries.summary(ReportFilter()) == queries.summary(ReportFilter(), source='reference') != before
     assert runner.invoke(args=['report', 'rebuild', '--check']).exit_code == 0
+    batched = runner.invoke(args=['report', 'rebuild', '--check', '--persons-per-batch', '2'])
+    assert batched.exit_code == 0 and 'matches the source rows (7 participations)' in batched.output
+    assert runner.invoke(args=['report', 'rebuild', '--persons-per-batch', '0']).exit_code == 2
 
 
 def test_a_past_session_marked_held_is_counted(db, create_session, create_person):

@@ -64,10 +64,12 @@ def summary(start, end, country, course, mode, fmt):
 
 @report.command('rebuild')
 @click.option('--check', is_flag=True, help='Only compare: report the differences, change nothing (exit 1 if any).')
-def rebuild_command(check):
+@click.option('--persons-per-batch', type=click.IntRange(min=1), default=None,
+              help='Recompute this many persons at a time (millions of attendance rows: shorter sorts).')
+def rebuild_command(check, persons_per_batch):
     """Recompute the reporting data from the attendance rows and say what differed from the stored data."""
     with db.engine.begin() as conn:
-        found = rebuild.rebuild(conn, check_only=check)
+        found = rebuild.rebuild(conn, check_only=check, persons_per_batch=persons_per_batch)
         rows = conn.execute(sa.text('SELECT COUNT(*) FROM report_rows')).scalar_one()
     if not any(found.values()):
         click.echo(f'Reporting data matches the source rows ({rows} participations); '

@@ -111,13 +111,46 @@ DERIVED = (('report_cells', CELL_COLUMNS, cells_select), ('report_scored', SCORE
            ('report_gain', GAIN_COLUMNS, gain_select))
 
 
-def fill(conn: sa.Connection, *, prefix: str = '') -> None:
-    """Fill ``<prefix>report_rows``, ``_cells``, ``_scored`` and ``_gain`` (existing, empty) from the source rows."""
+def fill(conn: sa.Connection, *, prefix: str = '', persons_per_batch: int | None = None) -> None:
+    """Fill ``<prefix>report_rows``, ``_cells``, ``_scored`` and ``_gain`` (existing, empty) from the source rows.
+
+    With ``persons_per_batch``, person by person range: every window then sorts one batch's participations, not all
+    of them (at 10 million rows SQLite's sorts of the whole table run for hours). The derived tables are sums over
+    persons, so each batch's counts are added up and grouped once at the end."""
+    if persons_per_batch is None:
+        cols = ', '.join(ROW_COLUMNS)
+        conn.execute(sa.text(f'INSERT INTO {prefix}report_rows ({cols}) {rows_select(conn.dialect.name)}'))
+        for table, columns, select in DERIVED:
+            conn.execute(sa.text(f'INSERT INTO {prefix}{table} ({", ".join(columns)}) '
+                                 f'{select(prefix + "report_rows")}'))
+        return
+    _fill_in_batches(conn, prefix, persons_per_batch)
+
+
+def _fill_in_batches(conn: sa.Connection, prefix: str, size: int) -> None:
     cols = ', '.join(ROW_COLUMNS)
-    conn.execute(sa.text(f'INSERT INTO {prefix}report_rows ({cols}) {rows_select(conn.dialect.name)}'))
-    for table, columns, select in DERIVED:
-        conn.execute(sa.text(f'INSERT INTO {prefix}{table} ({", ".join(columns)}) '
-                             f'{select(prefix + "report_rows")}'))
+    for table, columns, _select in DERIVED:
+        _temp(conn, f'batch_sum_{table}', f'SELECT {", ".join(columns)} FROM {table} WHERE 1 = 0')
+    conn.execute(sa.text('DROP TABLE IF EXISTS batch_ids'))
+    conn.execute(sa.text('CREATE TEMPORARY TABLE batch_ids (person_id INTEGER PRIMARY KEY)'))
+    last = conn.execute(sa.text('SELECT MAX(id) FROM persons')).scalar() or 0
+    for low in range(1, last + 1, size):
+        conn.execute(sa.text('DELETE FROM batch_ids'))
+        conn.execute(sa.text('INSERT INTO batch_ids (person_id) SELECT id FROM persons '
+                             'WHERE id BETWEEN :low AND :high'), {'low': low, 'high': low + size - 1})
+        _temp(conn, 'batch_rows', rows_select(conn.dialect.name, 'batch_ids'))
+        conn.execute(sa.text(f'INSERT INTO {prefix}report_rows ({cols}) SELECT {cols} FROM batch_rows '
+                             f'ORDER BY day, attendance_id'))
+        for table, columns, select in DERIVED:
+            conn.execute(sa.text(f'INSERT INTO batch_sum_{table} ({", ".join(columns)}) {select("batch_rows")}'))
+        conn.execute(sa.text('DROP TABLE batch_rows'))
+    for table, columns, _select in DERIVED:
+        keys = KEYS[table]
+        sums = ', '.join(f'SUM({c})' for c in columns if c not in keys)
+        conn.execute(sa.text(f'INSERT INTO {prefix}{table} ({", ".join(columns)}) SELECT {", ".join(keys)}, {sums} '
+                             f'FROM batch_sum_{table} GROUP BY {", ".join(keys)}'))
+        conn.execute(sa.text(f'DROP TABLE batch_sum_{table}'))
+    conn.execute(sa.text('DROP TABLE batch_ids'))
 
 
 def _except_count(conn: sa.Connection, left: str, right: str, columns: tuple[str, ...], where: str) -> int:
@@ -153,15 +186,16 @@ def differences(conn: sa.Connection, fresh_prefix: str) -> dict[str, int]:
     return out
 
 
-def rebuild(conn: sa.Connection, *, check_only: bool = False) -> dict[str, int]:
-    """Compute the reporting data afresh, compare it with what is stored, and (unless ``check_only``) replace the
-    stored data with it. Returns the differences found ({table: rows differing})."""
+def rebuild(conn: sa.Connection, *, check_only: bool = False, persons_per_batch: int | None = None) -> dict[str, int]:
+    """Compute the reporting data afresh (see :func:`fill` for ``persons_per_batch``), compare it with what is
+    stored, and (unless ``check_only``) replace the stored data with it. Returns the differences found ({table: rows
+    differing})."""
     prefix = 'fresh_'
     for table, columns in TABLE_COLUMNS.items():
         conn.execute(sa.text(f'DROP TABLE IF EXISTS {prefix}{table}'))
         conn.execute(sa.text(f'CREATE TEMPORARY TABLE {prefix}{table} AS SELECT {", ".join(columns)} '
                              f'FROM {table} WHERE 1 = 0'))
-    fill(conn, prefix=prefix)
+    fill(conn, prefix=prefix, persons_per_batch=persons_per_batch)
     found = differences(conn, prefix)
     if not check_only:
         for table, columns in TABLE_COLUMNS.items():
