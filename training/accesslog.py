@@ -34,16 +34,36 @@ def redact_request_line(line: str | None) -> str:
     return redact_path(line)
 
 
+class _Atoms(dict):
+    """Any atom not built here (a header, an environment value) formats as '-'."""
+
+    def __missing__(self, key):
+        return '-'
+
+
 class RedactingLogger(Logger):
-    """gunicorn's logger, with the request line, path, query and referrer cleaned before formatting."""
+    """gunicorn's logger, with the request line, path, query and referrer cleaned before formatting.
+
+    The atoms are built here rather than by gunicorn, which copies every request and response header and every
+    environment value into them (all of which would be masked here) and formats the time whatever the format asks:
+    work on every request. Header and environment atoms (cookies, authorisation headers) format as '-'."""
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms['r'] = redact_request_line(atoms.get('r'))
-        atoms['U'] = redact_path(atoms.get('U'))
-        atoms['q'] = MASK if atoms.get('q') else ''
-        atoms['f'] = redact_path(atoms.get('f')) if atoms.get('f') not in (None, '-') else '-'
-        # Header and environment values (cookies, authorisation headers) are never logged.
-        for key in [k for k in atoms if k.endswith(('}i', '}o', '}e'))]:
-            atoms[key] = MASK
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, 'sent', None)
+        method = environ.get('REQUEST_METHOD')
+        atoms = _Atoms({
+            'h': environ.get('REMOTE_ADDR', '-'), 'l': '-', 'u': '-', 's': status, 'm': method,
+            'r': redact_request_line(f"{method} {environ.get('RAW_URI')} {environ.get('SERVER_PROTOCOL')}"),
+            'U': redact_path(environ.get('PATH_INFO')), 'q': MASK if environ.get('QUERY_STRING') else '',
+            'H': environ.get('SERVER_PROTOCOL'), 'b': str(sent) if sent is not None else '-', 'B': sent,
+            'f': redact_path(environ['HTTP_REFERER']) if environ.get('HTTP_REFERER', '-') != '-' else '-',
+            'a': environ.get('HTTP_USER_AGENT', '-'), 'T': request_time.seconds,
+            'D': request_time.seconds * 1_000_000 + request_time.microseconds,
+            'M': request_time.seconds * 1000 + request_time.microseconds // 1000,
+            'L': f'{request_time.seconds}.{request_time.microseconds:06d}'})
+        if '%(t)s' in self.cfg.access_log_format:
+            atoms['t'] = self.now()
         return atoms

@@ -41,3 +41,14 @@ def test_the_gunicorn_logger_writes_no_token_search_term_or_cookie():
     for secret in ('SECRETTOKEN', 'amina', 'RESETTOKEN', 'session=secret', 'Bearer'):
         assert secret not in line, line
     assert '"GET /check-in/*** HTTP/1.1"' in line and line.endswith(' 200')
+
+
+def test_the_default_format_is_filled_and_any_header_atom_logs_a_dash():
+    cfg = Config()
+    cfg.set('access_log_format', '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %(t)s %({x-secret}i)s %({path}e)s')
+    environ = {'REQUEST_METHOD': 'POST', 'RAW_URI': '/reset/TOKEN', 'SERVER_PROTOCOL': 'HTTP/1.1',
+               'PATH_INFO': '/reset/TOKEN', 'REMOTE_ADDR': '10.0.0.7', 'HTTP_USER_AGENT': 'Firefox',
+               'PATH': '/usr/bin'}
+    line = _log_line(RedactingLogger(cfg), environ)
+    assert line.startswith('10.0.0.7 "POST /reset/*** HTTP/1.1" 200 10 5ms "Firefox" [')
+    assert line.endswith('] - -') and 'TOKEN' not in line and '/usr/bin' not in line
