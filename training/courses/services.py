@@ -17,7 +17,7 @@ from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
 from training.courses import answer_rows, draws, queries, scoring
 from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
-from training.db import utcnow
+from training.db import new_uid, utcnow
 from training.errors import TrainingError
 from training.extensions import db
 from training.i18n import _
@@ -241,24 +241,36 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     now = now or utcnow()
     draw = draw or current_draw(enrolment, course, quiz, keep=False)
     shown = draw.presented
+    asked = draws.question_ids(shown)
+    # Scored before the first write: the locks a write takes (SQLite's database lock, PostgreSQL's row locks) are
+    # held until the commit, so the work done while holding them is only the writing
+    result = scoring.score_quiz(quiz, answers, asked)
+    normalised = scoring.normalise_answers(quiz, answers, asked)
     # One form on screen, one attempt: the form is claimed by deleting it (a statement, not an ORM delete), which
     # also gives the next attempt a fresh form. Of two submissions at once (a double click), the second waits for
     # the first and finds nothing left to claim.
     if draw.id is not None and db.session.execute(
             sa.delete(QuizDraw).where(QuizDraw.id == draw.id)).rowcount != 1:
         raise CourseError(_('This form has already been submitted.'))
-    result = scoring.score_quiz(quiz, answers, draws.question_ids(shown))
-    attempt = QuizAttempt(
-        enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind,
-        answers=scoring.normalise_answers(quiz, answers, draws.question_ids(shown)), presented=shown,
-        correct_count=result.correct_count, question_count=result.question_count, score=result.score,
-        pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now, language=quiz.language or course.language)
+    values = dict(
+        uid=new_uid(), enrolment_id=enrolment.id, quiz_id=quiz.id, kind=quiz.kind, answers=normalised,
+        presented=shown, correct_count=result.correct_count, question_count=result.question_count,
+        score=result.score, pass_mark=quiz.pass_mark, passed=result.passed, submitted_at=now,
+        language=quiz.language or course.language)
+    # One INSERT ... RETURNING id, and the object made persistent as written: the unit of work's flush of one new
+    # object cost a sixth of a submission (issue 18: workshops' bursts of submissions)
+    table = QuizAttempt.__table__
+    attempt = QuizAttempt(id=db.session.execute(sa.insert(table).returning(table.c.id), values).scalar_one(),
+                          **values)
+    so.make_transient_to_detached(attempt)
     db.session.add(attempt)
+    answer_rows.record(attempt, quiz, result)
+    certificate = check_completion(enrolment, course, now=now) if result.passed else None
+    # The enrolment's row is updated last (at the commit's flush): its lock, which every submission of the trainee
+    # waits for, is held for the shortest time
     enrolment.last_activity_at = now
     enrolment.language = course.language
-    db.session.flush()
-    answer_rows.record(attempt, quiz, result)
-    return attempt, (check_completion(enrolment, course, now=now) if result.passed else None)
+    return attempt, certificate
 
 
 def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
