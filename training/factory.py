@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import training.models  # noqa: F401 - every model registered before migrations compare
-from training import cli, content, error_pages, security, templating
+from training import cli, content, error_pages, security, sqlite_writes, templating
 from training import config as config_module
 from training.auth import sessions as auth_sessions
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
@@ -118,11 +118,16 @@ def _sqlite_pragmas(app: Flask) -> None:
         if engine.dialect.name != 'sqlite':
             return
 
+        on_disk = ':memory:' not in str(engine.url) and str(engine.url) != 'sqlite://'
+
         @sa.event.listens_for(engine, 'connect')
         def _on_connect(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute('PRAGMA foreign_keys=ON')
-            if ':memory:' not in str(engine.url) and str(engine.url) != 'sqlite://':
+            if on_disk:
                 cur.execute('PRAGMA journal_mode=WAL')
                 cur.execute('PRAGMA synchronous=NORMAL')
             cur.close()
+
+        if on_disk:
+            sqlite_writes.serialise_writes(engine, engine.url.database)
