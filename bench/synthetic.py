@@ -30,6 +30,11 @@ PER_SESSION = 100  # 10,000 x 100 = 1,000,000 attendance rows
 #: size -> (sessions, persons, SQLite file, PostgreSQL database)
 SIZES = {'1m': (10_000, 200_000, 'scale.sqlite', 'training_bench_scale'),
          '10m': (100_000, 2_000_000, 'scale10m.sqlite', 'training_bench_scale10m')}
+#: SQLite's page cache while building (KiB): 2 GB, so that 10M rows and their indexes are written in memory
+CACHE_KB = 2_000_000
+#: SQLite fills the reporting data of more than this many persons in batches (rebuild.fill): sorting 10M rows at
+#: once in each of its nine windows did not finish in an evening; 1M at a time is what the 1m database does
+BATCH_PERSONS = 200_000
 FIRST_DAY = date(2009, 1, 1)
 SPAN_DAYS = 18 * 365  # 2009 .. 2026
 STAFF_EMAIL = 'bench-staff@example.org'
@@ -236,13 +241,6 @@ def default_url(size: str = '1m', *, postgres: bool = False) -> str | None:
         from bench.common import postgres_url
         return postgres_url(pg_name)
     return f'sqlite:///{OUT / filename}'
-
-
-#: SQLite's page cache while building (KiB): 2 GB, so that 10M rows and their indexes are written in memory
-CACHE_KB = 2_000_000
-#: SQLite fills the reporting data of more than this many persons in batches (rebuild.fill): sorting 10M rows at
-#: once in each of its nine windows did not finish in an evening; 1M at a time is what the 1m database does
-BATCH_PERSONS = 200_000
 
 
 def _fill_reporting_data(db) -> None:

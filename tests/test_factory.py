@@ -5,7 +5,10 @@ import pytest
 
 from tests.helpers.app import app_config
 from training import create_app
+from training.auth import services as auth_services
 from training.config import normalise_database_url
+from training.db import sqlite_in_memory
+from training.extensions import db
 
 
 def test_refuses_to_start_without_secret_key_outside_debug(monkeypatch):
@@ -148,3 +151,21 @@ def test_test_clients_do_not_share_the_signed_in_user(app, create_user):
     assert signed_in.get('/my-learning').status_code == 200
     response = other.get('/my-learning')
     assert response.status_code == 302 and '/login' in response.headers['Location']
+
+
+@pytest.mark.parametrize(('url', 'in_memory'), [('sqlite://', True), ('sqlite:///', True),
+                                                ('sqlite:///:memory:', True), ('sqlite:////tmp/t.sqlite', False),
+                                                ('sqlite:///instance/t.sqlite', False),
+                                                ('postgresql+psycopg://localhost/training', False)])
+def test_sqlite_in_memory(url, in_memory):
+    assert sqlite_in_memory(url) is in_memory
+
+
+def test_a_sqlite_database_without_a_file_gets_no_writers_lock_file(make_app, tmp_path, monkeypatch):
+    """``sqlite:///`` is in memory (one shared connection): no queue, no ``-writer`` file where the app was started."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(SQLALCHEMY_DATABASE_URI='sqlite:///')
+    with app.app_context():
+        auth_services.create_user(email='memory@example.org', name='In memory', password='a long enough password')
+        db.session.commit()
+    assert list(tmp_path.iterdir()) == []

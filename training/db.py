@@ -23,6 +23,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def sqlite_in_memory(url: str | sa.URL) -> bool:
+    """A SQLite database without a file (``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:``): one connection,
+    shared by every thread."""
+    url = sa.engine.make_url(url)
+    return url.get_backend_name() == 'sqlite' and url.database in (None, '', ':memory:')
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """A timezone-aware UTC datetime on every backend (SQLite stores naive values)."""
 

@@ -15,6 +15,7 @@ import training.models  # noqa: F401 - every model registered before migrations 
 from training import cli, content, error_pages, security, sqlite_writes, templating
 from training import config as config_module
 from training.auth import sessions as auth_sessions
+from training.db import sqlite_in_memory
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
@@ -86,8 +87,7 @@ def _init_extensions(app: Flask) -> None:
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
         app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
             k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
-        if ':memory:' in app.config['SQLALCHEMY_DATABASE_URI'] or app.config['SQLALCHEMY_DATABASE_URI'] in (
-                'sqlite://', 'sqlite:///'):
+        if sqlite_in_memory(app.config['SQLALCHEMY_DATABASE_URI']):
             app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
                 **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
                 'connect_args': {'check_same_thread': False}}
@@ -118,7 +118,7 @@ def _sqlite_pragmas(app: Flask) -> None:
         if engine.dialect.name != 'sqlite':
             return
 
-        on_disk = ':memory:' not in str(engine.url) and str(engine.url) != 'sqlite://'
+        on_disk = not sqlite_in_memory(engine.url)
 
         @sa.event.listens_for(engine, 'connect')
         def _on_connect(dbapi_conn, _record):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from training.courses.stats import completion_summary, objective_summary
+from training.db import sqlite_in_memory
 from training.extensions import db
 from training.reports import figures, reference
 from training.reports.definitions import FIGURE_TABLES, ReportFilter
@@ -206,8 +207,7 @@ def _parallel_allowed(source: str | None) -> bool:
     REPORT_PARALLEL_QUERIES is off."""
     if source != 'reference' or not current_app.config.get('REPORT_PARALLEL_QUERIES', True):
         return False
-    url = db.engine.url
-    return not (url.get_backend_name() == 'sqlite' and url.database in (None, '', ':memory:'))
+    return not sqlite_in_memory(db.engine.url)
 
 
 def _run_all(tasks: dict, parallel: bool) -> dict:
