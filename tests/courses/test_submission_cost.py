@@ -1,11 +1,14 @@
 """What a quiz submission costs the database: the path 200 trainees take at once in a workshop (issue 18)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 from tests.helpers.courses import COURSE, correct_answers, form_data, wrong_answers
 from training.auth.models import Role
-from training.courses.models import QuizAttempt, QuizDraw
+from training.courses import services
+from training.courses.models import Enrolment, QuizAttempt, QuizDraw
 
 
 def _statements(db, send):
@@ -81,3 +84,21 @@ def test_an_unseeded_fresh_form_is_drawn_without_counting_attempts(app, client, 
     assert not [s for s in statements if 'count(' in s.lower()], statements
     assert len(statements) <= 6, statements
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 2
+
+
+def test_a_submission_stores_the_trainees_last_activity_and_language(db, enrolment, course):
+    """The enrolment's last activity and language are written by a statement of their own (issue 18): they are in
+    the database after the commit, and the enrolment in the session shows the same values without being reloaded."""
+    quiz = course.quiz('genocide-check')
+    enrolment.language = None
+    db.session.commit()
+    when = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+    services.submit_quiz(enrolment, course, quiz, wrong_answers(quiz), now=when)
+    assert enrolment.last_activity_at == when and enrolment.language == course.language
+    assert not db.session.dirty  # nothing left for the commit's flush
+    db.session.commit()
+    stored = db.session.execute(sa.select(Enrolment.__table__.c.last_activity_at, Enrolment.__table__.c.language)
+                                .where(Enrolment.__table__.c.id == enrolment.id)).one()
+    assert stored.language == course.language
+    db.session.expire_all()
+    assert db.session.get(Enrolment, enrolment.id).last_activity_at == when

@@ -37,6 +37,12 @@ _ENROLMENT = sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progres
     Enrolment.user_id == sa.bindparam('user_id'), Enrolment.course_slug == sa.bindparam('course_slug'))
 
 
+#: A submission's two writes, built once (issue 18)
+_INSERT_ATTEMPT = sa.insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
+_TOUCH = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id')).values(
+    last_activity_at=sa.bindparam('now'), language=sa.bindparam('course_language'))
+
+
 def get_enrolment(user, course_slug: str) -> Enrolment | None:
     """The enrolment with its lesson progress, in one statement."""
     return db.session.scalars(_ENROLMENT, {'user_id': user.id, 'course_slug': course_slug}).unique().first()
@@ -259,18 +265,23 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
         language=quiz.language or course.language)
     # One INSERT ... RETURNING id, and the object made persistent as written: the unit of work's flush of one new
     # object cost a sixth of a submission (issue 18: workshops' bursts of submissions)
-    table = QuizAttempt.__table__
-    attempt = QuizAttempt(id=db.session.execute(sa.insert(table).returning(table.c.id), values).scalar_one(),
-                          **values)
+    attempt = QuizAttempt(id=db.session.execute(_INSERT_ATTEMPT, values).scalar_one(), **values)
     so.make_transient_to_detached(attempt)
     db.session.add(attempt)
     answer_rows.record(attempt, quiz, result)
     certificate = check_completion(enrolment, course, now=now) if result.passed else None
-    # The enrolment's row is updated last (at the commit's flush): its lock, which every submission of the trainee
-    # waits for, is held for the shortest time
-    enrolment.last_activity_at = now
-    enrolment.language = course.language
+    # The enrolment's row is updated last: its lock, which every submission of the trainee waits for, is held from
+    # here to the commit
+    _touch(enrolment, now, course.language)
     return attempt, certificate
+
+
+def _touch(enrolment: Enrolment, now: datetime, language: str | None) -> None:
+    """The enrolment's last activity and language, written by one statement and kept as written (the unit of
+    work's flush of one changed attribute cost a tenth of a submission; issue 18)."""
+    db.session.execute(_TOUCH, {'enrolment_id': enrolment.id, 'now': now, 'course_language': language})
+    so.attributes.set_committed_value(enrolment, 'last_activity_at', now)
+    so.attributes.set_committed_value(enrolment, 'language', language)
 
 
 def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
