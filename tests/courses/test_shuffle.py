@@ -109,3 +109,24 @@ def test_each_attempt_gets_a_new_draw(db, course, enrolment):
         attempt, _cert = services.submit_quiz(enrolment, course, quiz, {})
         forms.add(repr(attempt.presented))
     assert len(forms) > 1
+
+
+def test_forms_of_one_quiz_share_a_class_but_each_shows_its_own_order_and_questions(app):
+    """The form classes are built once per quiz and set of questions asked (issue 18): a second form of the same
+    quiz in another order shows that order, and a form drawing other questions of the bank asks only those."""
+    from werkzeug.datastructures import MultiDict
+
+    from training.courses.forms import quiz_form
+    quiz = Quiz(id='bank', title='x', kind=QuizKind.practice, pass_mark=50, draw=2,
+                questions=(_question('q1'), _question('q2'), _question('q3', 'multiple')))
+    with app.test_request_context():
+        first = quiz_form(quiz, [['q1', list('abcde')], ['q2', list('edcba')]])
+        second = quiz_form(quiz, [['q2', list('cabed')], ['q1', list('badce')]])
+        other = quiz_form(quiz, [['q3', list('eabcd')], ['q1', list('abcde')]],
+                          formdata=MultiDict([('q-q3', 'e'), ('q-q1', 'b')]))
+        assert type(first) is type(second) and type(other) is not type(first)
+        assert [[c.value for c in f.choices] for _q, f in first.question_fields()] == [list('abcde'), list('edcba')]
+        assert [[c.value for c in f.choices] for _q, f in second.question_fields()] == [list('cabed'), list('badce')]
+        assert [q.id for q, _f in other.question_fields()] == ['q3', 'q1'] and 'q-q2' not in other._fields
+        assert other.validate(), other.errors  # q2, not asked, is not required
+        assert other.answers() == {'q3': ['e'], 'q1': ['b']}

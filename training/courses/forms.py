@@ -41,9 +41,33 @@ def quiz_form(quiz, presented=None, **kwargs) -> _QuizBase:
     Only option ids and texts go into the page: the answer key and feedback stay on the server.
     """
     rows = draws.shown(quiz, presented)
-    attrs = {'quiz': quiz, 'rows': rows}
+    form = _form_class(quiz, frozenset(question.id for question, _options in rows))(**kwargs)
     for question, options in rows:
-        choices = [SelectChoice(o.id, o.text) for o in options]
+        form[field_name(question.id)].choices = [SelectChoice(o.id, o.text) for o in options]
+    form.rows = rows
+    return form
+
+
+#: Form classes built once (a class per request cost half of building the form; issue 18): {(id(quiz), the
+#: questions asked): (quiz, class)}. The quiz is kept so that its id is not reused while the entry lives. A quiz
+#: that asks all its questions has one class; one that draws from a bank, one per form drawn (which its page and
+#: its submission share).
+_CLASSES: dict[tuple, tuple] = {}
+_MAX_CLASSES = 512
+
+
+def _form_class(quiz, asked: frozenset[str]) -> type[_QuizBase]:
+    """A class with a field for each question of ``quiz`` in ``asked``, options in the authored order (each form
+    puts them in the order it shows)."""
+    key = (id(quiz), asked)
+    entry = _CLASSES.get(key)
+    if entry is not None and entry[0] is quiz:
+        return entry[1]
+    attrs = {'quiz': quiz}
+    for question in quiz.questions:
+        if question.id not in asked:
+            continue
+        choices = [SelectChoice(o.id, o.text) for o in question.options]
         if question.type == 'multiple':
             attrs[field_name(question.id)] = MultiCheckboxField(
                 question.prompt, choices=choices,
@@ -51,7 +75,11 @@ def quiz_form(quiz, presented=None, **kwargs) -> _QuizBase:
         else:
             attrs[field_name(question.id)] = RadioField(
                 question.prompt, choices=choices, validators=[InputRequired(message=_l('Choose an answer.'))])
-    return type('QuizForm', (_QuizBase,), attrs)(**kwargs)
+    cls = type('QuizForm', (_QuizBase,), attrs)
+    if len(_CLASSES) >= _MAX_CLASSES:  # many forms drawn, or content loaded again and again (tests): start afresh
+        _CLASSES.clear()
+    _CLASSES[key] = (quiz, cls)
+    return cls
 
 
 class RevokeForm(Form):
