@@ -4,6 +4,8 @@ The security of accounts (sign-in, cookies, passwords, throttling) is in tests/a
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from training.web import safe_next
@@ -55,3 +57,32 @@ def test_static_files_do_not_vary_by_cookie_but_pages_do(client, auth):
     css = client.get(href)
     assert css.status_code == 200
     assert 'Cookie' not in css.headers.get('Vary', '')
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_sessions_csrf_token_is_signed_once_and_still_checked(make_app):
+    """The signed CSRF token is made once per session and reused (issue 18): every page of the session carries the
+    same token, which a form accepts; another browser gets its own, and the first browser's token is refused with
+    the other's session."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    first, second = app.test_client(), app.test_client()
+    token = _token(first.get('/login').get_data(as_text=True))
+    assert _token(first.get('/register').get_data(as_text=True)) == token  # a page and a form's own field
+    assert len(app.extensions['signed_csrf_tokens']) == 1
+    other = _token(second.get('/login').get_data(as_text=True))
+    assert other != token
+    assert second.post('/language', data={'lang': 'fr', 'csrf_token': token}).status_code == 400
+    assert first.post('/language', data={'lang': 'fr', 'csrf_token': token}).status_code == 302
+    assert second.post('/language', data={'lang': 'fr', 'csrf_token': other}).status_code == 302
+
+
+def test_a_token_that_expires_is_signed_anew(make_app):
+    """With a time limit the signature carries its time, so nothing is kept: each request signs the token."""
+    app = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=3600)
+    client = app.test_client()
+    token = _token(client.get('/login').get_data(as_text=True))
+    assert client.post('/language', data={'lang': 'fr', 'csrf_token': token}).status_code == 302
+    assert not app.extensions.get('signed_csrf_tokens')

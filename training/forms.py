@@ -9,6 +9,7 @@ from wtforms import SelectField, SelectMultipleField, SubmitField, ValidationErr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.i18n import _l
+from training.security import remember_csrf_token, seed_csrf_token
 from training.vocab import country_choices
 
 #: Invisible control characters (NUL included, which PostgreSQL cannot store); tab, LF and CR are allowed.
@@ -27,7 +28,9 @@ class Form(FlaskForm):
     autocomplete: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
+        seed_csrf_token()  # the form's CSRF field asks Flask-WTF for the token: signed once per session
         super().__init__(*args, **kwargs)
+        remember_csrf_token()
         for name, token in self.autocomplete.items():
             field = self._fields.get(name)
             if field is not None:

@@ -1,9 +1,10 @@
 """Response headers: a strict Content-Security-Policy (no inline script or style) and friends; NUL bytes
-refused in addresses, query strings and forms."""
+refused in addresses, query strings and forms; CSRF tokens signed once per session."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import generate_csrf
 
 CSP = '; '.join([
     "default-src 'self'",
@@ -57,6 +58,57 @@ def refuse_nul_bytes():
             _has_nul(request.form.keys()) or _has_nul(v for _k, v in request.form.items(multi=True))
             or _has_nul(f.filename for f in request.files.values())):
         abort(400)
+
+
+#: Signed CSRF tokens kept per process and app, at most this many (then started afresh)
+MAX_SIGNED_TOKENS = 10_000
+
+
+def _signed_tokens() -> dict | None:
+    """{raw session token: its signed form} of this app, or None when a token may expire (a signed token then
+    carries its time of signing, and must be signed anew)."""
+    if current_app.config.get('WTF_CSRF_TIME_LIMIT') is not None:
+        return None
+    return current_app.extensions.setdefault('signed_csrf_tokens', {})
+
+
+def _field() -> str:
+    return current_app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token')
+
+
+def seed_csrf_token() -> None:
+    """Before Flask-WTF makes this request's CSRF token (``generate_csrf``): give it the session's token as signed
+    earlier. Flask-WTF signs the session's token anew on every request that shows or checks a form (an HMAC and
+    a timestamp, about 2 % of a page; issue 18); with no time limit (``WTF_CSRF_TIME_LIMIT = None``) the earlier
+    signature is exactly as valid. Nothing is changed when the request already has its token or the session none."""
+    name = _field()
+    if name in g:
+        return
+    tokens = _signed_tokens()
+    raw = session.get(name) if tokens is not None else None
+    signed = tokens.get(raw) if raw else None
+    if signed is not None:
+        setattr(g, name, signed)
+
+
+def remember_csrf_token() -> None:
+    """After Flask-WTF made this request's token: keep it for the session's next requests."""
+    name = _field()
+    tokens = _signed_tokens()
+    signed, raw = g.get(name), session.get(name) if tokens is not None else None
+    if tokens is None or not signed or not raw or tokens.get(raw) == signed:
+        return
+    if len(tokens) >= MAX_SIGNED_TOKENS:
+        tokens.clear()
+    tokens[raw] = signed
+
+
+def csrf_token() -> str:
+    """This request's CSRF token (Flask-WTF's ``generate_csrf``), signed once per session (:func:`seed_csrf_token`)."""
+    seed_csrf_token()
+    token = generate_csrf()
+    remember_csrf_token()
+    return token
 
 
 def init_app(app):

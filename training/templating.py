@@ -10,11 +10,10 @@ from babel import numbers as babel_numbers
 from flask import g, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from training import rendered
+from training import rendered, security
 from training.assets import asset_url
 from training.auth.models import Role
 from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
@@ -155,7 +154,7 @@ def percentformat(context, value, fmt: str | None = None) -> str:
 def init_app(app):
     # What the shared macros (templates/_macros.html) need from outside, as globals: pages then import them without
     # their context, so the macros are made once, not once per page with a reference cycle each (issue 18)
-    app.jinja_env.globals.update(csrf_token_value=generate_csrf, language_labels=LANGUAGE_LABELS,
+    app.jinja_env.globals.update(csrf_token_value=security.csrf_token, language_labels=LANGUAGE_LABELS,
                                  interface_language=interface_language)
 
     @app.context_processor
