@@ -2,7 +2,7 @@
 refused in addresses, query strings and forms; CSRF tokens signed once per session."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 
@@ -67,7 +67,7 @@ MAX_SIGNED_TOKENS = 10_000
 def _signed_tokens() -> dict | None:
     """{raw session token: its signed form} of this app, or None when a token may expire (a signed token then
     carries its time of signing, and must be signed anew)."""
-    if current_app.config.get('WTF_CSRF_TIME_LIMIT') is not None:
+    if current_app.config.get('WTF_CSRF_TIME_LIMIT', 3600) is not None:  # Flask-WTF's default is an hour
         return None
     return current_app.extensions.setdefault('signed_csrf_tokens', {})
 
@@ -81,6 +81,8 @@ def seed_csrf_token() -> None:
     earlier. Flask-WTF signs the session's token anew on every request that shows or checks a form (an HMAC and
     a timestamp, about 2 % of a page; issue 18); with no time limit (``WTF_CSRF_TIME_LIMIT = None``) the earlier
     signature is exactly as valid. Nothing is changed when the request already has its token or the session none."""
+    if not has_request_context():  # a form built outside a request (a script): Flask-WTF decides
+        return
     name = _field()
     if name in g:
         return
@@ -93,6 +95,8 @@ def seed_csrf_token() -> None:
 
 def remember_csrf_token() -> None:
     """After Flask-WTF made this request's token: keep it for the session's next requests."""
+    if not has_request_context():
+        return
     name = _field()
     tokens = _signed_tokens()
     signed, raw = g.get(name), session.get(name) if tokens is not None else None
