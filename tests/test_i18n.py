@@ -80,6 +80,20 @@ def test_translations_follow_the_locale_of_the_moment(app):
         assert render_template_string(page, label=label) == 'Cours 2 cours Cours'
 
 
+def test_a_language_chosen_during_the_request_is_used_at_once(app):
+    """The catalogue kept for the request follows Flask-Babel's locale: after ``refresh()`` (the language switcher)
+    the next string is in the new language."""
+    from flask import session
+    from flask_babel import refresh
+
+    from training.i18n import _
+    with app.app_context(), app.test_request_context(headers={'Accept-Language': 'en'}):
+        assert _('Courses') == 'Courses'
+        session['lang'] = 'fr'
+        refresh()
+        assert _('Courses') == 'Cours'
+
+
 def test_percentages_in_the_language_of_the_page(app):
     """The percentformat filter is remembered per value and language (issue 18): each language keeps its own form."""
     from flask import render_template_string

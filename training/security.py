@@ -64,43 +64,46 @@ def refuse_nul_bytes():
 MAX_SIGNED_TOKENS = 10_000
 
 
-def _signed_tokens() -> dict | None:
-    """{raw session token: its signed form} of this app, or None when a token may expire (a signed token then
-    carries its time of signing, and must be signed anew)."""
-    if current_app.config.get('WTF_CSRF_TIME_LIMIT', 3600) is not None:  # Flask-WTF's default is an hour
+def _kept_tokens(app) -> tuple[str, dict] | None:
+    """(the session's key for the token, {raw session token: its signed form}) for ``app``, or None when a token may
+    expire: a signed token then carries its time of signing and must be signed anew (Flask-WTF's default, when
+    ``WTF_CSRF_TIME_LIMIT`` is not set, is an hour)."""
+    if app.config.get('WTF_CSRF_TIME_LIMIT', 3600) is not None:
         return None
-    return current_app.extensions.setdefault('signed_csrf_tokens', {})
+    return app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token'), {}
 
 
-def _field() -> str:
-    return current_app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token')
-
-
-def seed_csrf_token() -> None:
+def seed_csrf_token() -> str | None:
     """Before Flask-WTF makes this request's CSRF token (``generate_csrf``): give it the session's token as signed
-    earlier. Flask-WTF signs the session's token anew on every request that shows or checks a form (an HMAC and
-    a timestamp, about 2 % of a page; issue 18); with no time limit (``WTF_CSRF_TIME_LIMIT = None``) the earlier
-    signature is exactly as valid. Nothing is changed when the request already has its token or the session none."""
-    if not has_request_context():  # a form built outside a request (a script): Flask-WTF decides
-        return
-    name = _field()
-    if name in g:
-        return
-    tokens = _signed_tokens()
-    raw = session.get(name) if tokens is not None else None
-    signed = tokens.get(raw) if raw else None
-    if signed is not None:
-        setattr(g, name, signed)
+    earlier, and return it. Flask-WTF signs the session's token anew on every request that shows or checks a form
+    (an HMAC and a timestamp, about 2 % of a page; issue 18); with no time limit (``WTF_CSRF_TIME_LIMIT = None``)
+    the earlier signature is exactly as valid. None when there is none: a form built outside a request (Flask-WTF
+    decides), a time limit, a session without a token yet."""
+    if not has_request_context():
+        return None
+    kept = current_app.extensions.get('signed_csrf_tokens')
+    if kept is None:
+        return None
+    name, tokens = kept
+    signed = g.get(name)
+    if signed is None:
+        raw = session.get(name)
+        signed = tokens.get(raw) if raw else None
+        if signed is not None:
+            setattr(g, name, signed)
+    return signed
 
 
 def remember_csrf_token() -> None:
     """After Flask-WTF made this request's token: keep it for the session's next requests."""
     if not has_request_context():
         return
-    name = _field()
-    tokens = _signed_tokens()
-    signed, raw = g.get(name), session.get(name) if tokens is not None else None
-    if tokens is None or not signed or not raw or tokens.get(raw) == signed:
+    kept = current_app.extensions.get('signed_csrf_tokens')
+    if kept is None:
+        return
+    name, tokens = kept
+    signed, raw = g.get(name), session.get(name)
+    if not signed or not raw or tokens.get(raw) == signed:
         return
     if len(tokens) >= MAX_SIGNED_TOKENS:
         tokens.clear()
@@ -109,14 +112,16 @@ def remember_csrf_token() -> None:
 
 def csrf_token() -> str:
     """This request's CSRF token (Flask-WTF's ``generate_csrf``), signed once per session (:func:`seed_csrf_token`)."""
-    seed_csrf_token()
-    token = generate_csrf()
-    remember_csrf_token()
+    token = seed_csrf_token()
+    if token is None:
+        token = generate_csrf()
+        remember_csrf_token()
     return token
 
 
 def init_app(app):
     app.session_interface = SessionInterface()
+    app.extensions['signed_csrf_tokens'] = _kept_tokens(app)
     app.before_request(refuse_nul_bytes)
 
     @app.after_request
