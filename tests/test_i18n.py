@@ -94,6 +94,17 @@ def test_a_language_chosen_during_the_request_is_used_at_once(app):
         assert _('Courses') == 'Cours'
 
 
+def test_template_translations_escape_their_variables_and_take_any_name(app):
+    """The templates' own ``_`` and ``ngettext`` (issue 18) behave as Jinja's: the translation is markup, the
+    variables are escaped, and a variable may be called ``num`` or ``string``."""
+    from flask import render_template_string
+    with app.test_request_context(headers={'Accept-Language': 'fr'}):
+        page = ("{{ _('Courses') }}|{{ _('%(string)s', string='<b>') }}|"
+                "{{ ngettext('%(num)s hour', '%(num)s hours', 2, num='1,5') }}|"
+                "{{ ngettext('%(num)d course', '%(num)d courses', 3) }}")
+        assert render_template_string(page) == 'Cours|&lt;b&gt;|1,5 heures|3 cours'
+
+
 def test_percentages_in_the_language_of_the_page(app):
     """The percentformat filter is remembered per value and language (issue 18): each language keeps its own form."""
     from flask import render_template_string

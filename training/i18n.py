@@ -10,6 +10,8 @@ from flask import current_app, g, has_app_context, has_request_context, request,
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def catalogue():
@@ -87,6 +89,27 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
+    """A template's ``_()``: as Jinja's "new style" gettext (the text marked safe where the template escapes, then
+    formatted with ``variables``, which are escaped), in one call instead of three (``_`` looked up ``gettext``,
+    which called the catalogue, each through the template context: a third of the cost; issue 18)."""
+    text = catalogue().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our catalogue's text; the variables are escaped by Markup's %
+    return text % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+    """A template's ``ngettext()``, as Jinja's new style one (``%(num)d`` is ``num``), in one call."""
+    variables.setdefault('num', num)
+    text = catalogue().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - as above
+    return text % variables
+
+
 def init_app(app) -> None:
     """Templates translate through :func:`catalogue` too (Flask-Babel installs its own lookup at init_app)."""
     app.jinja_env.install_gettext_callables(
@@ -95,3 +118,4 @@ def init_app(app) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update({'_': _template_gettext, 'ngettext': _template_ngettext})
