@@ -94,19 +94,21 @@ def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
     """A template's ``_()``: as Jinja's "new style" gettext (the text marked safe where the template escapes, then
     formatted with ``variables``, which are escaped), in one call instead of three (``_`` looked up ``gettext``,
     which called the catalogue, each through the template context: a third of the cost; issue 18)."""
-    text = catalogue().ugettext(string)
-    if eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - our catalogue's text; the variables are escaped by Markup's %
-    return text % variables
+    return _formatted(eval_ctx, catalogue().ugettext(string), variables)
 
 
 @pass_eval_context
 def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
     """A template's ``ngettext()``, as Jinja's new style one (``%(num)d`` is ``num``), in one call."""
     variables.setdefault('num', num)
-    text = catalogue().ungettext(singular, plural, num)
+    return _formatted(eval_ctx, catalogue().ungettext(singular, plural, num), variables)
+
+
+def _formatted(eval_ctx, text: str, variables: dict) -> str:
+    """A translation as a template shows it: markup where the template escapes (the variables, put in by Markup's
+    ``%``, are escaped), and always formatted, as Jinja's new style gettext does."""
     if eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - as above
+        text = Markup(text)  # noqa: S704 - our catalogue's text
     return text % variables
 
 

@@ -73,15 +73,19 @@ def _kept_tokens(app) -> tuple[str, dict] | None:
     return app.config.get('WTF_CSRF_FIELD_NAME', 'csrf_token'), {}
 
 
+def _kept() -> tuple[str, dict] | None:
+    """This app's kept tokens (:func:`_kept_tokens`), or None outside a request (a form built by a script: Flask-WTF
+    decides) or when tokens expire."""
+    return current_app.extensions.get('signed_csrf_tokens') if has_request_context() else None
+
+
 def seed_csrf_token() -> str | None:
     """Before Flask-WTF makes this request's CSRF token (``generate_csrf``): give it the session's token as signed
     earlier, and return it. Flask-WTF signs the session's token anew on every request that shows or checks a form
     (an HMAC and a timestamp, about 2 % of a page; issue 18); with no time limit (``WTF_CSRF_TIME_LIMIT = None``)
     the earlier signature is exactly as valid. None when there is none: a form built outside a request (Flask-WTF
     decides), a time limit, a session without a token yet."""
-    if not has_request_context():
-        return None
-    kept = current_app.extensions.get('signed_csrf_tokens')
+    kept = _kept()
     if kept is None:
         return None
     name, tokens = kept
@@ -96,9 +100,7 @@ def seed_csrf_token() -> str | None:
 
 def remember_csrf_token() -> None:
     """After Flask-WTF made this request's token: keep it for the session's next requests."""
-    if not has_request_context():
-        return
-    kept = current_app.extensions.get('signed_csrf_tokens')
+    kept = _kept()
     if kept is None:
         return
     name, tokens = kept

@@ -102,3 +102,25 @@ def test_a_submission_stores_the_trainees_last_activity_and_language(db, enrolme
     assert stored.language == course.language
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).last_activity_at == when
+
+
+def test_an_attempts_rows_are_written_by_one_statement(db, enrolment, course):
+    """The per-question rows go to the database in one statement: a multi-row INSERT on PostgreSQL (psycopg would
+    otherwise send one INSERT per row in a pipeline; training.factory sets SQLAlchemy's insertmanyvalues for it), one
+    executemany on SQLite (issue 18)."""
+    quiz = course.quiz('genocide-check')
+    seen = []
+    listener = lambda conn, cursor, statement, parameters, context, executemany: seen.append(  # noqa: E731
+        (statement, executemany, parameters))
+    sa.event.listen(db.engine, 'before_cursor_execute', listener)
+    try:
+        services.submit_quiz(enrolment, course, quiz, wrong_answers(quiz))
+    finally:
+        sa.event.remove(db.engine, 'before_cursor_execute', listener)
+    rows = [s for s in seen if s[0].startswith('INSERT INTO course_quiz_answers')]
+    assert len(rows) == 1, rows
+    statement, executemany, parameters = rows[0]
+    if db.engine.dialect.name == 'postgresql':
+        assert statement.count('(%(attempt_id__') == len(quiz.questions), statement  # one VALUES group a row
+    else:
+        assert executemany and len(parameters) == len(quiz.questions)
