@@ -89,3 +89,36 @@ def test_copy_text_formats_without_a_database():
     assert bulk.copy_text(date(2024, 3, 1)) == '2024-03-01'
     assert bulk.copy_text(NOW) == '2026-12-04T21:30:15.123456+00:00'
     assert bulk.copy_text(12) == '12' and bulk.copy_text(2.5) == '2.5'
+
+
+# -- the collector's pause ------------------------------------------------------------------------------------------
+
+def test_the_collector_is_paused_inside_and_on_again_after_even_on_error():
+    import gc
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk.gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError('a failed import')
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_turn_the_collector_on_when_the_last_ends():
+    import gc
+    first, second = bulk.gc_paused(), bulk.gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second import is still running
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_elsewhere_stays_off():
+    import gc
+    gc.disable()
+    try:
+        with bulk.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -162,3 +162,20 @@ def test_an_address_is_one_address_on_the_form_and_on_the_sheet(client, auth, db
     token = db.session.scalar(sa.select(PendingImport.token))
     client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token})
     assert _count(db, Person) == 1 and _roster(db, session) == [('Amina Diallo', 'participant', 1, None, None)]
+
+
+def test_a_sheet_is_read_and_written_with_the_collector_paused_and_it_is_on_again_after(
+        client, auth, db, create_session, monkeypatch):
+    import gc
+
+    from training.workshops import imports
+    seen = []
+    real = imports.parse_sheet
+    monkeypatch.setattr(imports, 'parse_sheet', lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    auth.login_as(Role.trainer)
+    session = create_session()
+    assert _upload(client, session, sheet_bytes([HEADER, *GOOD_ROWS])).status_code == 200
+    token = db.session.scalar(sa.select(PendingImport.token))
+    assert client.post(f'/manage/sessions/{session.id}/import/confirm', data={'token': token}).status_code == 302
+    assert seen == [False, False] and gc.isenabled()
+    assert _count(db, Attendance) == 4

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from training.audit.services import record
 from training.auth.models import User
+from training.bulk import gc_paused
 from training.db import utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -120,10 +121,11 @@ def import_sheet(session: TrainingSession, filename: str, content: bytes, *, wri
     unless ``accept_valid``: then the valid rows are written. ``mapping`` and ``sheet`` are the trainer's choices of
     column meanings and worksheet; ``use_sheet`` the (row, field) differences where the sheet's value replaces the
     record's."""
-    parsed = parse_sheet(filename, content, session_days=import_days(session), mapping=mapping, sheet=sheet)
-    plan = plan_import(session, parsed)
-    if write:
-        apply_import(session, plan, accept_valid=accept_valid, use_sheet=use_sheet)
+    with gc_paused():
+        parsed = parse_sheet(filename, content, session_days=import_days(session), mapping=mapping, sheet=sheet)
+        plan = plan_import(session, parsed)
+        if write:
+            apply_import(session, plan, accept_valid=accept_valid, use_sheet=use_sheet)
     return plan
 
 
