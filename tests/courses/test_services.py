@@ -75,6 +75,26 @@ def test_attempt_history_counts_every_attempt_but_lists_only_the_latest(db, enro
     assert [a.id for a in history.recent] == ids[::-1][:3]
 
 
+def test_the_latest_attempts_are_read_in_index_order_never_sorted(db, enrolment, course):
+    """A trainee who tried a quiz thousands of times still gets its page at once: the latest attempts come from the
+    index (enrolment, quiz, submitted at, id) in order (with the index on (enrolment, quiz) only, every attempt was
+    sorted: 8.5 ms a page at 6,000 attempts)."""
+    import sqlalchemy as sa
+    params = {'enrolment_id': enrolment.id, 'quiz_id': 'genocide-check', 'limit': 5}
+    connection = db.session.connection()
+    compiled = services._LATEST_ATTEMPTS.compile(connection)
+    values = compiled.construct_params(params)
+    if compiled.positional:
+        values = tuple(values[name] for name in compiled.positiontup)
+    postgresql = connection.dialect.name == 'postgresql'
+    if postgresql:  # as on a table large enough for the index to be worth it
+        connection.execute(sa.text('SET LOCAL enable_seqscan = off'))
+    explain = 'EXPLAIN ' if postgresql else 'EXPLAIN QUERY PLAN '
+    plan = ' '.join(str(r[-1]) for r in connection.exec_driver_sql(explain + compiled.string, values))
+    assert 'ix_course_quiz_attempts_enrolment_quiz' in plan, plan
+    assert ('Sort' if postgresql else 'TEMP B-TREE') not in plan, plan
+
+
 def test_completion_issues_one_certificate_with_a_typable_code(db, enrolment, course, complete_course, app):
     certificate = complete_course(enrolment, course)
     assert isinstance(certificate, Certificate)

@@ -71,7 +71,9 @@ class QuizAttempt(db.Model):
 
     __tablename__ = 'course_quiz_attempts'
     __table_args__ = (
-        sa.Index('ix_course_quiz_attempts_enrolment_quiz', 'enrolment_id', 'quiz_id'),
+        # Ordered as the quiz page lists a trainee's latest attempts: found from the index, never sorted, however
+        # many there are
+        sa.Index('ix_course_quiz_attempts_enrolment_quiz', 'enrolment_id', 'quiz_id', 'submitted_at', 'id'),
         sa.CheckConstraint('score >= 0 AND score <= 100', name='score_in_range'),
     )
 

@@ -146,13 +146,17 @@ class AttemptHistory:
 
 def attempt_history(enrolment: Enrolment, quiz_id: str, limit: int = ATTEMPT_HISTORY) -> AttemptHistory:
     """Count and best score by SQL aggregate, and only the latest attempts as rows (a trainee may try often)."""
-    where = (QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_id == quiz_id)
-    count, best = db.session.execute(
-        sa.select(sa.func.count(QuizAttempt.id), sa.func.max(QuizAttempt.score)).where(*where)).one()
-    recent = list(db.session.scalars(
-        sa.select(QuizAttempt).where(*where)
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(limit)))
+    params = {'enrolment_id': enrolment.id, 'quiz_id': quiz_id}
+    count, best = db.session.execute(_ATTEMPTS_SUMMARY, params).one()
+    recent = list(db.session.scalars(_LATEST_ATTEMPTS, {**params, 'limit': limit}))
     return AttemptHistory(count=count, best=best, recent=recent)
+
+
+_OF_QUIZ = (QuizAttempt.enrolment_id == sa.bindparam('enrolment_id'), QuizAttempt.quiz_id == sa.bindparam('quiz_id'))
+_ATTEMPTS_SUMMARY = sa.select(sa.func.count(QuizAttempt.id), sa.func.max(QuizAttempt.score)).where(*_OF_QUIZ)
+#: In the order of the index ix_course_quiz_attempts_enrolment_quiz, which gives them without sorting
+_LATEST_ATTEMPTS = sa.select(QuizAttempt).where(*_OF_QUIZ).order_by(
+    QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(sa.bindparam('limit'))
 
 
 def last_attempt(enrolment: Enrolment, kind: QuizKind) -> QuizAttempt | None:
