@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import signal
 import sqlite3
@@ -82,6 +83,38 @@ def verdict_counts(rows: list[Row]) -> tuple[int, int]:
     passed = sum(1 for r in rows if r[3] is True)
     failed = sum(1 for r in rows if r[3] is False)
     return passed, failed
+
+
+#: The server the throughput step measures (bench.common.gunicorn's default)
+BENCH_WORKERS = 2
+_TIME_VALUE = re.compile(r'^(\d+(?:\.\d+)?) (ms|s)$')
+_RPS_VALUE = re.compile(r'^(\d+(?:\.\d+)?) rps')
+
+
+def hello_request_ms(rows, workers: int = BENCH_WORKERS) -> float | None:
+    """A worker's time for one hello-world request in this run: ``workers`` / the first hello-world server's requests
+    a second (the framework's floor on this machine, now), in ms; None if the run measured none."""
+    for figure, value, *_rest in rows:
+        found = _RPS_VALUE.match(value) if figure.endswith(': hello-world throughput') else None
+        if found and float(found.group(1)) > 0:
+            return 1000 * workers / float(found.group(1))
+    return None
+
+
+def with_hello_ratios(rows, hello_ms: float | None) -> list:
+    """Each single time figure also in hello-world requests of the same run ("137 ms = 342 hello-world requests"),
+    which compares across machines as a time does not. Not for the load times at 400 kbit/s, which the simulated
+    network sets, nor for figures that already give a ratio."""
+    if not hello_ms:
+        return list(rows)
+    out = []
+    for figure, value, *rest in rows:
+        found = _TIME_VALUE.match(value)
+        if found and '400 kbit/s' not in figure:
+            ms = float(found.group(1)) * (1000 if found.group(2) == 's' else 1)
+            value = f'{value} = {ms / hello_ms:,.0f} hello-world requests'
+        out.append((figure, value, *rest))
+    return out
 
 
 def results_markdown(table: Table, machine: dict[str, str], notes: list[str], started: dt.datetime,
@@ -304,6 +337,12 @@ def run(args) -> int:
     seconds = time.perf_counter() - t0
     machine['load average at end (1/5/15 min)'] = ' / '.join(f'{x:.2f}' for x in os.getloadavg())
     machine['load average during the run (1 min, every 5 s: mean / max)'] = loads.stop()
+    hello_ms = hello_request_ms(table.rows)
+    table.rows = with_hello_ratios(table.rows, hello_ms)
+    if hello_ms:
+        notes.insert(0, f'a hello-world request: {hello_ms:.2f} ms of a worker ({BENCH_WORKERS} workers / the first '
+                        'hello-world throughput below); a time "= N hello-world requests" is that time in this unit, '
+                        'measured in the same run')
     _step(f'results ({seconds:.0f} s)')
     print(table.markdown())
     if notes:

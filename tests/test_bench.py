@@ -9,7 +9,15 @@ from werkzeug.routing import Map, Rule
 
 from bench.common import Table, parse_wrk, wrk
 from bench.pages import PAGES, Client, Found, argument_values, build_paths, candidate_rules, parse_page, registry_values
-from bench.run import kb, normalise_rows, results_markdown, verdict_counts, weight_rows
+from bench.run import (
+    hello_request_ms,
+    kb,
+    normalise_rows,
+    results_markdown,
+    verdict_counts,
+    weight_rows,
+    with_hello_ratios,
+)
 from bench.throughput import quiz_submission
 
 SPECS = {s.name: s for s in PAGES}
@@ -252,3 +260,19 @@ def test_rows_printed_before_a_module_was_stopped_are_kept():
     from bench.run import ROW_MARKER, partial_rows
     out = f'building\n{ROW_MARKER}["report, 1M", "120 ms", "< 250 ms", true]\nnoise\n'
     assert normalise_rows(partial_rows(out)) == [('report, 1M', '120 ms', '< 250 ms', True)]
+
+
+def test_time_figures_are_also_given_in_hello_world_requests_of_the_same_run():
+    rows = [('content load at start-up (median of 5)', '772 ms', '< 1000 ms', True),
+            ('lesson fully loaded at 400 kbit/s, 400 ms RTT', '1.03 s', '< 1.5 s', True),
+            ('sqlite: hello-world throughput', '5000 rps', '', None),
+            ('postgresql: hello-world throughput', '2500 rps', '', None),
+            ('sqlite: lesson throughput', '1296 rps = 26% of hello', '', None),
+            ('sign-in sheet import, 10,000 rows, preview + confirm, SQLite', '1.62 s', '< 3 s', True)]
+    hello = hello_request_ms(rows)
+    assert hello == pytest.approx(0.4)  # 2 workers / 5000 requests a second: the first server measured
+    out = with_hello_ratios(rows, hello)
+    assert out[0][1] == '772 ms = 1,930 hello-world requests' and out[0][2:] == ('< 1000 ms', True)
+    assert out[5][1] == '1.62 s = 4,050 hello-world requests'
+    assert out[1][1] == '1.03 s' and out[4][1] == '1296 rps = 26% of hello'  # the network's time; a ratio already
+    assert hello_request_ms(rows[:2]) is None and with_hello_ratios(rows, None) == rows
