@@ -341,8 +341,8 @@ def run(args) -> int:
     table.rows = with_hello_ratios(table.rows, hello_ms)
     if hello_ms:
         notes.insert(0, f'a hello-world request: {hello_ms:.2f} ms of a worker ({BENCH_WORKERS} workers / the first '
-                        'hello-world throughput below); a time "= N hello-world requests" is that time in this unit, '
-                        'measured in the same run')
+                        'hello-world throughput in the table); a time "= N hello-world requests" is that time in this '
+                        'unit, measured in the same run')
     _step(f'results ({seconds:.0f} s)')
     print(table.markdown())
     if notes:
