@@ -1,6 +1,7 @@
 """What a quiz submission costs the database: the path 200 trainees take at once in a workshop (issue 18)."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -124,3 +125,22 @@ def test_an_attempts_rows_are_written_by_one_statement(db, enrolment, course):
         assert statement.count('(%(attempt_id__') == len(quiz.questions), statement  # one VALUES group a row
     else:
         assert executemany and len(parameters) == len(quiz.questions)
+
+
+def test_the_quiz_page_shown_again_writes_nothing_and_reads_each_row_once(client, auth, course, db):
+    """The first view of a quiz writes the form it shows (its questions and their order); a reload shows the same
+    form and writes nothing, so no commit expires the user and the enrolment and they are not read a second time
+    (the reload committed with nothing to write, then read the form, the enrolment and the user again: eight
+    statements, now five)."""
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    url = f'/courses/{COURSE}/quizzes/genocide-check'
+    first, written = _statements(db, lambda: client.get(url))
+    assert first.status_code == 200 and any(s.startswith('INSERT INTO course_quiz_draws') for s in written)
+    again, statements = _statements(db, lambda: client.get(url))
+    options = lambda response: re.findall(r'<input[^>]*type="(?:radio|checkbox)"[^>]*>', response.get_data(True))  # noqa: E731
+    assert again.status_code == 200 and options(again) == options(first) != []  # the same form, in the same order
+    assert not [s for s in statements if s.split()[0] in ('INSERT', 'UPDATE', 'DELETE')], statements
+    assert len(statements) <= 5, statements
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 1

@@ -234,11 +234,15 @@ def current_draw(enrolment: Enrolment, course: Course, quiz: Quiz, *, keep: bool
     return row
 
 
-def keep_draw(draw: QuizDraw) -> None:
-    """Write a draw made with ``keep=False`` (the form goes back to the trainee)."""
-    if sa.inspect(draw).transient:
+def keep_draw(draw: QuizDraw) -> bool:
+    """Write a draw made with ``keep=False`` (the form goes back to the trainee); whether there is anything to
+    commit: a new form, or the one on record drawn again (the quiz changed). The form on record as it was: False."""
+    state = sa.inspect(draw)
+    if state.transient:
         db.session.add(draw)
         db.session.flush()
+        return True
+    return state.modified
 
 
 def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict, *,

@@ -200,8 +200,11 @@ def _submit(enrolment, course, quiz, answers, draw):
 
 def _draw(enrolment, course, quiz):
     """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
-    requests draw at once, the one committed first wins."""
-    draw = services.current_draw(enrolment, course, quiz)
+    requests draw at once, the one committed first wins. The form already on record is shown as it is: nothing is
+    written, and no commit expires the objects the page reads (the user, the enrolment: three statements again)."""
+    draw = services.current_draw(enrolment, course, quiz, keep=False)
+    if not services.keep_draw(draw):
+        return draw
     if not commit_or_lose_race():
         draw = services.current_draw(enrolment, course, quiz)
         db.session.commit()
