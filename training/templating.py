@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from training import rendered, security
 from training.assets import asset_url
 from training.auth.models import Role
+from training.forms import choice_items
 from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
 from training.vocab import country_name
 
@@ -154,7 +155,8 @@ def percentformat(context, value, fmt: str | None = None) -> str:
 def init_app(app):
     # What the shared macros (templates/_macros.html) need from outside, as globals: pages then import them without
     # their context, so the macros are made once, not once per page with a reference cycle each (issue 18)
-    app.jinja_env.globals.update(csrf_token_value=security.csrf_token, language_labels=LANGUAGE_LABELS,
+    app.jinja_env.globals.update(csrf_token_value=security.csrf_token, choice_items=choice_items,
+                                 language_labels=LANGUAGE_LABELS,
                                  interface_language=interface_language)
 
     @app.context_processor
