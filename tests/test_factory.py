@@ -105,6 +105,21 @@ def test_asset_links_follow_the_mount_point(client):
     assert client.get(root).status_code == 200
 
 
+def test_header_and_footer_links_follow_the_mount_point(client):
+    """The header's and footer's links, worked out once per mount point (issue 18), as url_for gives them: under a
+    prefix there, at the root at the root, whichever came first."""
+    import re
+    links = re.compile(r'(?:href|action)="(/[^"]*)"')
+    mounted = [h for h in links.findall(client.get('/', base_url='http://localhost/training').get_data(as_text=True))
+               if '/static/' not in h]
+    root = [h for h in links.findall(client.get('/').get_data(as_text=True)) if '/static/' not in h]
+    for path in ('/login', '/register', '/language', '/certificates'):
+        assert any(h.startswith(path) for h in root), (path, root)
+    fixed = ('/', '/login', '/register', '/language', '/manifest.webmanifest')
+    header_footer = [h for h in root if h.split('?')[0] in fixed]
+    assert header_footer and all(f'/training{h}' in mounted for h in header_footer)
+
+
 def test_responses_are_compressed(client):
     response = client.get('/login', headers={'Accept-Encoding': 'gzip'})
     assert response.headers.get('Content-Encoding') == 'gzip'

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import g, request
+from flask import current_app, g, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
@@ -152,11 +152,22 @@ def percentformat(context, value, fmt: str | None = None) -> str:
     return _percent(value, fmt, _page_language(context))
 
 
+def path_for(endpoint: str) -> str:
+    """``url_for(endpoint)`` for an endpoint that takes no arguments, worked out once per mount point: the links
+    of every page's header and footer (six url_for calls were a seventh of a lesson page's rendering)."""
+    paths = current_app.extensions.setdefault('page_paths', {})
+    key = (endpoint, request.script_root)
+    path = paths.get(key)
+    if path is None:
+        path = paths[key] = url_for(endpoint)
+    return path
+
+
 def init_app(app):
     # What the shared macros (templates/_macros.html) need from outside, as globals: pages then import them without
     # their context, so the macros are made once, not once per page with a reference cycle each (issue 18)
     app.jinja_env.globals.update(csrf_token_value=security.csrf_token, choice_items=choice_items,
-                                 language_labels=LANGUAGE_LABELS,
+                                 language_labels=LANGUAGE_LABELS, path_for=path_for,
                                  interface_language=interface_language)
 
     @app.context_processor
