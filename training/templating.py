@@ -159,7 +159,9 @@ def path_for(endpoint: str) -> str:
     key = (endpoint, request.script_root)
     path = paths.get(key)
     if path is None:
-        path = paths[key] = url_for(endpoint)
+        path = url_for(endpoint)
+        if len(paths) < 1000:  # a few endpoints under one or two mount points: never more, whatever a request says
+            paths[key] = path
     return path
 
 
