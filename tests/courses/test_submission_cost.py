@@ -144,3 +144,18 @@ def test_the_quiz_page_shown_again_writes_nothing_and_reads_each_row_once(client
     assert not [s for s in statements if s.split()[0] in ('INSERT', 'UPDATE', 'DELETE')], statements
     assert len(statements) <= 5, statements
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 1
+
+
+def test_a_refused_submission_of_the_form_on_record_writes_nothing(client, auth, course, db):
+    """A submission sent back with its errors (a question left unanswered) shows the form on record again: like a
+    reload of the quiz page it writes and commits nothing, so the user, the enrolment and the form are read once."""
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    url = f'/courses/{COURSE}/quizzes/genocide-check'
+    client.get(url)  # the form is drawn and kept
+    refused, statements = _statements(db, lambda: client.post(url, data={}))
+    assert refused.status_code == 422 and 'Choose an answer.' in refused.get_data(as_text=True)
+    assert not [s for s in statements if s.split()[0] in ('INSERT', 'UPDATE', 'DELETE')], statements
+    assert len(statements) <= 5, statements
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizDraw)) == 1

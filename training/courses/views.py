@@ -175,8 +175,7 @@ def quiz(slug, quiz_id):
     if posted and form is None:
         flash(reason, 'error')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=quiz.id))
-    if posted:  # the form goes back with its errors: keep the draw it shows
-        services.keep_draw(draw)
+    if posted and services.keep_draw(draw):  # the form goes back with its errors: keep the draw it shows
         commit_or_lose_race()
     return render_template(
         'courses/quiz.html', course=course, quiz=quiz, form=form, closed_reason=reason, restored=bool(restored),
