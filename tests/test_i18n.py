@@ -103,6 +103,8 @@ def test_template_translations_escape_their_variables_and_take_any_name(app):
                 "{{ ngettext('%(num)s hour', '%(num)s hours', 2, num='1,5') }}|"
                 "{{ ngettext('%(num)d course', '%(num)d courses', 3) }}")
         assert render_template_string(page) == 'Cours|&lt;b&gt;|1,5 heures|3 cours'
+        assert render_template_string("{{ gettext('%(string)s', string='<b>') }}") == '&lt;b&gt;'
+        assert app.jinja_env.globals['gettext'] is app.jinja_env.globals['_']  # one way for both names
 
 
 def test_percentages_in_the_language_of_the_page(app):

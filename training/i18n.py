@@ -120,4 +120,4 @@ def init_app(app) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True)
-    app.jinja_env.globals.update({'_': _template_gettext, 'ngettext': _template_ngettext})
+    app.jinja_env.globals.update({'_': _template_gettext, 'gettext': _template_gettext, 'ngettext': _template_ngettext})
