@@ -32,9 +32,9 @@ def course_or_404(slug: str) -> Course:
     return course
 
 
-def enrolment_or_redirect(course: Course):
-    """The current user's enrolment, or a redirect to the course page asking them to enrol."""
-    enrolment = services.get_enrolment(current_user, course.slug)
+def enrolment_or_redirect(course: Course, load=services.get_enrolment):
+    """The current user's enrolment (as ``load`` reads it), or a redirect to the course page asking them to enrol."""
+    enrolment = load(current_user, course.slug)
     if enrolment is None:
         flash(_('Enrol in the course to open its lessons and quizzes.'), 'info')
         return None, redirect(url_for('courses.course', slug=course.slug))

@@ -1,6 +1,7 @@
 """Read-only queries for course pages (plain functions returning results; no writes)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,7 +9,7 @@ import sqlalchemy.orm as so
 
 from training.auth.models import User
 from training.courses import scoring
-from training.courses.models import Certificate, Enrolment, QuizAttempt
+from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt
 from training.extensions import db
 from training.text import like_contains
 from training.vocab import QuizKind
@@ -17,6 +18,36 @@ from training.vocab import QuizKind
 _ENROLMENTS = (sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progress))
                .where(Enrolment.user_id == sa.bindparam('user_id'))
                .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc()))
+
+
+@dataclass(frozen=True, slots=True)
+class LessonState:
+    """What a lesson page needs of an enrolment (the services that take an enrolment for these fields take this)."""
+    id: int
+    last_lesson_id: str | None
+    pre_test_skipped_at: datetime | None
+    done_lesson_ids: frozenset[str]
+
+
+_ENROLMENT_ROWS, _PROGRESS_ROWS = Enrolment.__table__, LessonProgress.__table__
+#: A lesson page reads its enrolment as rows, not as model objects: building an Enrolment and its LessonProgress
+#: objects cost as much again as running the statement, on every lesson page (issue 18)
+_LESSON_STATE = (
+    sa.select(_ENROLMENT_ROWS.c.id, _ENROLMENT_ROWS.c.last_lesson_id, _ENROLMENT_ROWS.c.pre_test_skipped_at,
+              _PROGRESS_ROWS.c.lesson_id)
+    .select_from(_ENROLMENT_ROWS.outerjoin(_PROGRESS_ROWS, _PROGRESS_ROWS.c.enrolment_id == _ENROLMENT_ROWS.c.id))
+    .where(_ENROLMENT_ROWS.c.user_id == sa.bindparam('user_id'),
+           _ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug')))
+
+
+def lesson_state(user, course_slug: str) -> LessonState | None:
+    """The user's enrolment in a course with the lessons they marked done, in one statement; None: not enrolled."""
+    rows = db.session.execute(_LESSON_STATE, {'user_id': user.id, 'course_slug': course_slug}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return LessonState(first.id, first.last_lesson_id, first.pre_test_skipped_at,
+                       frozenset(r.lesson_id for r in rows if r.lesson_id is not None))
 
 
 def enrolments_for(user) -> list[Enrolment]:

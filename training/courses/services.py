@@ -17,6 +17,7 @@ from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
 from training.courses import answer_rows, draws, queries, scoring
 from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
+from training.courses.queries import LessonState
 from training.db import new_uid, utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -41,6 +42,8 @@ _ENROLMENT = sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progres
 _INSERT_ATTEMPT = sa.insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
 _TOUCH = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id')).values(
     last_activity_at=sa.bindparam('now'), language=sa.bindparam('course_language'))
+_VISIT = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id')).values(
+    last_lesson_id=sa.bindparam('lesson_id'), last_activity_at=sa.bindparam('now'))
 
 
 def get_enrolment(user, course_slug: str) -> Enrolment | None:
@@ -61,19 +64,23 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
     return enrolment
 
 
-def visit_lesson(enrolment: Enrolment, lesson_id: str, *, now: datetime | None = None) -> bool:
-    """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing)."""
+def visit_lesson(enrolment: Enrolment | LessonState, lesson_id: str, *, now: datetime | None = None) -> bool:
+    """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing).
+    A lesson page's :class:`~training.courses.queries.LessonState` is written with one UPDATE."""
     if enrolment.last_lesson_id == lesson_id:
         return False
-    enrolment.last_lesson_id = lesson_id
-    enrolment.last_activity_at = now or utcnow()
+    now = now or utcnow()
+    if isinstance(enrolment, Enrolment):
+        enrolment.last_lesson_id, enrolment.last_activity_at = lesson_id, now
+    else:
+        db.session.execute(_VISIT, {'enrolment_id': enrolment.id, 'lesson_id': lesson_id, 'now': now})
     return True
 
 
-def pre_test_decided(enrolment: Enrolment) -> bool:
+def pre_test_decided(enrolment: Enrolment | LessonState) -> bool:
     """The pre-test was taken or deliberately skipped (lessons are only opened after that, so a lesson marked
     done also answers the question without a query)."""
-    return (enrolment.pre_test_skipped_at is not None or bool(enrolment.lesson_progress)
+    return (enrolment.pre_test_skipped_at is not None or bool(enrolment.done_lesson_ids)
             or last_attempt(enrolment, QuizKind.pre_test) is not None)
 
 

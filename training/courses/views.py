@@ -103,18 +103,19 @@ def lesson(slug, lesson_id):
     lesson = course.lesson(lesson_id)
     if lesson is None:
         abort(404)
-    enrolment, response = enrolment_or_redirect(course)
+    enrolment, response = enrolment_or_redirect(course, queries.lesson_state)
     if response:
         return response
     if not services.pre_test_decided(enrolment):
         flash(_('Take the pre-test, or skip it, before the first lesson.'), 'info')
         return redirect(url_for('courses.quiz', slug=course.slug, quiz_id=course.pre_test_id))
-    if services.visit_lesson(enrolment, lesson.id):
-        db.session.commit()
-    return render_template(
+    page = render_template(
         'courses/lesson.html', course=course, lesson=lesson, fragments=_lesson_fragments(course, lesson),
         is_done=lesson.id in enrolment.done_lesson_ids, position=course.position(lesson.id),
         progress=scoring.progress_percent(course, enrolment.done_lesson_ids))
+    if services.visit_lesson(enrolment, lesson.id):  # after rendering: the commit expires the user the page shows
+        db.session.commit()
+    return page
 
 
 def _lesson_fragments(course, lesson) -> dict:
