@@ -50,8 +50,12 @@ BLUEPRINTS = (
 )
 
 
+class TrainingApp(Flask):
+    jinja_environment = templating.Environment
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = TrainingApp(
         __name__,
         template_folder=str(config_module.ROOT / 'templates'),
         static_folder=str(config_module.ROOT / 'static'),
