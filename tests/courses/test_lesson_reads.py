@@ -63,3 +63,34 @@ def test_the_lesson_state_is_the_enrolment_as_the_model_reads_it(db, enrolment, 
     assert services.pre_test_decided(state)
     assert not services.visit_lesson(state, course.lessons[2].id)  # already the last one: nothing to write
     assert queries.lesson_state(enrolment.user, 'another-course') is None
+
+
+def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress_and_completion(
+        client, auth, course, db):
+    """Two enrolments, one with two lessons done, the other completed: the progress and the "Completed" mark as the
+    model gives them, from the user's statement and one more."""
+    from datetime import UTC, datetime
+
+    from training.courses.models import Enrolment as Model
+    user = auth.login_as(Role.trainee)
+    registry = client.application.extensions['content']
+    other = next(c for c in registry.courses.values() if c.slug != COURSE and c.language == 'en')
+    for slug in (COURSE, other.slug):
+        client.post(f'/courses/{slug}/enrol')
+        client.post(f'/courses/{slug}/pre-test/skip')
+    for lesson in course.lessons[:2]:
+        client.post(f'/courses/{COURSE}/lessons/{lesson.id}/done')
+    db.session.execute(sa.update(Model).where(Model.course_slug == other.slug)
+                       .values(completed_at=datetime(2026, 12, 1, tzinfo=UTC)))
+    db.session.commit()
+    page, statements = _statements(db, lambda: client.get('/courses/'))
+    html = page.get_data(as_text=True)
+    assert len(statements) == 2, statements
+    card = html[html.index(course.title):]
+    assert _progress(page) == str(round(100 * 2 / len(course.lessons)))
+    assert 'Completed' not in card[:card.index('</li>')]
+    done = html[html.index(other.title):]
+    assert 'Completed' in done[:done.index('</li>')]
+    states = {s.course_slug: s for s in [queries.lesson_state(user, COURSE), queries.lesson_state(user, other.slug)]}
+    assert states[COURSE].done_lesson_ids == {lesson.id for lesson in course.lessons[:2]}
+    assert states[other.slug].completed_at is not None and states[COURSE].completed_at is None

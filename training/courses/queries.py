@@ -21,33 +21,43 @@ _ENROLMENTS = (sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progr
 
 
 @dataclass(frozen=True, slots=True)
-class LessonState:
-    """What a lesson page needs of an enrolment (the services that take an enrolment for these fields take this)."""
+class EnrolmentState:
+    """What the lesson and catalogue pages need of an enrolment (the services that take an enrolment for these
+    fields take this too)."""
     id: int
+    course_slug: str
     last_lesson_id: str | None
     pre_test_skipped_at: datetime | None
+    completed_at: datetime | None
     done_lesson_ids: frozenset[str]
 
 
 _ENROLMENT_ROWS, _PROGRESS_ROWS = Enrolment.__table__, LessonProgress.__table__
-#: A lesson page reads its enrolment as rows, not as model objects: building an Enrolment and its LessonProgress
-#: objects cost as much again as running the statement, on every lesson page (issue 18)
-_LESSON_STATE = (
-    sa.select(_ENROLMENT_ROWS.c.id, _ENROLMENT_ROWS.c.last_lesson_id, _ENROLMENT_ROWS.c.pre_test_skipped_at,
-              _PROGRESS_ROWS.c.lesson_id)
+#: The lesson and catalogue pages read enrolments as rows, not as model objects: building an Enrolment and its
+#: LessonProgress objects cost as much again as running the statement, on every such page (issue 18)
+_STATES = (
+    sa.select(_ENROLMENT_ROWS.c.id, _ENROLMENT_ROWS.c.course_slug, _ENROLMENT_ROWS.c.last_lesson_id,
+              _ENROLMENT_ROWS.c.pre_test_skipped_at, _ENROLMENT_ROWS.c.completed_at, _PROGRESS_ROWS.c.lesson_id)
     .select_from(_ENROLMENT_ROWS.outerjoin(_PROGRESS_ROWS, _PROGRESS_ROWS.c.enrolment_id == _ENROLMENT_ROWS.c.id))
-    .where(_ENROLMENT_ROWS.c.user_id == sa.bindparam('user_id'),
-           _ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug')))
+    .where(_ENROLMENT_ROWS.c.user_id == sa.bindparam('user_id')))
+_LESSON_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug'))
 
 
-def lesson_state(user, course_slug: str) -> LessonState | None:
+def _states(rows) -> list[EnrolmentState]:
+    """One state per enrolment from its rows (one per lesson done, or one with no lesson)."""
+    grouped: dict[int, tuple] = {}
+    for row in rows:
+        _first, done = grouped.setdefault(row.id, (row, set()))
+        if row.lesson_id is not None:
+            done.add(row.lesson_id)
+    return [EnrolmentState(r.id, r.course_slug, r.last_lesson_id, r.pre_test_skipped_at, r.completed_at,
+                           frozenset(done)) for r, done in grouped.values()]
+
+
+def lesson_state(user, course_slug: str) -> EnrolmentState | None:
     """The user's enrolment in a course with the lessons they marked done, in one statement; None: not enrolled."""
-    rows = db.session.execute(_LESSON_STATE, {'user_id': user.id, 'course_slug': course_slug}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    return LessonState(first.id, first.last_lesson_id, first.pre_test_skipped_at,
-                       frozenset(r.lesson_id for r in rows if r.lesson_id is not None))
+    states = _states(db.session.execute(_LESSON_STATE, {'user_id': user.id, 'course_slug': course_slug}))
+    return states[0] if states else None
 
 
 def enrolments_for(user) -> list[Enrolment]:
@@ -133,10 +143,12 @@ def certificate_of(enrolment: Enrolment) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.enrolment_id == enrolment.id))
 
 
-def progress_by_course(user, courses) -> dict[str, tuple[Enrolment, int]]:
-    """For the catalogue: per course slug the user is enrolled in, (enrolment, percent of lessons done)."""
+def progress_by_course(user, courses) -> dict[str, tuple[EnrolmentState, int]]:
+    """For the catalogue: per course slug the user is enrolled in, (enrolment, percent of lessons done); one
+    statement."""
+    states = _states(db.session.execute(_STATES, {'user_id': user.id}))
     return {e.course_slug: (e, scoring.progress_percent(courses[e.course_slug], e.done_lesson_ids))
-            for e in enrolments_for(user) if e.course_slug in courses}
+            for e in states if e.course_slug in courses}
 
 
 def course_page_state(enrolment: Enrolment, course) -> dict:

@@ -17,7 +17,7 @@ from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
 from training.courses import answer_rows, draws, queries, scoring
 from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
-from training.courses.queries import LessonState
+from training.courses.queries import EnrolmentState
 from training.db import new_uid, utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -64,9 +64,9 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
     return enrolment
 
 
-def visit_lesson(enrolment: Enrolment | LessonState, lesson_id: str, *, now: datetime | None = None) -> bool:
+def visit_lesson(enrolment: Enrolment | EnrolmentState, lesson_id: str, *, now: datetime | None = None) -> bool:
     """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing).
-    A lesson page's :class:`~training.courses.queries.LessonState` is written with one UPDATE."""
+    A lesson page's :class:`~training.courses.queries.EnrolmentState` is written with one UPDATE."""
     if enrolment.last_lesson_id == lesson_id:
         return False
     now = now or utcnow()
@@ -77,7 +77,7 @@ def visit_lesson(enrolment: Enrolment | LessonState, lesson_id: str, *, now: dat
     return True
 
 
-def pre_test_decided(enrolment: Enrolment | LessonState) -> bool:
+def pre_test_decided(enrolment: Enrolment | EnrolmentState) -> bool:
     """The pre-test was taken or deliberately skipped (lessons are only opened after that, so a lesson marked
     done also answers the question without a query)."""
     return (enrolment.pre_test_skipped_at is not None or bool(enrolment.done_lesson_ids)
