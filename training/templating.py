@@ -212,7 +212,7 @@ def init_app(app):
     # their context, so the macros are made once, not once per page with a reference cycle each (issue 18)
     app.jinja_env.globals.update(csrf_token_value=security.csrf_token, choice_items=choice_items,
                                  language_labels=LANGUAGE_LABELS, path_for=path_for,
-                                 interface_language=interface_language)
+                                 interface_language=interface_language, page_frame=page_frame)
 
     @app.context_processor
     def inject():
@@ -225,7 +225,7 @@ def init_app(app):
             'language_names': LANGUAGE_NAMES,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
-            'menu': lambda: menu(app), 'page_frame': page_frame,
+            'menu': lambda: menu(app),
             'Role': Role,
         }
 

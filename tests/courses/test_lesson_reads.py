@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -69,9 +70,6 @@ def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress
         client, auth, course, db):
     """Two enrolments, one with two lessons done, the other completed: the progress and the "Completed" mark as the
     model gives them, from the user's statement and one more."""
-    from datetime import UTC, datetime
-
-    from training.courses.models import Enrolment as Model
     user = auth.login_as(Role.trainee)
     registry = client.application.extensions['content']
     other = next(c for c in registry.courses.values() if c.slug != COURSE and c.language == 'en')
@@ -80,7 +78,7 @@ def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress
         client.post(f'/courses/{slug}/pre-test/skip')
     for lesson in course.lessons[:2]:
         client.post(f'/courses/{COURSE}/lessons/{lesson.id}/done')
-    db.session.execute(sa.update(Model).where(Model.course_slug == other.slug)
+    db.session.execute(sa.update(Enrolment).where(Enrolment.course_slug == other.slug)
                        .values(completed_at=datetime(2026, 12, 1, tzinfo=UTC)))
     db.session.commit()
     page, statements = _statements(db, lambda: client.get('/courses/'))

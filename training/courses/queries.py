@@ -45,9 +45,9 @@ _LESSON_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('cou
 
 def _states(rows) -> list[EnrolmentState]:
     """One state per enrolment from its rows (one per lesson done, or one with no lesson)."""
-    grouped: dict[int, tuple] = {}
+    grouped: dict[int, tuple] = {}  # enrolment id -> (its first row, the lessons done)
     for row in rows:
-        _first, done = grouped.setdefault(row.id, (row, set()))
+        done = grouped.setdefault(row.id, (row, set()))[1]
         if row.lesson_id is not None:
             done.add(row.lesson_id)
     return [EnrolmentState(r.id, r.course_slug, r.last_lesson_id, r.pre_test_skipped_at, r.completed_at,

@@ -40,10 +40,9 @@ _ENROLMENT = sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progres
 
 #: A submission's two writes, built once (issue 18)
 _INSERT_ATTEMPT = sa.insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
-_TOUCH = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id')).values(
-    last_activity_at=sa.bindparam('now'), language=sa.bindparam('course_language'))
-_VISIT = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id')).values(
-    last_lesson_id=sa.bindparam('lesson_id'), last_activity_at=sa.bindparam('now'))
+_UPDATE_ENROLMENT = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id'))
+_TOUCH = _UPDATE_ENROLMENT.values(last_activity_at=sa.bindparam('now'), language=sa.bindparam('course_language'))
+_VISIT = _UPDATE_ENROLMENT.values(last_lesson_id=sa.bindparam('lesson_id'), last_activity_at=sa.bindparam('now'))
 
 
 def get_enrolment(user, course_slug: str) -> Enrolment | None:
