@@ -7,22 +7,27 @@ data lives in PostgreSQL), so it scales out by adding hosts behind a proxy.
 import gc
 import os
 
+from training import serving
+
 bind = os.environ.get('GUNICORN_BIND', f'127.0.0.1:{os.environ.get("PORT", "8000")}')
 workers = int(os.environ.get('WEB_CONCURRENCY', '2'))
-worker_class = os.environ.get('GUNICORN_WORKER_CLASS', 'gthread')
+# gunicorn's threaded worker that takes a new connection only while no other worker holds fewer (training/serving.py:
+# with 16 keep-alive connections, quiz submissions 361-397 -> 476 a second, p95 63-75 -> 53 ms); 'gthread' for
+# gunicorn's own
+worker_class = os.environ.get('GUNICORN_WORKER_CLASS', 'training.serving.LeastConnectionsWorker')
 # Two threads a worker: a slow request (an import, a certificate PDF) leaves the other serving; more threads only
 # take turns at the interpreter lock. Measured on 2 cores, 16 connections, 2 workers: 2 threads against 4, catalogue
 # p95 42-53 against 54-78 ms and quiz submissions 395-404 against 359-369 a second (PostgreSQL and SQLite)
 threads = int(os.environ.get('GUNICORN_THREADS', '2'))
 timeout = int(os.environ.get('GUNICORN_TIMEOUT', '30'))
-# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections evenly over them. On
-# one shared socket the worker that wakes first takes the connections that arrive together: with 16 keep-alive
-# connections one worker often held most of them while the other idled, and pages were served at half the rate in
-# one run out of two (bench: catalogue 230 or 436 requests/s; 421-436 in three runs with this). Two servers started
-# on one port by one user then share it instead of the second failing; a recycled worker's not-yet-accepted
-# connections are reset unless the host sets net.ipv4.tcp_migrate_req=1 (README, Production). GUNICORN_REUSE_PORT=0
-# turns it off.
-reuse_port = os.environ.get('GUNICORN_REUSE_PORT', '1').lower() not in ('0', 'false', 'no', 'off')
+# One listening socket shared by the workers, which take turns by their connections (above). GUNICORN_REUSE_PORT=1
+# gives each worker its own socket (SO_REUSEPORT): the kernel then picks the worker by a hash of the client's address,
+# which split 16 connections 7/9 to 4/12 (the fuller worker's connections waited the longer), and a recycled
+# worker's not-yet-accepted connections are reset unless the host sets net.ipv4.tcp_migrate_req=1.
+reuse_port = os.environ.get('GUNICORN_REUSE_PORT', '0').lower() not in ('0', 'false', 'no', 'off', '')
+# The workers' slots in the shared counts (training/serving.py)
+pre_fork = serving.pre_fork
+child_exit = serving.child_exit
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that slow leaks cannot accumulate (0 turns it off; the benchmark does, so that
@@ -64,5 +69,7 @@ def post_fork(server, worker):
     """Each worker opens its own database connections (none are inherited from the master)."""
     from training.extensions import db
     app = server.app.wsgi()
+    if not hasattr(app, 'app_context'):  # another WSGI app (the server's own tests)
+        return
     with app.app_context():
         db.engine.dispose(close=False)
