@@ -1,4 +1,4 @@
-"""A lesson page reads its enrolment as rows (queries.lesson_state), and writes only when the trainee moves on."""
+"""A lesson page reads its enrolment as rows (queries.enrolment_state), and writes only when the trainee moves on."""
 from __future__ import annotations
 
 import re
@@ -49,7 +49,7 @@ def test_a_lesson_page_reads_two_rows_sets_and_writes_once_per_lesson(client, au
 def test_the_lesson_state_is_the_enrolment_as_the_model_reads_it(db, enrolment, course):
     """Every field the lesson page takes from the state equals the model's, with and without lessons done; a user
     who is not enrolled (or enrolled in another course) has none."""
-    state = queries.lesson_state(enrolment.user, enrolment.course_slug)
+    state = queries.enrolment_state(enrolment.user, enrolment.course_slug)
     assert state.id == enrolment.id and state.done_lesson_ids == frozenset() and state.last_lesson_id is None
     assert not services.pre_test_decided(state) and services.pre_test_decided(state) == services.pre_test_decided(
         enrolment)
@@ -57,13 +57,13 @@ def test_the_lesson_state_is_the_enrolment_as_the_model_reads_it(db, enrolment, 
     for lesson in course.lessons[:3]:
         services.mark_lesson_done(enrolment, course, lesson.id)
     db.session.commit()
-    state = queries.lesson_state(enrolment.user, enrolment.course_slug)
+    state = queries.enrolment_state(enrolment.user, enrolment.course_slug)
     assert state.done_lesson_ids == enrolment.done_lesson_ids == {lesson.id for lesson in course.lessons[:3]}
     assert (state.last_lesson_id, state.pre_test_skipped_at) == (enrolment.last_lesson_id,
                                                                  enrolment.pre_test_skipped_at)
     assert services.pre_test_decided(state)
     assert not services.visit_lesson(state, course.lessons[2].id)  # already the last one: nothing to write
-    assert queries.lesson_state(enrolment.user, 'another-course') is None
+    assert queries.enrolment_state(enrolment.user, 'another-course') is None
 
 
 def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress_and_completion(
@@ -89,6 +89,6 @@ def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress
     assert 'Completed' not in card[:card.index('</li>')]
     done = html[html.index(other.title):]
     assert 'Completed' in done[:done.index('</li>')]
-    states = {s.course_slug: s for s in [queries.lesson_state(user, COURSE), queries.lesson_state(user, other.slug)]}
+    states = {s.course_slug: s for s in (queries.enrolment_state(user, slug) for slug in (COURSE, other.slug))}
     assert states[COURSE].done_lesson_ids == {lesson.id for lesson in course.lessons[:2]}
     assert states[other.slug].completed_at is not None and states[COURSE].completed_at is None

@@ -180,6 +180,7 @@ def test_whole_course_through_the_pages(client, auth, course, db, app):
     assert 'knowledge gain is +100 points' in html
     certificate = db.session.query(Certificate).filter_by(user_id=user.id).one()
     assert certificate.code in html
+    assert certificate.enrolment.completed_at is not None  # the quiz page read it as rows, completing wrote it
 
     pdf = client.get(f'/certificates/{certificate.code}/pdf')
     assert pdf.status_code == 200 and pdf.mimetype == 'application/pdf'

@@ -22,7 +22,7 @@ _ENROLMENTS = (sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progr
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentState:
-    """What the lesson and catalogue pages need of an enrolment (the services that take an enrolment for these
+    """What the lesson, quiz and catalogue pages need of an enrolment (the services that take an enrolment for these
     fields take this too)."""
     id: int
     course_slug: str
@@ -33,14 +33,14 @@ class EnrolmentState:
 
 
 _ENROLMENT_ROWS, _PROGRESS_ROWS = Enrolment.__table__, LessonProgress.__table__
-#: The lesson and catalogue pages read enrolments as rows, not as model objects: building an Enrolment and its
+#: The lesson, quiz and catalogue pages read enrolments as rows, not as model objects: building an Enrolment and its
 #: LessonProgress objects cost as much again as running the statement, on every such page (issue 18)
 _STATES = (
     sa.select(_ENROLMENT_ROWS.c.id, _ENROLMENT_ROWS.c.course_slug, _ENROLMENT_ROWS.c.last_lesson_id,
               _ENROLMENT_ROWS.c.pre_test_skipped_at, _ENROLMENT_ROWS.c.completed_at, _PROGRESS_ROWS.c.lesson_id)
     .select_from(_ENROLMENT_ROWS.outerjoin(_PROGRESS_ROWS, _PROGRESS_ROWS.c.enrolment_id == _ENROLMENT_ROWS.c.id))
     .where(_ENROLMENT_ROWS.c.user_id == sa.bindparam('user_id')))
-_LESSON_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug'))
+_ENROLMENT_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug'))
 
 
 def _states(rows) -> list[EnrolmentState]:
@@ -54,9 +54,9 @@ def _states(rows) -> list[EnrolmentState]:
                            frozenset(done)) for r, done in grouped.values()]
 
 
-def lesson_state(user, course_slug: str) -> EnrolmentState | None:
+def enrolment_state(user, course_slug: str) -> EnrolmentState | None:
     """The user's enrolment in a course with the lessons they marked done, in one statement; None: not enrolled."""
-    states = _states(db.session.execute(_LESSON_STATE, {'user_id': user.id, 'course_slug': course_slug}))
+    states = _states(db.session.execute(_ENROLMENT_STATE, {'user_id': user.id, 'course_slug': course_slug}))
     return states[0] if states else None
 
 

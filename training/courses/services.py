@@ -30,6 +30,10 @@ class CourseError(TrainingError):
     pass
 
 
+#: An enrolment as a model object, or as the rows the lesson, quiz and catalogue pages read (issue 18)
+AnyEnrolment = Enrolment | EnrolmentState
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Enrolment and lessons
 
@@ -63,7 +67,7 @@ def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
     return enrolment
 
 
-def visit_lesson(enrolment: Enrolment | EnrolmentState, lesson_id: str, *, now: datetime | None = None) -> bool:
+def visit_lesson(enrolment: AnyEnrolment, lesson_id: str, *, now: datetime | None = None) -> bool:
     """Remember the lesson for "resume"; returns whether anything changed (re-reading a page writes nothing).
     A lesson page's :class:`~training.courses.queries.EnrolmentState` is written with one UPDATE."""
     if enrolment.last_lesson_id == lesson_id:
@@ -76,7 +80,7 @@ def visit_lesson(enrolment: Enrolment | EnrolmentState, lesson_id: str, *, now: 
     return True
 
 
-def pre_test_decided(enrolment: Enrolment | EnrolmentState) -> bool:
+def pre_test_decided(enrolment: AnyEnrolment) -> bool:
     """The pre-test was taken or deliberately skipped (lessons are only opened after that, so a lesson marked
     done also answers the question without a query)."""
     return (enrolment.pre_test_skipped_at is not None or bool(enrolment.done_lesson_ids)
@@ -150,7 +154,7 @@ class AttemptHistory:
         return self.recent[0] if self.recent else None
 
 
-def attempt_history(enrolment: Enrolment, quiz_id: str, limit: int = ATTEMPT_HISTORY) -> AttemptHistory:
+def attempt_history(enrolment: AnyEnrolment, quiz_id: str, limit: int = ATTEMPT_HISTORY) -> AttemptHistory:
     """Count and best score by SQL aggregate, and only the latest attempts as rows (a trainee may try often)."""
     params = {'enrolment_id': enrolment.id, 'quiz_id': quiz_id}
     count, best = db.session.execute(_ATTEMPTS_SUMMARY, params).one()
@@ -165,24 +169,24 @@ _LATEST_ATTEMPTS = sa.select(QuizAttempt).where(*_OF_QUIZ).order_by(
     QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(sa.bindparam('limit'))
 
 
-def last_attempt(enrolment: Enrolment, kind: QuizKind) -> QuizAttempt | None:
+def last_attempt(enrolment: AnyEnrolment, kind: QuizKind) -> QuizAttempt | None:
     return db.session.scalar(
         sa.select(QuizAttempt).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.kind == kind)
         .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(1))
 
 
-def passed_quiz_ids(enrolment: Enrolment) -> set[str]:
+def passed_quiz_ids(enrolment: AnyEnrolment) -> set[str]:
     return set(db.session.scalars(
         sa.select(QuizAttempt.quiz_id).where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.passed)
         .distinct()))
 
 
-def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, str | None]:
+def quiz_open(enrolment: AnyEnrolment, course: Course, quiz: Quiz) -> tuple[bool, str | None]:
     """Whether the trainee may take ``quiz`` now, and if not, why (a translated sentence)."""
     if quiz.kind == QuizKind.pre_test:
         if last_attempt(enrolment, QuizKind.pre_test) is not None:
             return False, _('You have already taken the pre-test; it is taken once, before the first lesson.')
-        if any(p.lesson_id in course.lesson_ids for p in enrolment.lesson_progress):
+        if not enrolment.done_lesson_ids.isdisjoint(course.lesson_ids):
             return False, _('The pre-test is taken before the first lesson; you have already started the lessons.')
     if quiz.kind == QuizKind.post_test:
         status = scoring.completion_status(course, enrolment.done_lesson_ids, ())
@@ -191,7 +195,7 @@ def quiz_open(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[bool, s
     return True, None
 
 
-def _shown_before(enrolment: Enrolment, course: Course, quiz: Quiz) -> tuple[Counter, set[str]]:
+def _shown_before(enrolment: AnyEnrolment, course: Course, quiz: Quiz) -> tuple[Counter, set[str]]:
     """For a quiz that draws from a bank: how often this trainee was shown each question (in any quiz drawing from
     the same bank), and, for the post-test, the questions of their pre-test (never asked again)."""
     if not quiz.draw:
@@ -214,7 +218,7 @@ _DRAW = sa.select(QuizDraw).where(QuizDraw.enrolment_id == sa.bindparam('enrolme
                                   QuizDraw.quiz_id == sa.bindparam('quiz_id'))
 
 
-def current_draw(enrolment: Enrolment, course: Course, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
+def current_draw(enrolment: AnyEnrolment, course: Course, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
     """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
     fresh draw (its questions, options shuffled), kept until the attempt is submitted. With ``keep=False`` a fresh
     draw is not written (a submission scores against it and would delete it at once; :func:`keep_draw` writes it
@@ -251,10 +255,11 @@ def keep_draw(draw: QuizDraw) -> bool:
     return state.modified
 
 
-def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict, *,
+def submit_quiz(enrolment: AnyEnrolment, course: Course, quiz: Quiz, answers: dict, *,
                 now: datetime | None = None, draw: QuizDraw | None = None) -> tuple[QuizAttempt, Certificate | None]:
     """Score ``answers`` to the form on screen (``draw``, the current one if not given) on the server, keep the
-    attempt with that form, and issue a certificate if this completes the course (only a passed attempt can)."""
+    attempt with that form, and issue a certificate if this completes the course (only a passed attempt can). The
+    quiz page's :class:`~training.courses.queries.EnrolmentState` is written with one UPDATE."""
     allowed, reason = quiz_open(enrolment, course, quiz)
     if not allowed:
         raise CourseError(reason)
@@ -290,12 +295,13 @@ def submit_quiz(enrolment: Enrolment, course: Course, quiz: Quiz, answers: dict,
     return attempt, certificate
 
 
-def _touch(enrolment: Enrolment, now: datetime, language: str | None) -> None:
+def _touch(enrolment: AnyEnrolment, now: datetime, language: str | None) -> None:
     """The enrolment's last activity and language, written by one statement and kept as written (the unit of
     work's flush of one changed attribute cost a tenth of a submission; issue 18)."""
     db.session.execute(_TOUCH, {'enrolment_id': enrolment.id, 'now': now, 'course_language': language})
-    so.attributes.set_committed_value(enrolment, 'last_activity_at', now)
-    so.attributes.set_committed_value(enrolment, 'language', language)
+    if isinstance(enrolment, Enrolment):
+        so.attributes.set_committed_value(enrolment, 'last_activity_at', now)
+        so.attributes.set_committed_value(enrolment, 'language', language)
 
 
 def rescore(attempt: QuizAttempt, quiz: Quiz) -> scoring.QuizResult:
@@ -311,7 +317,7 @@ def knowledge_gain(enrolment: Enrolment) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 # Completion and certificates
 
-def status(enrolment: Enrolment, course: Course) -> scoring.CompletionStatus:
+def status(enrolment: AnyEnrolment, course: Course) -> scoring.CompletionStatus:
     return scoring.completion_status(course, enrolment.done_lesson_ids, passed_quiz_ids(enrolment))
 
 
@@ -319,7 +325,7 @@ def certificate_for(enrolment: Enrolment) -> Certificate | None:
     return queries.certificate_of(enrolment)
 
 
-def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | None = None,
+def check_completion(enrolment: AnyEnrolment, course: Course, *, now: datetime | None = None,
                      code: str | None = None) -> Certificate | None:
     """If the completion rule is met for the first time, mark the enrolment completed and issue the certificate.
 
@@ -327,6 +333,8 @@ def check_completion(enrolment: Enrolment, course: Course, *, now: datetime | No
     """
     if enrolment.completed_at is not None or not status(enrolment, course).met:
         return None
+    if isinstance(enrolment, EnrolmentState):  # read as a row: completing the course is written through the model
+        enrolment = db.session.get(Enrolment, enrolment.id)
     now = now or utcnow()
     enrolment.completed_at = now
     if certificate_for(enrolment) is not None:

@@ -103,7 +103,7 @@ def lesson(slug, lesson_id):
     lesson = course.lesson(lesson_id)
     if lesson is None:
         abort(404)
-    enrolment, response = enrolment_or_redirect(course, queries.lesson_state)
+    enrolment, response = enrolment_or_redirect(course, queries.enrolment_state)
     if response:
         return response
     if not services.pre_test_decided(enrolment):
@@ -157,7 +157,7 @@ def quiz(slug, quiz_id):
     quiz = course.quiz(quiz_id)
     if quiz is None:
         abort(404)
-    enrolment, response = enrolment_or_redirect(course)
+    enrolment, response = enrolment_or_redirect(course, load=queries.enrolment_state)
     if response:
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
