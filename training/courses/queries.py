@@ -29,6 +29,8 @@ class EnrolmentState:
     last_lesson_id: str | None
     pre_test_skipped_at: datetime | None
     completed_at: datetime | None
+    last_activity_at: datetime | None
+    language: str | None
     done_lesson_ids: frozenset[str]
 
 
@@ -37,7 +39,8 @@ _ENROLMENT_ROWS, _PROGRESS_ROWS = Enrolment.__table__, LessonProgress.__table__
 #: LessonProgress objects cost as much again as running the statement, on every such page (issue 18)
 _STATES = (
     sa.select(_ENROLMENT_ROWS.c.id, _ENROLMENT_ROWS.c.course_slug, _ENROLMENT_ROWS.c.last_lesson_id,
-              _ENROLMENT_ROWS.c.pre_test_skipped_at, _ENROLMENT_ROWS.c.completed_at, _PROGRESS_ROWS.c.lesson_id)
+              _ENROLMENT_ROWS.c.pre_test_skipped_at, _ENROLMENT_ROWS.c.completed_at, _ENROLMENT_ROWS.c.last_activity_at,
+              _ENROLMENT_ROWS.c.language, _PROGRESS_ROWS.c.lesson_id)
     .select_from(_ENROLMENT_ROWS.outerjoin(_PROGRESS_ROWS, _PROGRESS_ROWS.c.enrolment_id == _ENROLMENT_ROWS.c.id))
     .where(_ENROLMENT_ROWS.c.user_id == sa.bindparam('user_id')))
 _ENROLMENT_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug'))
@@ -51,7 +54,7 @@ def _states(rows) -> list[EnrolmentState]:
         if row.lesson_id is not None:
             done.add(row.lesson_id)
     return [EnrolmentState(r.id, r.course_slug, r.last_lesson_id, r.pre_test_skipped_at, r.completed_at,
-                           frozenset(done)) for r, done in grouped.values()]
+                           r.last_activity_at, r.language, frozenset(done)) for r, done in grouped.values()]
 
 
 def enrolment_state(user, course_slug: str) -> EnrolmentState | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -42,6 +42,8 @@ _ENROLMENT = sa.select(Enrolment).options(so.joinedload(Enrolment.lesson_progres
     Enrolment.user_id == sa.bindparam('user_id'), Enrolment.course_slug == sa.bindparam('course_slug'))
 
 
+#: How precisely an enrolment's last activity is kept (it orders "my learning")
+ACTIVITY_PRECISION = timedelta(minutes=1)
 #: A submission's two writes, built once (issue 18)
 _INSERT_ATTEMPT = sa.insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
 _UPDATE_ENROLMENT = sa.update(Enrolment.__table__).where(Enrolment.__table__.c.id == sa.bindparam('enrolment_id'))
@@ -297,7 +299,12 @@ def submit_quiz(enrolment: AnyEnrolment, course: Course, quiz: Quiz, answers: di
 
 def _touch(enrolment: AnyEnrolment, now: datetime, language: str | None) -> None:
     """The enrolment's last activity and language, written by one statement and kept as written (the unit of
-    work's flush of one changed attribute cost a tenth of a submission; issue 18)."""
+    work's flush of one changed attribute cost a tenth of a submission; issue 18). The last activity is kept to
+    the minute: a submission within a minute of the last one in the same language writes nothing here (each such
+    UPDATE took the enrolment's row lock to the commit, and the trainee's next submission waited for it)."""
+    last = enrolment.last_activity_at
+    if enrolment.language == language and last is not None and timedelta(0) <= now - last < ACTIVITY_PRECISION:
+        return
     db.session.execute(_TOUCH, {'enrolment_id': enrolment.id, 'now': now, 'course_language': language})
     if isinstance(enrolment, Enrolment):
         so.attributes.set_committed_value(enrolment, 'last_activity_at', now)
