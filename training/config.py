@@ -30,7 +30,9 @@ def defaults() -> dict:
     return {
         'SECRET_KEY': None,
         'DATABASE_URL': 'sqlite:///' + str(INSTANCE / 'training.sqlite'),
-        'SQLALCHEMY_ENGINE_OPTIONS': {'pool_pre_ping': True},
+        'SQLALCHEMY_ENGINE_OPTIONS': {},
+        #: A pooled connection idle this long is tested before use (training.db.ping_when_idle), in seconds
+        'DATABASE_PING_AFTER_IDLE_S': 1.0,
         'CONTENT_DIR': str(ROOT),
         'LANGUAGES': LANGUAGES,
         'BABEL_DEFAULT_LOCALE': 'en',

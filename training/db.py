@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import os
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -114,3 +115,34 @@ def enum_column(enum_cls: type[enum.Enum], **kw) -> sa.Enum:
 class Base(DeclarativeBase):
     registry = registry(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
                         type_annotation_map={datetime: UTCDateTime()})
+
+
+#: Where a pooled connection notes when it was last given back (``ping_when_idle``)
+_IDLE_SINCE = 'training_idle_since'
+
+
+def ping_when_idle(engine: sa.Engine, idle_s: float) -> None:
+    """Test a pooled connection before it is used only when it has lain idle ``idle_s`` or longer: a restarted or
+    failed-over server, or a firewall that dropped an idle connection, is found before a request uses it, as with
+    SQLAlchemy's ``pool_pre_ping``, which tests every time; a connection given back a moment ago (a busy server) is
+    used at once. On PostgreSQL the test is a round trip: one in four of a signed-in page's, one in eight of a quiz
+    submission's (issue 18). A connection that fails the test is replaced (the pool tries three times)."""
+
+    @sa.event.listens_for(engine, 'connect')
+    def _connected(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @sa.event.listens_for(engine, 'checkin')
+    def _given_back(_dbapi_connection, record):
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @sa.event.listens_for(engine, 'checkout')
+    def _taken(dbapi_connection, record, _proxy):
+        since = record.info.get(_IDLE_SINCE)
+        if since is not None and time.monotonic() - since < idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc

@@ -15,7 +15,7 @@ import training.models  # noqa: F401 - every model registered before migrations 
 from training import cli, content, error_pages, security, sqlite_writes, templating
 from training import config as config_module
 from training.auth import sessions as auth_sessions
-from training.db import sqlite_in_memory
+from training.db import ping_when_idle, sqlite_in_memory
 from training.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from training.extensions import db as database  # not ``db``: ``training.db`` must stay the module
 from training.i18n import _l, select_locale
@@ -89,8 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
-        app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
-            k: v for k, v in app.config['SQLALCHEMY_ENGINE_OPTIONS'].items() if k != 'pool_pre_ping'}
         if sqlite_in_memory(app.config['SQLALCHEMY_DATABASE_URI']):
             app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
                 **app.config['SQLALCHEMY_ENGINE_OPTIONS'], 'poolclass': StaticPool,
@@ -120,6 +118,8 @@ def _engine_settings(app: Flask) -> None:
     """Per-dialect settings of the engine: PostgreSQL's multi-row inserts; SQLite's pragmas and its writers' queue."""
     with app.app_context():
         engine = database.engine
+        if engine.dialect.name != 'sqlite':  # a file: no connection to lose
+            ping_when_idle(engine, app.config['DATABASE_PING_AFTER_IDLE_S'])
         if engine.dialect.name == 'postgresql':
             # An executemany INSERT (a quiz's answer rows) as one multi-row statement, as SQLAlchemy does for
             # psycopg2, rather than psycopg's pipeline of one statement per row: a third less CPU (issue 18)
