@@ -17,7 +17,7 @@ from training.codes import CERTIFICATE
 from training.content.courses import Course, Quiz
 from training.courses import answer_rows, draws, queries, scoring
 from training.courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt, QuizDraw
-from training.courses.queries import EnrolmentState
+from training.courses.queries import DrawOnRecord, EnrolmentState
 from training.db import new_uid, utcnow
 from training.errors import TrainingError
 from training.extensions import db
@@ -218,14 +218,21 @@ def _shown_before(enrolment: AnyEnrolment, course: Course, quiz: Quiz) -> tuple[
 #: The form on screen, read by every quiz page and submission: built once (issue 18)
 _DRAW = sa.select(QuizDraw).where(QuizDraw.enrolment_id == sa.bindparam('enrolment_id'),
                                   QuizDraw.quiz_id == sa.bindparam('quiz_id'))
+#: ``current_draw``'s default: read the form on record
+READ = object()
 
 
-def current_draw(enrolment: AnyEnrolment, course: Course, quiz: Quiz, *, keep: bool = True) -> QuizDraw:
+def current_draw(enrolment: AnyEnrolment, course: Course, quiz: Quiz, *, keep: bool = True,
+                 on_record: DrawOnRecord | None | object = READ) -> QuizDraw:
     """The form of ``quiz`` the trainee has on screen: the one drawn earlier if it still fits the quiz, else a
     fresh draw (its questions, options shuffled), kept until the attempt is submitted. With ``keep=False`` a fresh
     draw is not written (a submission scores against it and would delete it at once; :func:`keep_draw` writes it
-    when the form is shown again)."""
-    row = db.session.scalar(_DRAW, {'enrolment_id': enrolment.id, 'quiz_id': quiz.id})
+    when the form is shown again). ``on_record``: the form on record as the page read it with the enrolment
+    (:func:`~training.courses.queries.enrolment_state` with the quiz), instead of reading it here."""
+    if on_record is READ:
+        row = db.session.scalar(_DRAW, {'enrolment_id': enrolment.id, 'quiz_id': quiz.id})
+    else:
+        row = _persistent(on_record)
     if row is not None and draws.is_current(quiz, row.presented):
         return row
     seen, pre = _shown_before(enrolment, course, quiz)
@@ -243,6 +250,18 @@ def current_draw(enrolment: AnyEnrolment, course: Course, quiz: Quiz, *, keep: b
     row.created_at = utcnow()
     if keep:
         db.session.flush()
+    return row
+
+
+def _persistent(draw: DrawOnRecord | None) -> QuizDraw | None:
+    """The form as read with the enrolment, as the model object a read would have made (in the session, unchanged),
+    so that changing or deleting it works the same."""
+    if draw is None:
+        return None
+    row = QuizDraw(id=draw.id, enrolment_id=draw.enrolment_id, quiz_id=draw.quiz_id, presented=draw.presented,
+                   created_at=draw.created_at)
+    so.make_transient_to_detached(row)
+    db.session.add(row)
     return row
 
 

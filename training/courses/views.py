@@ -2,6 +2,8 @@
 certificate_views). Routes on the courses blueprint."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -157,13 +159,13 @@ def quiz(slug, quiz_id):
     quiz = course.quiz(quiz_id)
     if quiz is None:
         abort(404)
-    enrolment, response = enrolment_or_redirect(course, load=queries.enrolment_state)
+    enrolment, response = enrolment_or_redirect(course, load=partial(queries.enrolment_state, quiz_id=quiz.id))
     if response:
         return response
     is_open, reason = services.quiz_open(enrolment, course, quiz)
     posted = request.method == 'POST'
-    draw = None if not is_open else services.current_draw(enrolment, course, quiz, keep=False) if posted else _draw(
-        enrolment, course, quiz)
+    draw = None if not is_open else services.current_draw(
+        enrolment, course, quiz, keep=False, on_record=enrolment.draw) if posted else _draw(enrolment, course, quiz)
     restored = _kept_answers() if draw is not None and not posted else None
     form = quiz_form(quiz, draw.presented, **({'formdata': restored} if restored else {})) if draw else None
     if form is not None and form.validate_on_submit():
@@ -202,7 +204,7 @@ def _draw(enrolment, course, quiz):
     """The form on screen, kept (committed) so that a reload or the submission sees the same order; when two
     requests draw at once, the one committed first wins. The form already on record is shown as it is: nothing is
     written, and no commit expires the objects the page reads (the user, the enrolment: three statements again)."""
-    draw = services.current_draw(enrolment, course, quiz, keep=False)
+    draw = services.current_draw(enrolment, course, quiz, keep=False, on_record=enrolment.draw)
     if not services.keep_draw(draw):
         return draw
     if not commit_or_lose_race():
