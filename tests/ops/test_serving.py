@@ -156,3 +156,20 @@ def test_with_a_socket_per_worker_the_worker_is_gunicorns_own():
         assert sum(held.values()) == 4
         for conn in conns:
             conn.close()
+
+
+def test_after_a_reload_the_new_workers_share_the_connections():
+    """A reload (HUP) starts new workers while the old ones finish: the stopping workers' counts no longer hold the
+    new ones back, and new connections are spread over the new workers."""
+    with _gunicorn() as (port, proc):
+        before = set(_workers(proc.pid))
+        time.sleep(1)  # the master's own start-up done: a reload during it can leave an old worker running
+        os.kill(proc.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 20
+        while set(_workers(proc.pid)) & before or len(_workers(proc.pid)) < 2:
+            assert time.monotonic() < deadline, 'the workers were not replaced'
+            time.sleep(0.1)
+        conns, held = _open(port, 8, together=False)
+        assert _spread(held, _workers(proc.pid)) == [4, 4]
+        for conn in conns:
+            conn.close()
