@@ -23,17 +23,22 @@ def _statements(db, send):
     return response, [s for s in seen if s.split()[0] not in ('BEGIN', 'COMMIT', 'SAVEPOINT', 'RELEASE')]
 
 
+def _at_the_quiz(client, auth, course) -> tuple:
+    """A trainee signed in, enrolled, past the pre-test: the practice quiz and its page's address."""
+    auth.login_as(Role.trainee)
+    client.post(f'/courses/{COURSE}/enrol')
+    client.post(f'/courses/{COURSE}/pre-test/skip')
+    quiz = course.quiz('genocide-check')
+    return quiz, f'/courses/{COURSE}/quizzes/{quiz.id}'
+
+
 def test_a_quiz_submission_is_one_short_transaction(client, auth, course, db):
     """The form shown, then submitted: the user, then the enrolment with its lesson progress and the form on screen
     (one statement) are read, the form deleted, the attempt written with its per-question rows (one multi-row
     insert: item analysis and knowledge gain per objective); the enrolment's last activity, written a moment ago,
     is left -- five statements (were fifteen: the draw was committed a second time and re-read, the attempt
     re-read after the commit; then eight)."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     client.get(url)
     response, statements = _statements(db, lambda: client.post(url, data=form_data(wrong_answers(quiz))))
     assert response.status_code == 302 and '/attempts/' in response.headers['Location']
@@ -45,11 +50,7 @@ def test_a_quiz_submission_is_one_short_transaction(client, auth, course, db):
 def test_a_submission_without_a_form_on_record_writes_no_draw(client, auth, course, db):
     """The same answers sent again (a double click after the first was recorded): scored against a fresh form that
     is never written, so no draw is left behind and each submission is one attempt."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     data = form_data(correct_answers(quiz))
     for _ in range(3):
         assert client.post(url, data=data).status_code == 302
@@ -74,11 +75,7 @@ def test_an_unseeded_fresh_form_is_drawn_without_counting_attempts(app, client, 
     not counted: a submission with no form on record (sent again) reads the user, then the enrolment with the form
     on record, and writes the attempt and its rows -- four statements (issue 18)."""
     monkeypatch.setitem(app.config, 'SHUFFLE_SEED', None)
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     data = form_data(wrong_answers(quiz))  # not passed: no completion check
     assert client.post(url, data=data).status_code == 302  # the form on record is used up
     response, statements = _statements(db, lambda: client.post(url, data=data))
@@ -110,11 +107,8 @@ def test_the_last_activity_is_kept_to_the_minute(client, auth, course, db):
     """A trainee's submissions within a minute of the last write do not update the enrolment again: each UPDATE held
     the enrolment's row lock to the commit, and the trainee's next submission (16 browsers in the benchmark) waited
     for it. A minute later, or in another language, it is written."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url, data = f'/courses/{COURSE}/quizzes/{quiz.id}', form_data(wrong_answers(quiz))
+    quiz, url = _at_the_quiz(client, auth, course)
+    data = form_data(wrong_answers(quiz))
     table = Enrolment.__table__
 
     def touched() -> list[str]:
@@ -162,10 +156,7 @@ def test_the_quiz_page_shown_again_writes_nothing_and_reads_each_row_once(client
     form and writes nothing, so no commit expires the user and the enrolment and they are not read a second time
     (the reload committed with nothing to write, then read the form, the enrolment and the user again: eight
     statements, now four: the user, the enrolment with the form, the attempts' count and the latest ones)."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    url = f'/courses/{COURSE}/quizzes/genocide-check'
+    _quiz, url = _at_the_quiz(client, auth, course)
     first, written = _statements(db, lambda: client.get(url))
     assert first.status_code == 200 and any(s.startswith('INSERT INTO course_quiz_draws') for s in written)
     again, statements = _statements(db, lambda: client.get(url))
@@ -179,10 +170,7 @@ def test_the_quiz_page_shown_again_writes_nothing_and_reads_each_row_once(client
 def test_a_refused_submission_of_the_form_on_record_writes_nothing(client, auth, course, db):
     """A submission sent back with its errors (a question left unanswered) shows the form on record again: like a
     reload of the quiz page it writes and commits nothing, so the user, the enrolment and the form are read once."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    url = f'/courses/{COURSE}/quizzes/genocide-check'
+    _quiz, url = _at_the_quiz(client, auth, course)
     client.get(url)  # the form is drawn and kept
     refused, statements = _statements(db, lambda: client.post(url, data={}))
     assert refused.status_code == 422 and 'Choose an answer.' in refused.get_data(as_text=True)
@@ -194,11 +182,7 @@ def test_a_refused_submission_of_the_form_on_record_writes_nothing(client, auth,
 def test_the_quiz_page_and_its_submission_read_the_enrolment_as_rows(client, auth, course, db):
     """No Enrolment object (with its lesson progress) is built for a quiz page or a submission: reading it as rows
     cost a tenth as much (issue 18). Only the submission that completes the course loads it, to mark it completed."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     built = []
 
     def loaded(target, _context):
@@ -221,11 +205,7 @@ def _outdated(db, quiz) -> None:
 
 
 def test_an_outdated_form_on_record_is_drawn_again_and_kept(client, auth, course, db):
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     client.get(url)
     _outdated(db, quiz)
     assert client.get(url).status_code == 200
@@ -237,11 +217,7 @@ def test_an_outdated_form_on_record_is_drawn_again_and_kept(client, auth, course
 def test_answers_to_an_outdated_form_are_scored_against_the_quiz_as_it_is(client, auth, course, db):
     """The content changed under the trainee's open form: the submission is scored against a fresh form of the
     quiz and recorded once, and no form is left on record."""
-    auth.login_as(Role.trainee)
-    client.post(f'/courses/{COURSE}/enrol')
-    client.post(f'/courses/{COURSE}/pre-test/skip')
-    quiz = course.quiz('genocide-check')
-    url = f'/courses/{COURSE}/quizzes/{quiz.id}'
+    quiz, url = _at_the_quiz(client, auth, course)
     client.get(url)
     _outdated(db, quiz)
     response = client.post(url, data=form_data(correct_answers(quiz)))

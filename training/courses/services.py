@@ -280,7 +280,7 @@ def submit_quiz(enrolment: AnyEnrolment, course: Course, quiz: Quiz, answers: di
                 now: datetime | None = None, draw: QuizDraw | None = None) -> tuple[QuizAttempt, Certificate | None]:
     """Score ``answers`` to the form on screen (``draw``, the current one if not given) on the server, keep the
     attempt with that form, and issue a certificate if this completes the course (only a passed attempt can). The
-    quiz page's :class:`~training.courses.queries.EnrolmentState` is written with one UPDATE."""
+    quiz page's :class:`~training.courses.queries.EnrolmentState` gets one UPDATE at most (:func:`_touch`)."""
     allowed, reason = quiz_open(enrolment, course, quiz)
     if not allowed:
         raise CourseError(reason)

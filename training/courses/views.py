@@ -105,7 +105,7 @@ def lesson(slug, lesson_id):
     lesson = course.lesson(lesson_id)
     if lesson is None:
         abort(404)
-    enrolment, response = enrolment_or_redirect(course, queries.enrolment_state)
+    enrolment, response = enrolment_or_redirect(course, load=queries.enrolment_state)
     if response:
         return response
     if not services.pre_test_decided(enrolment):
