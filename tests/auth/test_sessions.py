@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.helpers.auth import PASSWORD
-from training.auth.models import Role
+from training.auth import services
+from training.auth.models import Role, User
+from training.auth.sessions import SignedInUser, load_user
 
 REMEMBER = 'remember_token'
 
@@ -111,3 +115,47 @@ def test_a_forged_or_old_style_user_id_signs_nobody_in(app, create_user):
             session['_user_id'] = value
             session['_fresh'] = True
         assert not _signed_in(browser), value
+
+
+# ------------------------------------------------------------------ the signed-in user (read from rows, issue 18)
+
+def test_the_signed_in_user_carries_the_accounts_roles_and_no_password_hash(app, create_user):
+    user = create_user(roles=(Role.trainer, Role.staff), country='KE', preferred_language='fr')
+    with app.test_request_context():
+        signed_in = load_user(f'{user.id}:{user.session_version}:nonce')
+        assert isinstance(signed_in, SignedInUser)
+        assert signed_in.roles == {Role.trainer, Role.staff}
+        assert signed_in.has_role('staff') and signed_in.has_role(Role.trainer, Role.admin)
+        assert not signed_in.has_role(Role.admin) and not signed_in.is_admin
+        assert (signed_in.email, signed_in.name, signed_in.country, signed_in.preferred_language) == (
+            user.email, user.name, 'KE', 'fr')
+        assert signed_in.get_id() == f'{user.id}:{user.session_version}:nonce'
+        assert not hasattr(signed_in, 'password_hash')
+
+
+def test_an_account_with_no_role_still_signs_in_with_no_role(app, create_user, db):
+    user = create_user()
+    services.set_roles(user, set())
+    db.session.commit()
+    with app.test_request_context():
+        signed_in = load_user(f'{user.id}:{user.session_version}:n')
+        assert signed_in is not None and signed_in.roles == frozenset() and not signed_in.has_role(Role.trainee)
+
+
+def test_the_signed_in_user_is_read_only_and_its_record_is_the_account(app, create_user):
+    user = create_user()
+    with app.test_request_context():
+        signed_in = load_user(f'{user.id}:{user.session_version}:n')
+        with pytest.raises(AttributeError, match='read-only'):
+            signed_in.name = 'Changed'  # would be lost silently if it were allowed: the record is what is saved
+        assert isinstance(signed_in.record, User) and signed_in.record.id == user.id
+        assert signed_in.record is signed_in.record  # the session keeps it: one statement in a request
+
+
+def test_a_signed_in_users_language_choice_is_saved_on_the_account(app, create_user, db):
+    user = create_user()
+    browser = _sign_in(app, user.email)
+    assert browser.post('/language', data={'lang': 'fr', 'next': '/account'}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).preferred_language == 'fr'
+    assert 'lang="fr"' in browser.get('/account').get_data(as_text=True)

@@ -19,7 +19,28 @@ class Role(TitledEnum):
     admin = ('admin', _l('Administrator'))
 
 
-class User(UserMixin, db.Model):
+class UserIdentity(UserMixin):
+    """What the account record (:class:`User`) and the signed-in user each request loads
+    (:class:`training.auth.sessions.SignedInUser`) answer alike: the cookie's user id and the role checks, from
+    ``id``, ``session_version``, ``sign_in_nonce`` and ``roles``."""
+
+    def get_id(self) -> str:
+        """``id:version:nonce``: what Flask-Login stores in the session and signs into the remember-me cookie.
+        The nonce (set at each sign-in, see :func:`training.auth.sessions.sign_in`) makes every sign-in's cookie a
+        new value; the version makes every earlier cookie worthless once it is raised."""
+        nonce = getattr(self, 'sign_in_nonce', None) or '0'
+        return f'{self.id}:{self.session_version}:{nonce}'
+
+    def has_role(self, *roles: Role | str) -> bool:
+        wanted = {Role[r] if isinstance(r, str) else r for r in roles}
+        return not self.roles.isdisjoint(wanted)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.admin in self.roles
+
+
+class User(UserIdentity, db.Model):
     __tablename__ = 'users'
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -43,24 +64,14 @@ class User(UserMixin, db.Model):
     role_links: so.Mapped[list[UserRole]] = so.relationship(
         back_populates='user', cascade='all, delete-orphan', lazy='selectin')
 
-    def get_id(self) -> str:
-        """``id:version:nonce``: what Flask-Login stores in the session and signs into the remember-me cookie.
-        The nonce (set at each sign-in, see :func:`training.auth.sessions.sign_in`) makes every sign-in's cookie a
-        new value; the version makes every earlier cookie worthless once it is raised."""
-        nonce = getattr(self, 'sign_in_nonce', None) or '0'
-        return f'{self.id}:{self.session_version}:{nonce}'
-
     @property
     def roles(self) -> set[Role]:
         return {link.role for link in self.role_links}
 
-    def has_role(self, *roles: Role | str) -> bool:
-        wanted = {Role[r] if isinstance(r, str) else r for r in roles}
-        return bool(self.roles & wanted)
-
     @property
-    def is_admin(self) -> bool:
-        return Role.admin in self.roles
+    def record(self) -> User:
+        """The account record itself (see :attr:`training.auth.sessions.SignedInUser.record`)."""
+        return self
 
     def __repr__(self) -> str:
         return f'<User {self.id} {self.email}>'

@@ -140,7 +140,8 @@ def issue_reset_token(user: User, *, by: User | None, hours: int) -> str:
     token = secrets.token_urlsafe(32)
     end_sessions(user)  # the account is being handed back: whoever holds a browser signed in to it is signed out
     db.session.add(PasswordResetToken(
-        user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(hours=hours), created_by=by))
+        user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(hours=hours),
+        created_by_id=getattr(by, 'id', None)))
     db.session.flush()
     return token
 

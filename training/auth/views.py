@@ -117,7 +117,7 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         lang = session.get('lang')
-        sessions.sign_out(current_user._get_current_object())
+        sessions.sign_out(current_user.record)
         db.session.commit()
         session.clear()
         if lang:
@@ -168,17 +168,18 @@ def _register(form: RegistrationForm) -> bool:
 @bp.route('/account', methods=['GET', 'POST'])
 @login_required
 def profile():
-    form = ProfileForm(obj=current_user)
+    account = current_user.record
+    form = ProfileForm(obj=account)
     if request.method == 'GET':
-        form.organisation_type.data = current_user.organisation_type.name if current_user.organisation_type else ''
-        form.country.data = current_user.country or ''
+        form.organisation_type.data = account.organisation_type.name if account.organisation_type else ''
+        form.country.data = account.country or ''
     if form.validate_on_submit():
-        current_user.name = form.name.data
-        current_user.country = form.country.data or None
-        current_user.organisation = form.organisation.data or None
-        current_user.organisation_type = (OrganisationType[form.organisation_type.data]
-                                          if form.organisation_type.data else None)
-        current_user.preferred_language = form.preferred_language.data
+        account.name = form.name.data
+        account.country = form.country.data or None
+        account.organisation = form.organisation.data or None
+        account.organisation_type = (OrganisationType[form.organisation_type.data]
+                                     if form.organisation_type.data else None)
+        account.preferred_language = form.preferred_language.data
         session['lang'] = form.preferred_language.data
         db.session.commit()
         flash(_('Your profile has been saved.'), 'success')
@@ -191,11 +192,12 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not services.check_password(current_user, form.current.data):
+        account = current_user.record
+        if not services.check_password(account, form.current.data):
             form.current.errors.append(_('This is not your current password.'))
         else:
-            services.set_password(current_user, form.password.data)
-            sessions.end_other_sessions(current_user._get_current_object())
+            services.set_password(account, form.password.data)
+            sessions.end_other_sessions(account)
             db.session.commit()
             flash(_('Your password has been changed.'), 'success')
             return redirect(url_for('auth.profile'))

@@ -46,6 +46,6 @@ def set_language():
     if lang in LANGUAGE_NAMES:
         session['lang'] = lang
         if current_user.is_authenticated:
-            current_user.preferred_language = lang
+            current_user.record.preferred_language = lang
             db.session.commit()
     return redirect(safe_next(request.form.get('next'), url_for('main.index')))
