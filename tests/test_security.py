@@ -25,6 +25,20 @@ def test_security_headers(client):
     assert response.headers['Referrer-Policy'] == 'strict-origin-when-cross-origin'
 
 
+def test_each_security_header_is_sent_once_and_a_views_own_is_kept(make_app):
+    from flask import Response
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    app.add_url_rule('/_own-frame-rule', 'own_frame_rule',
+                     lambda: Response('framed', headers={'x-frame-options': 'SAMEORIGIN'}))
+    own = app.test_client().get('/_own-frame-rule')
+    assert own.headers.getlist('X-Frame-Options') == ['SAMEORIGIN']  # any case: headers are case-insensitive
+    page = app.test_client().get('/login')
+    for name in ('Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy', 'X-Frame-Options',
+                 'Permissions-Policy', 'Strict-Transport-Security'):
+        assert len(page.headers.getlist(name)) == 1, name
+        assert len(own.headers.getlist(name)) == 1, name
+
+
 def test_no_inline_script_in_pages(client):
     html = client.get('/register').get_data(as_text=True)
     assert '<script>' not in html and 'onclick' not in html and 'style="' not in html

@@ -109,6 +109,8 @@ def _formatted(eval_ctx, text: str, variables: dict) -> str:
     ``%``, are escaped), and always formatted, as Jinja's new style gettext does."""
     if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our catalogue's text
+    if not variables and '%' not in text:
+        return text  # nothing to put in or unescape: formatting would give the same text (a catalogue page has 60)
     return text % variables
 
 
