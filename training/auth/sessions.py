@@ -38,11 +38,13 @@ class SignedInUser(UserIdentity):
     password hash.
     """
 
-    __slots__ = ('id', 'email', 'name', 'country', 'organisation', 'organisation_type', 'preferred_language',
-                 'session_version', 'roles', 'sign_in_nonce')
+    #: the columns of ``users`` it carries
+    COLUMNS = ('id', 'email', 'name', 'country', 'organisation', 'organisation_type', 'preferred_language',
+               'session_version')
+    __slots__ = (*COLUMNS, 'roles', 'sign_in_nonce')
 
     def __init__(self, row, roles: frozenset[Role], nonce: str):
-        for name in self.__slots__[:-2]:
+        for name in self.COLUMNS:
             object.__setattr__(self, name, getattr(row, name))
         object.__setattr__(self, 'roles', roles)
         object.__setattr__(self, 'sign_in_nonce', nonce)
@@ -63,7 +65,7 @@ _USERS, _ROLES = User.__table__, UserRole.__table__
 #: The user and their roles (a row for each; one row with no role), one statement built once: every signed-in request
 #: runs it, and building it (with its cache key) each time cost about as much as running it (issue 18)
 _USER_WITH_ROLES = (
-    sa.select(*(_USERS.c[name] for name in SignedInUser.__slots__[:-2]), _USERS.c.is_active, _ROLES.c.role)
+    sa.select(*(_USERS.c[name] for name in SignedInUser.COLUMNS), _USERS.c.is_active, _ROLES.c.role)
     .select_from(_USERS.outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id))
     .where(_USERS.c.id == sa.bindparam('user_id')))
 
