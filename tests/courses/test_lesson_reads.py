@@ -66,6 +66,21 @@ def test_the_lesson_state_is_the_enrolment_as_the_model_reads_it(db, enrolment, 
     assert queries.enrolment_state(enrolment.user, 'another-course') is None
 
 
+def test_a_quiz_pages_state_carries_the_form_on_record_with_lessons_done(db, enrolment, course):
+    """The form on record comes with each of the enrolment's rows (one per lesson done) and is read as the model
+    reads it, decoded once; another quiz's form is not taken for this one's."""
+    quiz = course.quiz('genocide-check')
+    for lesson in course.lessons[:3]:
+        services.mark_lesson_done(enrolment, course, lesson.id)
+    draw = services.current_draw(enrolment, course, quiz)
+    db.session.commit()
+    state = queries.enrolment_state(enrolment.user, enrolment.course_slug, quiz_id=quiz.id)
+    assert len(state.done_lesson_ids) == 3
+    assert (state.draw.id, state.draw.quiz_id, state.draw.presented) == (draw.id, quiz.id, draw.presented)
+    assert isinstance(state.draw.presented, list) and state.draw.presented
+    assert queries.enrolment_state(enrolment.user, enrolment.course_slug, quiz_id='another-quiz').draw is None
+
+
 def test_the_catalogue_reads_every_enrolment_in_one_statement_and_shows_progress_and_completion(
         client, auth, course, db):
     """Two enrolments, one with two lessons done, the other completed: the progress and the "Completed" mark as the

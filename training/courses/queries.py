@@ -1,6 +1,7 @@
 """Read-only queries for course pages (plain functions returning results; no writes)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,8 +59,10 @@ _STATES = (
 _ENROLMENT_STATE = _STATES.where(_ENROLMENT_ROWS.c.course_slug == sa.bindparam('course_slug'))
 _DRAW_ROWS = QuizDraw.__table__
 #: A quiz page's read: the enrolment and the form of the quiz on record (at most one: unique per enrolment and quiz),
-#: one statement and one round trip instead of two (issue 18)
-_QUIZ_STATE = _ENROLMENT_STATE.add_columns(*(c.label(f'draw_{c.name}') for c in _DRAW_ROWS.c)).outerjoin(
+#: one statement and one round trip instead of two (issue 18). The form comes with every row (one per lesson done):
+#: its question list is read as text and decoded once (:func:`_draw`), not once a row
+_QUIZ_STATE = _ENROLMENT_STATE.add_columns(*(
+    (sa.cast(c, sa.Text) if c.name == 'presented' else c).label(f'draw_{c.name}') for c in _DRAW_ROWS.c)).outerjoin(
     _DRAW_ROWS, sa.and_(_DRAW_ROWS.c.enrolment_id == _ENROLMENT_ROWS.c.id,
                         _DRAW_ROWS.c.quiz_id == sa.bindparam('quiz_id')))
 
@@ -80,7 +83,8 @@ def _states(rows, *, draws: bool = False) -> list[EnrolmentState]:
 def _draw(row) -> DrawOnRecord | None:
     if row.draw_id is None:
         return None
-    return DrawOnRecord(row.draw_id, row.draw_enrolment_id, row.draw_quiz_id, row.draw_presented, row.draw_created_at)
+    return DrawOnRecord(row.draw_id, row.draw_enrolment_id, row.draw_quiz_id, json.loads(row.draw_presented),
+                        row.draw_created_at)
 
 
 def enrolment_state(user, course_slug: str, *, quiz_id: str | None = None) -> EnrolmentState | None:
