@@ -13,7 +13,7 @@ signed-in hello-world 1,199 -> 1,345 a second.
 How: each worker writes its number of open connections (kept alive or busy) to a slot of a small array of shared
 memory that the master maps before forking; before waiting for events it listens on the shared socket only when no
 other live worker's count is lower. A worker that does not listen looks again every ``RECHECK_S``, so a connection
-waits that long at most when two workers' counts cross. A slot not written for ``STALE_S`` (a worker stuck or gone
+waits that long at most when two workers' counts cross. A slot not written for ``STALE_MS`` (a worker stuck or gone
 without the master noticing yet) and the slot of a stopping worker count for nothing, so no worker waits on them.
 Works with ``reuse_port`` off only (each worker's own socket would keep its connections however it counts); with
 it on, or without the hooks below, the worker is gunicorn's own.
