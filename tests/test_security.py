@@ -107,3 +107,20 @@ def test_a_form_built_outside_a_request_still_works(app):
     from training.forms import ConfirmForm
     form = ConfirmForm(meta={'csrf': False})
     assert 'submit' in form._fields
+
+
+def test_the_session_signer_is_made_once_and_follows_a_change_of_key(make_app):
+    from flask import session
+    app = make_app()
+    app.add_url_rule('/_put', 'put', lambda: session.__setitem__('kept', 'yes') or 'put')
+    app.add_url_rule('/_read', 'read', lambda: session.get('kept', 'none'))
+    interface = app.session_interface
+    assert interface.get_signing_serializer(app) is interface.get_signing_serializer(app)
+    client = app.test_client()
+    client.get('/_put')
+    assert client.get('/_read').text == 'yes'
+    old = app.secret_key
+    app.secret_key = 'a-new-key-for-this-test-only-0123456789'
+    assert client.get('/_read').text == 'none'  # signed with a key the app no longer has
+    app.config['SECRET_KEY_FALLBACKS'] = [old]
+    assert client.get('/_read').text == 'yes'  # the old key still read during a rotation
