@@ -26,6 +26,23 @@ ISSUER_NAMES = {'Atrocity Prevention Training Programme': {
 }}
 
 
+#: Responses compressed by flask-compress (and how)
+COMPRESSION = {
+    'COMPRESS_MIMETYPES': [
+        # .js is served as text/javascript (Python 3.12's mimetypes, RFC 9239) or application/javascript
+        'text/html', 'text/css', 'text/csv', 'text/javascript', 'application/javascript', 'application/json',
+        'image/svg+xml',
+    ],
+    'COMPRESS_MIN_SIZE': 500,
+    # gzip (clients without zstd or brotli) at level 1: a lesson compresses in a third of the time of level 6,
+    # for about 10% more bytes; browsers take zstd / brotli (flask-compress's defaults, fast levels)
+    'COMPRESS_LEVEL': 1,
+    # Static files are sent as streams; flask-compress leaves gzip out of its streaming choices by default, so a
+    # client that takes only gzip got the stylesheet and scripts uncompressed (three times the bytes)
+    'COMPRESS_ALGORITHM_STREAMING': ['zstd', 'br', 'gzip', 'deflate'],
+}
+
+
 def defaults() -> dict:
     return {
         'SECRET_KEY': None,
@@ -74,18 +91,7 @@ def defaults() -> dict:
         'SHUFFLE_SEED': None,
         'PROXY_FIX': 0,  # number of trusted proxies in front of the app (X-Forwarded-For/Proto)
         'SEND_FILE_MAX_AGE_DEFAULT': 60 * 60 * 24 * 365,
-        'COMPRESS_MIMETYPES': [
-            # .js is served as text/javascript (Python 3.12's mimetypes, RFC 9239) or application/javascript
-            'text/html', 'text/css', 'text/csv', 'text/javascript', 'application/javascript', 'application/json',
-            'image/svg+xml',
-        ],
-        'COMPRESS_MIN_SIZE': 500,
-        # gzip (clients without zstd or brotli) at level 1: a lesson compresses in a third of the time of level 6,
-        # for about 10% more bytes; browsers take zstd / brotli (flask-compress's defaults, fast levels)
-        'COMPRESS_LEVEL': 1,
-        # Static files are sent as streams; flask-compress leaves gzip out of its streaming choices by default, so a
-        # client that takes only gzip got the stylesheet and scripts uncompressed (three times the bytes)
-        'COMPRESS_ALGORITHM_STREAMING': ['zstd', 'br', 'gzip', 'deflate'],
+        **COMPRESSION,
         # Largest request body: a larger upload is refused (413) from its Content-Length, before its body is read
         'MAX_CONTENT_LENGTH': 8 * 1024 * 1024,
     }
