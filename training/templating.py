@@ -19,7 +19,7 @@ from training.assets import asset_url
 from training.auth.models import Role
 from training.forms import choice_items
 from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
-from training.vocab import country_name
+from training.vocab import country_name, country_zone
 
 #: Languages written right to left: <html dir="rtl"> (the stylesheet uses logical properties throughout).
 
@@ -147,6 +147,23 @@ def dateformat(context, value, fmt: str = 'medium') -> str:
 
 
 @pass_context
+def clock(context, value: datetime, zone=None) -> str:
+    """A time of day, ``HH:mm``, in ``zone`` (a workshop's own time zone: :func:`training.vocab.country_zone`), or in
+    the site's time zone (``BABEL_DEFAULT_TIMEZONE``) without one."""
+    return babel_dates.format_time(value, 'HH:mm', tzinfo=zone or babel_dates.get_timezone(
+        current_app.config['BABEL_DEFAULT_TIMEZONE']), locale=_page_language(context))
+
+
+@pass_context
+def zone_name(context, zone=None) -> str:
+    """How :func:`clock` names its time zone: "Kenya Time", "heure : Kenya"; the site's zone as configured without
+    one ("UTC")."""
+    if zone is None:
+        return current_app.config['BABEL_DEFAULT_TIMEZONE']
+    return babel_dates.get_timezone_location(zone, locale=_page_language(context))
+
+
+@pass_context
 def percentformat(context, value, fmt: str | None = None) -> str:
     """Flask-Babel's ``percentformat`` filter, remembered per value and language (the progress shown on every lesson
     and in the catalogue)."""
@@ -225,6 +242,7 @@ def init_app(app):
             'language_names': LANGUAGE_NAMES,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
+            'country_zone': country_zone,
             'menu': lambda: menu(app),
             'Role': Role,
         }
@@ -233,6 +251,8 @@ def init_app(app):
     app.add_template_filter(numberformat)
     app.add_template_filter(dateformat)
     app.add_template_filter(percentformat)
+    app.add_template_filter(clock)
+    app.add_template_filter(zone_name)
 
     @app.template_filter('here')
     def here(_value=None):

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from datetime import tzinfo
 from functools import lru_cache
 
 import pycountry
 from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone
 from flask_babel import get_locale
 
 from training.i18n import _l
@@ -80,3 +83,16 @@ def _sorted_countries(locale: str) -> tuple[tuple[str, str], ...]:
 def country_choices(locale: str | None = None, *, blank: str | None = None) -> list[tuple[str, str]]:
     loc = locale or str(get_locale() or 'en')
     return ([('', blank)] if blank is not None else []) + list(_sorted_countries(loc))
+
+
+@lru_cache(maxsize=512)
+def country_zone(code: str | None) -> tzinfo | None:
+    """The time zone of a country that has one (CLDR's zones of each territory, via Babel), None for a country with
+    several (the time of a workshop there cannot be told from its country alone) or none known."""
+    zones = get_global('territory_zones').get((code or '').upper(), ())
+    if len(zones) != 1:
+        return None
+    try:
+        return get_timezone(zones[0])
+    except LookupError:  # a zone CLDR names that this machine's time zone data lacks
+        return None

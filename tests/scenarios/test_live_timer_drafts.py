@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -55,9 +56,11 @@ def test_the_facilitator_starts_a_timer_and_the_presenter_view_shows_it(trainer_
     db.session.refresh(rs)
     start, end = rs.timer_started_at, rs.timer_ends_at
     assert end - start == timedelta(minutes=10)
+    nairobi = ZoneInfo('Africa/Nairobi')  # the workshop is in Kenya: its clocks, not the server's UTC
+    start, end = start.astimezone(nairobi), end.astimezone(nairobi)
     for url in (f'{base}/present', f'{base}/present/now', base):
         text = trainer_client.get(url).get_data(as_text=True)
-        assert f'started at {start:%H:%M}, ends at {end:%H:%M} (UTC)' in text, url
+        assert f'started at {start:%H:%M}, ends at {end:%H:%M} (Kenya Time)' in text, url
         assert '10 minutes left' in text or '9 minutes left' in text
     # the time runs out (the start moved back, rather than waiting)
     rs.timer_started_at = utcnow() - timedelta(minutes=11)
@@ -84,7 +87,8 @@ def test_closing_with_teams_still_answering_asks_first_and_keeps_their_drafts(ap
 
     page = trainer_client.post(f'{base}/close').get_data(as_text=True)
     assert 'Close submissions?' in page and '2 teams have not submitted' in page
-    assert re.search(r'Beta: a draft saved at \d\d:\d\d', page) and 'Gamma: nothing saved yet' in page
+    saved = db.session.scalar(sa.select(StageDraft)).updated_at.astimezone(ZoneInfo('Africa/Nairobi'))
+    assert f'Beta: a draft saved at {saved:%H:%M}' in page and 'Gamma: nothing saved yet' in page  # Kenya's clock
     assert 'Alpha' not in page.split('have not submitted')[1].split('</ul>')[0]
     db.session.expire_all()
     assert db.session.get(LiveRun, run.id).accepting  # not closed yet
@@ -149,3 +153,25 @@ def test_a_player_alone_keeps_a_draft_across_visits(client, auth, db, scenario, 
     other = new_client()
     other.post('/login', data={'email': create_user().email, 'password': PASSWORD})
     assert other.post(f'{url}/draft', data={'f0_level': 'low'}).status_code == 403
+
+
+@pytest.mark.parametrize(('country', 'language', 'zone', 'label'), [
+    ('SN', 'fr', 'Africa/Dakar', 'heure : Sénégal'),
+    ('GT', 'es', 'America/Guatemala', 'hora de Guatemala'),
+    ('IQ', 'ar', 'Asia/Baghdad', 'توقيت العراق'),
+    ('CD', 'en', 'UTC', 'UTC'),  # two time zones: the country alone does not tell which, so the site's zone, named
+    ('US', 'fr', 'UTC', 'UTC'),
+])
+def test_the_timer_shows_the_workshops_own_clock_in_the_interface_language(trainer_client, create_session, db,
+                                                                           country, language, zone, label):
+    ts = create_session(title='Workshop', country=country)
+    trainer_client.post('/manage/live', data={'session_id': ts.id, 'scenario': 'transition-in-marenia'})
+    run = db.session.scalar(sa.select(LiveRun).where(LiveRun.session_id == ts.id))
+    trainer_client.post('/language', data={'lang': language})
+    trainer_client.post(f'/manage/live/{run.id}/open')
+    trainer_client.post(f'/manage/live/{run.id}/timer', data={'minutes': '15'})
+    rs = db.session.scalar(sa.select(LiveRunStage).where(LiveRunStage.run_id == run.id))
+    db.session.refresh(rs)
+    end = rs.timer_ends_at.astimezone(ZoneInfo(zone))
+    text = trainer_client.get(f'/manage/live/{run.id}/present').get_data(as_text=True)
+    assert f'({label})' in text and end.strftime('%H:%M') in text

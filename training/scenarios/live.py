@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import sqlalchemy as sa
 
@@ -30,6 +30,7 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
+from training.vocab import country_zone
 
 MAX_TEAM_NAME = 60
 MAX_TEAMS = 40
@@ -205,6 +206,8 @@ class TimerState:
     minutes: int
     #: whole minutes left, rounded up (0 once the time is up)
     minutes_left: int
+    #: the workshop's time zone, where its country has one (None: the times are shown in the site's)
+    zone: tzinfo | None = None
 
     @property
     def over(self) -> bool:
@@ -218,7 +221,8 @@ def timer_state(run: LiveRun, *, now: datetime | None = None) -> TimerState | No
     if ends is None:
         return None
     seconds = (ends - (now or utcnow())).total_seconds()
-    return TimerState(rs.timer_started_at, ends, rs.timer_minutes, max(0, math.ceil(seconds / 60)))
+    return TimerState(rs.timer_started_at, ends, rs.timer_minutes, max(0, math.ceil(seconds / 60)),
+                      country_zone(run.session.country))
 
 
 def waiting_teams(run: LiveRun, stage) -> list[tuple[LiveTeam, object]]:
