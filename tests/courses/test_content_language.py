@@ -88,8 +88,11 @@ def test_the_report_counts_a_course_once_with_its_languages(client, auth, app, d
     assert 'fr: 2; en: 1' in online
 
 
-def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client):
-    # every scenario is in French now; in Spanish only Brenmora is
+def test_an_untranslated_scenario_is_shown_in_english_and_says_so(client, app, monkeypatch, tmp_path):
+    # every scenario is translated into Spanish now: a copy of the scenarios without Tarvania's translation
+    shutil.copytree(ROOT / 'scenarios', tmp_path / 'scenarios')
+    (tmp_path / 'scenarios' / 'translations' / 'es' / 'election-in-tarvania.yaml').unlink()
+    monkeypatch.setitem(app.extensions, 'content', load_content(tmp_path))
     html = _html(client.get('/exercises/election-in-tarvania', headers={'Accept-Language': 'es'}))
     assert '<html lang="es"' in html and NOTE_ES in html
     assert re.search(r'<h1 lang="en">', html) and '<div class="prose" lang="en">' in html
