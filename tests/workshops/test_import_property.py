@@ -148,7 +148,7 @@ def _bytes(lines: list[list[str]], fmt: str, separator: str, encoding: str, crlf
         return 'sheet.csv', out.getvalue().encode('utf-8-sig')
 
 
-@settings(max_examples=30, deadline=None, database=None,
+@settings(max_examples=30, deadline=None, database=None, print_blob=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(shape=SHAPES, rows=ROWS, fmt=FORMATS, separator=st.sampled_from((',', ';')), encoding=ENCODINGS,
        crlf=st.booleans())
