@@ -26,20 +26,20 @@ ISSUER_NAMES = {'Atrocity Prevention Training Programme': {
 }}
 
 
-#: Responses compressed by flask-compress (and how)
+#: Responses compressed by flask-compress (and how); tuples, since every app's defaults() shares this table
 COMPRESSION = {
-    'COMPRESS_MIMETYPES': [
+    'COMPRESS_MIMETYPES': (
         # .js is served as text/javascript (Python 3.12's mimetypes, RFC 9239) or application/javascript
         'text/html', 'text/css', 'text/csv', 'text/javascript', 'application/javascript', 'application/json',
         'image/svg+xml',
-    ],
+    ),
     'COMPRESS_MIN_SIZE': 500,
     # gzip (clients without zstd or brotli) at level 1: a lesson compresses in a third of the time of level 6,
     # for about 10% more bytes; browsers take zstd / brotli (flask-compress's defaults, fast levels)
     'COMPRESS_LEVEL': 1,
     # Static files are sent as streams; flask-compress leaves gzip out of its streaming choices by default, so a
     # client that takes only gzip got the stylesheet and scripts uncompressed (three times the bytes)
-    'COMPRESS_ALGORITHM_STREAMING': ['zstd', 'br', 'gzip', 'deflate'],
+    'COMPRESS_ALGORITHM_STREAMING': ('zstd', 'br', 'gzip', 'deflate'),
 }
 
 

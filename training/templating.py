@@ -9,7 +9,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import current_app, g, render_template, request, url_for
 from flask.templating import Environment as FlaskEnvironment
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -19,7 +19,7 @@ from training.assets import asset_url
 from training.auth.models import Role
 from training.forms import choice_items
 from training.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, RTL_LOCALES, _, _l, is_rtl
-from training.vocab import country_name, country_zone
+from training.vocab import country_name
 
 #: Languages written right to left: <html dir="rtl"> (the stylesheet uses logical properties throughout).
 
@@ -148,18 +148,17 @@ def dateformat(context, value, fmt: str = 'medium') -> str:
 
 @pass_context
 def clock(context, value: datetime, zone=None) -> str:
-    """A time of day, ``HH:mm``, in ``zone`` (a workshop's own time zone: :func:`training.vocab.country_zone`), or in
-    the site's time zone (``BABEL_DEFAULT_TIMEZONE``) without one."""
-    return babel_dates.format_time(value, 'HH:mm', tzinfo=zone or babel_dates.get_timezone(
-        current_app.config['BABEL_DEFAULT_TIMEZONE']), locale=_page_language(context))
+    """A time of day, ``HH:mm``, in ``zone`` (a workshop's own: ``TrainingSession.time_zone``), or in the request's
+    time zone (Flask-Babel's, ``BABEL_DEFAULT_TIMEZONE``) without one."""
+    return babel_dates.format_time(value, 'HH:mm', tzinfo=zone or get_timezone(), locale=_page_language(context))
 
 
 @pass_context
 def zone_name(context, zone=None) -> str:
-    """How :func:`clock` names its time zone: "Kenya Time", "heure : Kenya"; the site's zone as configured without
-    one ("UTC")."""
+    """How :func:`clock` names its time zone: "Kenya Time", "heure : Kenya"; without one, the request's zone by its
+    identifier ("UTC"), as the pages said before."""
     if zone is None:
-        return current_app.config['BABEL_DEFAULT_TIMEZONE']
+        return str(get_timezone())
     return babel_dates.get_timezone_location(zone, locale=_page_language(context))
 
 
@@ -242,7 +241,6 @@ def init_app(app):
             'language_names': LANGUAGE_NAMES,
             'rtl_locales': RTL_LOCALES,
             'country_name': country_name,
-            'country_zone': country_zone,
             'menu': lambda: menu(app),
             'Role': Role,
         }

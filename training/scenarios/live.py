@@ -30,7 +30,6 @@ from training.scenarios.models import (
     ScenarioAttempt,
     StageSubmission,
 )
-from training.vocab import country_zone
 
 MAX_TEAM_NAME = 60
 MAX_TEAMS = 40
@@ -206,7 +205,7 @@ class TimerState:
     minutes: int
     #: whole minutes left, rounded up (0 once the time is up)
     minutes_left: int
-    #: the workshop's time zone, where its country has one (None: the times are shown in the site's)
+    #: the workshop's time zone (:attr:`TrainingSession.time_zone`; None: the times are shown in the site's)
     zone: tzinfo | None = None
 
     @property
@@ -222,7 +221,7 @@ def timer_state(run: LiveRun, *, now: datetime | None = None) -> TimerState | No
         return None
     seconds = (ends - (now or utcnow())).total_seconds()
     return TimerState(rs.timer_started_at, ends, rs.timer_minutes, max(0, math.ceil(seconds / 60)),
-                      country_zone(run.session.country))
+                      run.session.time_zone)
 
 
 def waiting_teams(run: LiveRun, stage) -> list[tuple[LiveTeam, object]]:

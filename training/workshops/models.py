@@ -1,7 +1,7 @@
 """Training sessions, persons and attendance: the ledger behind the programme reports."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from training.db import enum_column, uid_column, utcnow
 from training.extensions import db
 from training.i18n import _l
-from training.vocab import OrganisationType, TitledEnum
+from training.vocab import OrganisationType, TitledEnum, country_zone
 
 
 class SessionMode(TitledEnum):
@@ -83,6 +83,11 @@ class TrainingSession(db.Model):
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def time_zone(self) -> tzinfo | None:
+        """The clock of the room: the country's time zone where it has one (None: times in the site's zone)."""
+        return country_zone(self.country)
 
     def __repr__(self) -> str:
         return f'<TrainingSession {self.code}>'
